@@ -1,0 +1,73 @@
+"""The whole data model (SPEC section 5). Import models from here."""
+
+from storage.models.billing import (
+    EscalationEvent,
+    Installment,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    PaymentPlan,
+    TrustTransaction,
+)
+from storage.models.clients import Client, Contact, Matter
+from storage.models.deadlines import Deadline
+from storage.models.enums import (
+    ClientKind,
+    ClientStatus,
+    ContactKind,
+    DeadlineStatus,
+    InvoiceStatus,
+    JobRunStatus,
+    MatterStatus,
+    OutboxStatus,
+    PaymentStatus,
+    PlanFrequency,
+    PlanStatus,
+    Role,
+    TrustKind,
+)
+from storage.models.people import User
+from storage.models.system import (
+    AuditLog,
+    ClosureDay,
+    FirmSetting,
+    JobRun,
+    OutboxMessage,
+    PendingConfirmation,
+    ProcessedEvent,
+)
+
+__all__ = [
+    "AuditLog",
+    "Client",
+    "ClientKind",
+    "ClientStatus",
+    "ClosureDay",
+    "Contact",
+    "ContactKind",
+    "Deadline",
+    "DeadlineStatus",
+    "EscalationEvent",
+    "FirmSetting",
+    "Installment",
+    "Invoice",
+    "InvoiceStatus",
+    "JobRun",
+    "JobRunStatus",
+    "Matter",
+    "MatterStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentPlan",
+    "PaymentStatus",
+    "PendingConfirmation",
+    "PlanFrequency",
+    "PlanStatus",
+    "ProcessedEvent",
+    "Role",
+    "TrustKind",
+    "TrustTransaction",
+    "User",
+]

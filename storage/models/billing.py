@@ -1,0 +1,147 @@
+"""Invoices, payments, trust money, payment plans and the collections ladder.
+
+Amounts are integer cents with a currency. What a client owes is derived from invoices
+minus payment allocations, never stored twice, so the balance cannot drift.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, utc_now
+from storage.models.enums import (
+    InvoiceStatus,
+    PaymentStatus,
+    PlanFrequency,
+    PlanStatus,
+    TrustKind,
+)
+from storage.models.types import CURRENCY, enum_type
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(CURRENCY, default="USD")
+    issued_on: Mapped[date]
+    due_on: Mapped[date]
+    status: Mapped[InvoiceStatus] = mapped_column(
+        enum_type(InvoiceStatus), default=InvoiceStatus.OPEN
+    )
+    disputed: Mapped[bool] = mapped_column(default=False)
+    dispute_reason: Mapped[str | None] = mapped_column(Text)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (
+        Index("ix_invoices_client_status_due", "client_id", "status", "due_on"),
+        Index("ix_invoices_status_due", "status", "due_on"),
+        Index("ix_invoices_issued", "issued_on"),
+    )
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(CURRENCY, default="USD")
+    received_on: Mapped[date]
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))  # as named
+    is_trust: Mapped[bool] = mapped_column(default=False)  # a retainer deposit, not fees
+    reference: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[PaymentStatus] = mapped_column(
+        enum_type(PaymentStatus), default=PaymentStatus.RECEIVED
+    )
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (
+        Index("ix_payments_client_received", "client_id", "received_on"),
+        Index("ix_payments_received", "received_on"),
+    )
+
+
+class PaymentAllocation(Base):
+    """How much of a payment went to which invoice (oldest-first unless one was named)."""
+
+    __tablename__ = "payment_allocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class TrustTransaction(Base):
+    """Money held in trust (retainers): kept apart from fee payments, as the bar requires."""
+
+    __tablename__ = "trust_transactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    kind: Mapped[TrustKind] = mapped_column(enum_type(TrustKind))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)  # always positive; kind gives sign
+    currency: Mapped[str] = mapped_column(CURRENCY, default="USD")
+    occurred_on: Mapped[date]
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    memo: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class PaymentPlan(Base):
+    __tablename__ = "payment_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    installment_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(CURRENCY, default="USD")
+    frequency: Mapped[PlanFrequency] = mapped_column(enum_type(PlanFrequency))
+    starts_on: Mapped[date]
+    installment_count: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(enum_type(PlanStatus), default=PlanStatus.ACTIVE)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Installment(Base):
+    __tablename__ = "installments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id"))
+    number: Mapped[int]
+    due_on: Mapped[date] = mapped_column(index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+
+class EscalationEvent(Base):
+    """A change of collections stage, with who, when and why (SPEC section 3)."""
+
+    __tablename__ = "escalation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    from_stage: Mapped[int]
+    to_stage: Mapped[int]
+    manual: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(32))  # Slack id or "system"
+    at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (Index("ix_escalation_events_client_at", "client_id", "at"),)

@@ -1,0 +1,91 @@
+"""Clients, their matters and the log of contacts with them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, JSONType, utc_now
+from storage.models.enums import ClientKind, ClientStatus, ContactKind, MatterStatus
+from storage.models.types import CURRENCY, enum_type
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short handle typed in Slack; stored upper-case so lookups are case-insensitive.
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ClientKind] = mapped_column(enum_type(ClientKind), default=ClientKind.ORGANIZATION)
+    status: Mapped[ClientStatus] = mapped_column(
+        enum_type(ClientStatus), default=ClientStatus.ACTIVE
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    lawyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    is_key: Mapped[bool] = mapped_column(default=False)
+    industry: Mapped[str | None] = mapped_column(String(120))
+    size: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    address: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(CURRENCY, default="USD")
+    credit_limit_cents: Mapped[int | None] = mapped_column(BigInteger)
+    terms_days: Mapped[int] = mapped_column(default=30)
+    retainer_required_cents: Mapped[int | None] = mapped_column(BigInteger)
+    # Days without contact before the responsible lawyer is nudged (key clients).
+    cadence_days: Mapped[int | None]
+    # The long tail firms keep: date of birth, legal representative, referral source...
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    __table_args__ = (Index("ix_clients_key_status", "is_key", "status"),)
+
+
+class Matter(Base):
+    __tablename__ = "matters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), unique=True)  # CLIENT-N
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    practice_area: Mapped[str | None] = mapped_column(String(120))
+    lawyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[MatterStatus] = mapped_column(enum_type(MatterStatus), default=MatterStatus.OPEN)
+    opened_on: Mapped[date]
+    closed_on: Mapped[date | None]
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    fee_arrangement: Mapped[str | None] = mapped_column(String(60))
+    budget_cents: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (UniqueConstraint("client_id", "number"),)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
+    kind: Mapped[ContactKind] = mapped_column(enum_type(ContactKind), default=ContactKind.CALL)
+    summary: Mapped[str] = mapped_column(Text)  # stored whole; only the display is truncated
+    occurred_at: Mapped[datetime]
+    follow_up_on: Mapped[date | None]
+    follow_up_done_at: Mapped[datetime | None]
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    permalink: Mapped[str | None] = mapped_column(String(500))
+    # Dedupe key for contacts logged from Slack messages (e.g. "C123:1700000000.000100").
+    source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (
+        Index("ix_contacts_client_occurred", "client_id", "occurred_at"),
+        Index("ix_contacts_follow_up", "follow_up_on", "follow_up_done_at"),
+        Index("ix_contacts_logged_by", "logged_by_id", "occurred_at"),
+    )
