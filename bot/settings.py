@@ -41,9 +41,7 @@ class Settings(BaseSettings):
     slack_bot_token: str = Field(default="", validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field(default="", validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str = Field(default="", validation_alias="SLACK_APP_TOKEN")
-    slack_api_url: str = Field(
-        default="https://slack.com/api/", validation_alias="SLACK_API_URL"
-    )
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     database_url: str = Field(default="sqlite:///clerk.db", validation_alias="DATABASE_URL")
     timezone: str = Field(default="America/New_York", validation_alias="CLERK_TIMEZONE")
     admins: Annotated[list[str], NoDecode] = Field(

@@ -96,7 +96,8 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring what was read, so results
+            # stay usable after the block.
             session.close()
 
     def dispose(self) -> None:

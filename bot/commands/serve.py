@@ -1,0 +1,105 @@
+"""``clerk run`` and ``clerk migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from bot.clock import Clock, parse_at
+from bot.errors import ClerkError
+from bot.settings import Settings, load_settings
+from storage.db import Database
+from storage.migrate import NotMigrated, require_up_to_date, upgrade
+
+log = logging.getLogger("clerk.run")
+
+
+def add_run(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN is set)")
+    parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    parser.add_argument("--host", default="0.0.0.0", help="HTTP bind address")
+    parser.add_argument(
+        "--no-scheduler", action="store_true", help="serve requests only (extra replicas)"
+    )
+    parser.add_argument("--at", help='start the clock at TIME, e.g. "2026-12-01 07:59:30"')
+    parser.set_defaults(handler=run)
+
+
+def add_migrate(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("migrate", help="apply database migrations")
+    parser.set_defaults(handler=migrate)
+
+
+def migrate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    db = Database(settings.database_url)
+    upgrade(db)
+    print(f"Database is up to date ({db.engine.url.render_as_string(hide_password=True)}).")
+    return 0
+
+
+class Shutdown(SystemExit):
+    """Raised by the SIGTERM handler: waitress finishes requests in progress, then returns."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Shutdown()
+
+
+def prepare(settings: Settings, at: str | None) -> Any:
+    """Build a ready Clerk: migrated database, admins seeded, date parser warmed up."""
+    from bot.app import build_clerk
+
+    clock = Clock(parse_at(at, settings.tz) if at else None)
+    db = Database(settings.database_url)
+    try:
+        require_up_to_date(db)
+    except NotMigrated as exc:
+        raise ClerkError(str(exc)) from exc
+    clerk = build_clerk(settings, clock=clock, db=db)
+    clerk.directory.seed_admins()
+    clerk.warm_up()
+    return clerk
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.app import create_app
+    from bot.executor import TrackingExecutor
+
+    settings = load_settings()
+    clerk = prepare(settings, args.at)
+    socket_mode = bool(settings.slack_app_token)
+    executor = TrackingExecutor()
+    app = create_app(clerk, socket_mode=socket_mode, listener_executor=executor)
+    scheduler = None
+    if not args.no_scheduler:
+        scheduler = clerk.start_scheduler()
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Clerk is connecting to Slack in Socket Mode")
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            handler.connect()
+            threading.Event().wait()
+        else:
+            from bot.server import make_server
+
+            server = make_server(app, clerk.db, host=args.host, port=args.port)
+            log.info("Clerk is serving Slack at http://%s:%s/slack/events", args.host, args.port)
+            server.run()  # returns after SIGTERM, once requests in progress are answered
+    except (Shutdown, KeyboardInterrupt):
+        pass
+    finally:
+        log.info("Clerk is shutting down: finishing replies in progress")
+        executor.wait_idle(timeout=25)
+        executor.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.stop()
+        clerk.db.dispose()
+    return 0

@@ -1,0 +1,80 @@
+"""HTTP mode: ``POST /slack/events`` for everything Slack sends, ``GET /healthz`` for probes.
+
+Waitress serves the WSGI app with a pool of threads; bolt acknowledges within Slack's three
+seconds and runs the slow part of each listener on its own executor after the ack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from storage.db import Database
+
+log = logging.getLogger("clerk.server")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+StartResponse = Callable[..., Any]
+
+
+class ClerkWSGI:
+    def __init__(self, app: App, db: Database) -> None:
+        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._db = db
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            return self._health(start_response)
+        return self._slack(environ, start_response)
+
+    def _health(self, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            with self._db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            status, body = "200 OK", {"ok": True}
+        except Exception as exc:  # noqa: BLE001 - a probe reports, it does not crash
+            log.warning("health check failed: %s", type(exc).__name__)
+            status, body = "503 Service Unavailable", {"ok": False, "error": "database"}
+        payload = json.dumps(body).encode()
+        start_response(
+            status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+        )
+        return [payload]
+
+
+def make_server(app: App, db: Database, *, host: str, port: int, threads: int = 8) -> Any:
+    """A waitress server (not yet running); ``.run()`` serves, ``.close()`` stops."""
+    from waitress.server import create_server
+
+    return create_server(
+        ClerkWSGI(app, db), host=host, port=port, threads=threads, ident="clerk", _quiet=True
+    )
+
+
+def serve_in_background(server: Any) -> threading.Thread:
+    """Run a waitress server on a daemon thread (tests, the demo, the benchmark)."""
+    thread = threading.Thread(target=server.run, name="clerk-http", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop_server(server: Any, thread: threading.Thread | None = None) -> None:
+    """Stop accepting, let requests in progress finish, then return."""
+    server.close()
+    server.task_dispatcher.shutdown(timeout=5)
+    if thread is not None:
+        thread.join(timeout=5)
+
+
+def base_url(server: Any) -> str:
+    return f"http://127.0.0.1:{server.effective_port}"

@@ -1,0 +1,153 @@
+"""Firm members: created on first sight, with their Slack profile refreshed once a day.
+
+The Slack call that reads a profile is injected (``ProfileSource``) so this module stays free
+of Slack I/O and is tested with a plain function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.errors import ClerkError, InvalidInput, NotFound
+from bot.permissions import Actor, Capability
+from storage.db import Database
+from storage.models import Role, User
+
+PROFILE_TTL = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Profile:
+    slack_id: str
+    name: str
+    real_name: str
+    tz: str | None
+    is_bot: bool = False
+    deleted: bool = False
+
+
+ProfileSource = Callable[[str], Profile | None]  # None: no such user in the workspace
+
+
+class ProfileUnavailable(Exception):
+    """Slack could not be asked right now (network, rate limit): not proof of absence."""
+
+
+def to_actor(user: User) -> Actor:
+    return Actor(
+        slack_id=user.slack_id, user_id=user.id, role=user.role, tz=user.tz, name=user.display
+    )
+
+
+class UserDirectory:
+    def __init__(
+        self,
+        db: Database,
+        profiles: ProfileSource,
+        admins: Iterable[str],
+        now: Callable[[], datetime],
+    ) -> None:
+        self._db = db
+        self._profiles = profiles
+        self._admins = frozenset(admins)
+        self._now = now
+
+    def actor(self, slack_id: str) -> Actor:
+        """The person making a request; created with the default role on first sight."""
+        return self._ensure(slack_id, must_exist=False)
+
+    def member(self, slack_id: str) -> Actor:
+        """A person named in a command (``@lena``): must be a real, active workspace member."""
+        return self._ensure(slack_id, must_exist=True)
+
+    def _fresh(self, user: User) -> bool:
+        checked = user.profile_checked_at
+        return checked is not None and self._now() - checked < PROFILE_TTL
+
+    def _ensure(self, slack_id: str, *, must_exist: bool) -> Actor:
+        with self._db.reading() as session:
+            user = self._by_slack_id(session, slack_id)
+            if user is not None and self._fresh(user):
+                return to_actor(user)
+        try:
+            profile = self._profiles(slack_id)
+        except ProfileUnavailable as exc:
+            if user is not None:
+                return to_actor(user)  # a stale profile beats refusing the request
+            if must_exist:
+                raise ClerkError(
+                    f"I couldn't check <@{slack_id}> with Slack just now; please try again."
+                ) from exc
+            profile = None  # the requester exists (Slack sent the request); read it later
+        else:
+            if profile is None or profile.deleted or profile.is_bot:
+                if must_exist:
+                    raise NotFound(f"<@{slack_id}> is not an active member of this workspace.")
+                profile = None
+        try:
+            return self._store(slack_id, profile)
+        except IntegrityError:
+            # Another request created the same user a moment ago: read theirs.
+            with self._db.reading() as session:
+                user = self._by_slack_id(session, slack_id)
+                assert user is not None
+                return to_actor(user)
+
+    def _store(self, slack_id: str, profile: Profile | None) -> Actor:
+        with self._db.unit_of_work("system") as session:
+            user = self._by_slack_id(session, slack_id)
+            if user is None:
+                role = Role.ADMIN if slack_id in self._admins else Role.STAFF
+                user = User(slack_id=slack_id, role=role)
+                session.add(user)
+            if profile is not None:
+                user.name = profile.name
+                user.real_name = profile.real_name
+                user.tz = profile.tz or user.tz
+                user.profile_checked_at = self._now()
+            session.flush()
+            return to_actor(user)
+
+    @staticmethod
+    def _by_slack_id(session: Session, slack_id: str) -> User | None:
+        return session.scalars(select(User).where(User.slack_id == slack_id)).one_or_none()
+
+    def set_role(self, by: Actor, slack_id: str, role_name: str) -> Actor:
+        by.require(Capability.MANAGE_FIRM)
+        try:
+            role = Role(role_name.lower())
+        except ValueError as exc:
+            raise InvalidInput(
+                f"'{role_name}' is not a role. Roles: {', '.join(r.value for r in Role)}."
+            ) from exc
+        target = self.member(slack_id)
+        if target.slack_id == by.slack_id and role is not Role.ADMIN:
+            raise InvalidInput("You can't remove your own admin role; ask another admin.")
+        with self._db.unit_of_work(by.slack_id) as session:
+            user = session.get(User, target.user_id)
+            assert user is not None
+            user.role = role
+            session.flush()
+            return to_actor(user)
+
+    def seed_admins(self) -> None:
+        """Make sure every CLERK_ADMINS id is an admin (profiles are read on first sight)."""
+        if not self._admins:
+            return
+        with self._db.unit_of_work("system") as session:
+            existing = {
+                u.slack_id: u
+                for u in session.scalars(select(User).where(User.slack_id.in_(self._admins)))
+            }
+            for slack_id in sorted(self._admins):
+                user = existing.get(slack_id)
+                if user is None:
+                    session.add(User(slack_id=slack_id, role=Role.ADMIN))
+                elif user.role is not Role.ADMIN:
+                    user.role = Role.ADMIN

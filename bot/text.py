@@ -1,0 +1,75 @@
+"""Reading command text the way Slack sends it.
+
+Slack delivers mentions as ``<@U123|name>`` (or ``<@U123>``), channels as ``<#C123|name>``,
+and escapes ``&``, ``<`` and ``>`` in user text. These helpers turn that into plain values,
+and split arguments shell-style so ``"Acme Corporation"`` stays one word.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from bot.errors import InvalidInput
+
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+CHANNEL_MENTION = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
+ANY_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+BARE_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+MAX_COMMAND_TEXT = 4000
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of user text (``&lt;`` and friends)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def clean(text: str | None) -> str:
+    """Normalise command text: strip control characters and collapse whitespace.
+
+    Mentions stay in Slack's ``<@U…>`` form so they can be recognised later.
+    """
+    raw = (text or "").replace("\u00a0", " ")
+    raw = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in raw)
+    return " ".join(raw.split())
+
+
+def split_words(text: str) -> list[str]:
+    """Split on spaces, keeping "double-quoted phrases" (and curly quotes) together."""
+    normalised = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    lexer = shlex.shlex(normalised, posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escape = ""
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError as exc:
+        raise InvalidInput('A quote is not closed: put the name between two " marks.') from exc
+
+
+def user_id(word: str) -> str | None:
+    """The Slack user id of a mention (``<@U123|lena>``), or None."""
+    match = USER_MENTION.match(word.strip())
+    if match:
+        return match.group(1)
+    if BARE_ID.match(word.strip()):
+        return word.strip()
+    return None
+
+
+def channel_id(word: str) -> str | None:
+    match = CHANNEL_MENTION.match(word.strip())
+    if match:
+        return match.group(1)
+    stripped = word.strip()
+    if re.fullmatch(r"[CG][A-Z0-9]{2,}", stripped):
+        return stripped
+    return None
+
+
+def require_length(text: str, limit: int, what: str) -> str:
+    if len(text) > limit:
+        raise InvalidInput(f"The {what} is {len(text):,} characters; the most is {limit:,}.")
+    return text

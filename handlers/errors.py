@@ -1,0 +1,117 @@
+"""The single error handler: domain errors become ephemeral replies, the rest are logged.
+
+No handler catches exceptions itself. A ``ClerkError`` raised anywhere in a listener is
+shown to the person who asked (ephemeral, via ``response_url`` or ``chat.postEphemeral``);
+modal field errors keep the modal open; anything unexpected is logged with a reference the
+user can quote, and never shown as a traceback. The unit of work has already rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.clerk import Clerk
+from bot.errors import ClerkError, FieldErrors, NeedsConfirmation
+from handlers import blocks
+from handlers.ids import Action
+
+log = logging.getLogger("clerk.errors")
+
+
+def confirmation_message(question: NeedsConfirmation) -> blocks.Message:
+    buttons = [
+        blocks.button(label, Action.CONFIRM_READING, value, style="primary" if i == 0 else None)
+        for i, (label, value) in enumerate(question.choices)
+    ]
+    buttons.append(blocks.button("Cancel", Action.CANCEL_READING, "cancel"))
+    return blocks.message(
+        question.question,
+        blocks.section(f":question: {question.question}"),
+        blocks.actions(*buttons),
+    )
+
+
+def reply_for(error: Exception) -> blocks.Message:
+    if isinstance(error, NeedsConfirmation):
+        return confirmation_message(error)
+    if isinstance(error, ClerkError):
+        return blocks.error(error.message, error.usage)
+    reference = uuid.uuid4().hex[:8]
+    log.error("unexpected error %s: %s", reference, type(error).__name__, exc_info=error)
+    return blocks.error(
+        "Something went wrong on Clerk's side and nothing was saved. "
+        f"Please try again; if it keeps happening, tell your admin (reference {reference})."
+    )
+
+
+def _deliver(
+    reply: blocks.Message, body: dict[str, Any], respond: Respond | None, client: WebClient
+) -> None:
+    if respond is not None and body.get("response_url") or _has_response_urls(body):
+        assert respond is not None
+        respond(**reply.payload(), response_type="ephemeral", replace_original=False)
+        return
+    event = body.get("event") or {}
+    user = event.get("user") or (body.get("user") or {}).get("id") or body.get("user_id")
+    channel = event.get("channel") or (body.get("channel") or {}).get("id")
+    if not user:
+        return
+    if channel and channel.startswith("D"):
+        client.chat_postMessage(channel=channel, **reply.payload())
+    elif channel:
+        client.chat_postEphemeral(channel=channel, user=user, **reply.payload())
+    else:
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.chat_postMessage(channel=dm, **reply.payload())
+
+
+def _has_response_urls(body: dict[str, Any]) -> bool:
+    return bool(body.get("response_urls"))
+
+
+def register(app: App, clerk: Clerk) -> None:
+    @app.error
+    def handle_error(
+        error: Exception,
+        body: dict[str, Any],
+        response: BoltResponse | None,
+        respond: Respond | None,
+        client: WebClient,
+    ) -> BoltResponse | None:
+        is_view = body.get("type") == "view_submission"
+        if is_view and response is not None:
+            # Not yet acknowledged: answer the submission itself so the modal stays open.
+            if isinstance(error, FieldErrors):
+                errors = dict(error.errors)
+            else:
+                message = reply_for(error).text
+                errors = {_first_input_block(body): blocks.truncate(message, 150)}
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_action": "errors", "errors": errors}),
+                headers={"content-type": ["application/json"]},
+            )
+        reply = reply_for(error)
+        try:
+            _deliver(reply, body, respond, client)
+        except Exception as delivery_error:  # noqa: BLE001 - last resort: log, never raise
+            log.error("could not deliver an error reply: %s", delivery_error)
+        if response is not None:
+            # The listener failed before ack(): answer Slack with 200 so it doesn't show a
+            # generic failure (the ephemeral reply explains what happened).
+            return BoltResponse(status=200, body="")
+        return None
+
+
+def _first_input_block(body: dict[str, Any]) -> str:
+    for block in (body.get("view") or {}).get("blocks", []):
+        if block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return "value"
