@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.errors import ClerkError
+from storage.migrate import NotMigrated
 
 # (module, function that adds the subcommand's parser)
 SUBCOMMANDS = [
@@ -62,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except ClerkError as exc:
         print(f"clerk: {exc.message}", file=sys.stderr)
+        return 2
+    except NotMigrated as exc:
+        print(f"clerk: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
