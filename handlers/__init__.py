@@ -23,7 +23,20 @@ def _feature_modules() -> list:  # type: ignore[type-arg]
     """Feature modules in the order their sentence readers should be tried."""
     import importlib
 
-    names = ["clients", "contacts", "deadlines", "balances", "home", "reports"]
+    names = [
+        "clients",
+        "matters",
+        "contacts",
+        "imports",
+        "deadlines",
+        "rulesets",
+        "balances",
+        "invoices",
+        "payments",
+        "home",
+        "reminders",
+        "reports",
+    ]
     found = []
     for name in names:
         try:
