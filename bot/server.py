@@ -57,7 +57,7 @@ def make_server(app: App, db: Database, *, host: str, port: int, threads: int = 
     from waitress.server import create_server
 
     return create_server(
-        ClerkWSGI(app, db), host=host, port=port, threads=threads, ident="clerk", _quiet=True
+        ClerkWSGI(app, db), host=host, port=port, threads=threads, ident="clerk"
     )
 
 

@@ -12,10 +12,10 @@ import shlex
 
 from bot.errors import InvalidInput
 
-USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-CHANNEL_MENTION = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
-ANY_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-BARE_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$")
+CHANNEL_MENTION = re.compile(r"^<#([CGD][A-Z0-9_]+)(?:\|[^>]*)?>$")
+ANY_USER_MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>")
+BARE_ID = re.compile(r"^[UW][A-Z0-9_]{2,}$")
 
 MAX_COMMAND_TEXT = 4000
 
@@ -64,7 +64,7 @@ def channel_id(word: str) -> str | None:
     if match:
         return match.group(1)
     stripped = word.strip()
-    if re.fullmatch(r"[CG][A-Z0-9]{2,}", stripped):
+    if re.fullmatch(r"[CG][A-Z0-9_]{2,}", stripped):
         return stripped
     return None
 

@@ -21,7 +21,7 @@ from handlers import blocks
 
 log = logging.getLogger("clerk.events")
 
-LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[:,]?\s*")
+LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9_]+(?:\|[^>]*)?>[:,]?\s*")
 
 SENTENCE_USAGE = blocks.usage(
     "What I can read in a message",
