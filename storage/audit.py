@@ -120,8 +120,17 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         session.connection().execute(insert(AuditLog), rows)
 
 
-def install(session_factory: Any) -> None:
-    """Attach the audit hooks to a ``sessionmaker`` (idempotent)."""
-    if not event.contains(session_factory, "before_flush", _before_flush):
-        event.listen(session_factory, "before_flush", _before_flush)
-        event.listen(session_factory, "after_flush", _after_flush)
+_installed = False
+
+
+def install() -> None:
+    """Attach the audit hooks to every ORM session in the process (idempotent).
+
+    Registering on the ``Session`` class rather than on each sessionmaker means no session
+    can be created that skips the audit, whichever factory made it.
+    """
+    global _installed
+    if not _installed:
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+        _installed = True

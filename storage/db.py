@@ -69,8 +69,7 @@ class Database:
         self.write_factory = sessionmaker(
             self.engine.execution_options(clerk_write=True), expire_on_commit=False
         )
-        audit.install(self.read_factory)
-        audit.install(self.write_factory)
+        audit.install()
 
     @property
     def is_sqlite(self) -> bool:
