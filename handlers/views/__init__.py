@@ -1,0 +1,1 @@
+"""Pure Block Kit builders for each feature's messages and modals."""
