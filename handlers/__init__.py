@@ -36,6 +36,7 @@ def _feature_modules() -> list:  # type: ignore[type-arg]
         "home",
         "reminders",
         "reports",
+        "audit",
     ]
     found = []
     for name in names:
