@@ -1,159 +1,286 @@
-"""Block Kit as a person would read it in Slack, for the demo's terminal.
+"""Block Kit as a person would read it in Slack, for the demo's terminal and for tests.
 
-Mentions become ``@name``, links become ``label (url)``, buttons ``[ Mark done ]``, and each
-Web API call is introduced by where it appeared ("DM to @lena", "#deadlines", "only visible
-to you") so the demo reads like a Slack client.
+A header is underlined, fields read "Label: value", buttons ``[ Mark done ]``, a modal's inputs
+"Label: ____ (hint)". ``describe_call`` introduces each Web API call by where it appeared
+("DM to @lena (from Clerk)", "#deadlines", "only visible to @lena") and returns None for calls
+nobody sees (auth.test, users.info, conversations.open), so the demo shows Slack, not plumbing.
+The output is plain text with no colour codes, so tests can compare it exactly.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-USER = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>")
-CHANNEL = re.compile(r"<#([CGD][A-Z0-9_]+)(?:\|([^>]*))?>")
-LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
-BARE_LINK = re.compile(r"<(https?://[^>]+)>")
-SPECIAL = re.compile(r"<!(here|channel|everyone)>")
-EMOJI = {
-    ":warning:": "⚠",
-    ":white_check_mark:": "✔",
-    ":question:": "?",
-    ":calendar:": "📅",
-    ":alarm_clock:": "⏰",
-    ":moneybag:": "$",
-    ":red_circle:": "●",
-}
+from bot.standin.mrkdwn import NO_NAMES, mrkdwn, rich_text, text_object
+
+__all__ = ["describe_call", "mrkdwn", "render_blocks", "render_message", "render_view"]
+
+RULE = "─" * 40
+UNDERLINE_MAX = 60
+Names = Mapping[str, str]
 
 
-def mrkdwn(text: str, users: Mapping[str, str], channels: Mapping[str, str] | None = None) -> str:
-    channels = channels or {}
-    text = USER.sub(lambda m: "@" + (users.get(m.group(1)) or m.group(2) or m.group(1)), text)
-    text = CHANNEL.sub(lambda m: "#" + (channels.get(m.group(1)) or m.group(2) or m.group(1)), text)
-    text = LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
-    text = BARE_LINK.sub(lambda m: m.group(1), text)
-    text = SPECIAL.sub(lambda m: "@" + m.group(1), text)
-    for code, glyph in EMOJI.items():
-        text = text.replace(code, glyph)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+def _button(label: str) -> str:
+    return f"[ {label} ]"
 
 
-def _text(obj: Any, users: Mapping[str, str], channels: Mapping[str, str]) -> str:
-    if not obj:
-        return ""
-    if isinstance(obj, str):
-        return mrkdwn(obj, users, channels)
-    return mrkdwn(str(obj.get("text", "")), users, channels)
-
-
-def _element(element: Mapping[str, Any], users: Mapping[str, str], ch: Mapping[str, str]) -> str:
+def _element(element: Mapping[str, Any], users: Names, channels: Names) -> str:
+    """One interactive or context element, drawn the way Slack draws its control."""
     kind = element.get("type")
+    placeholder = text_object(element.get("placeholder"), users, channels)
     if kind == "button":
-        return f"[ {_text(element.get('text'), users, ch)} ]"
+        return _button(text_object(element.get("text"), users, channels))
     if kind in ("mrkdwn", "plain_text"):
-        return _text(element, users, ch)
+        return text_object(element, users, channels)
     if kind == "image":
         return f"[image: {element.get('alt_text', '')}]"
-    if kind in ("static_select", "users_select", "datepicker", "overflow"):
-        return f"[{kind.replace('_', ' ')} ▾]"
-    return ""
+    if kind == "overflow":
+        return "[ ⋯ ]"
+    if kind in ("static_select", "external_select"):
+        chosen = element.get("initial_option") or {}
+        shown = text_object(chosen.get("text"), users, channels) or placeholder or "Select"
+        return f"[ {shown} ▾ ]"
+    if kind in ("users_select", "conversations_select", "channels_select"):
+        chosen = element.get("initial_user") or element.get("initial_conversation")
+        chosen = chosen or element.get("initial_channel")
+        names = channels if kind != "users_select" else users
+        prefix = "@" if kind == "users_select" else "#"
+        shown = prefix + names.get(chosen, chosen) if chosen else (placeholder or "Select")
+        return f"[ {shown} ▾ ]"
+    if kind in ("datepicker", "timepicker", "datetimepicker"):
+        chosen = element.get("initial_date") or element.get("initial_time")
+        return f"[ {chosen or placeholder or 'Pick'} ▾ ]"
+    if kind in ("checkboxes", "radio_buttons"):
+        picked = {o.get("value") for o in element.get("initial_options") or []}
+        if element.get("initial_option"):
+            picked.add(element["initial_option"].get("value"))
+        marks = ("[x]", "[ ]") if kind == "checkboxes" else ("(•)", "( )")
+        return "  ".join(
+            f"{marks[0] if o.get('value') in picked else marks[1]} "
+            + text_object(o.get("text"), users, channels)
+            for o in element.get("options") or []
+        )
+    return f"[{kind}]"
+
+
+def _field(field: Any, users: Names, channels: Names) -> str:
+    """``*Due*\\nMon 1 Dec`` reads "Due: Mon 1 Dec" (Slack shows it as a bold label above)."""
+    text = text_object(field, users, channels)
+    label, newline, value = text.partition("\n")
+    if not newline:
+        return "  " + text
+    if len(label) > 2 and label[0] == label[-1] == "*":
+        label = label[1:-1]
+    return f"  {label}: " + value.replace("\n", "\n    ")
+
+
+def _input_value(element: Mapping[str, Any], users: Names, channels: Names) -> str:
+    for key in ("initial_value", "initial_date", "initial_time"):
+        if element.get(key):
+            return str(element[key])
+    if element.get("initial_option"):
+        return text_object(element["initial_option"].get("text"), users, channels)
+    if element.get("initial_options"):
+        return ", ".join(
+            text_object(o.get("text"), users, channels) for o in element["initial_options"]
+        )
+    if element.get("initial_user"):
+        return "@" + users.get(element["initial_user"], element["initial_user"])
+    if element.get("initial_users"):
+        return ", ".join("@" + users.get(u, u) for u in element["initial_users"])
+    return "____"
+
+
+def _block(block: Mapping[str, Any], users: Names, channels: Names) -> list[str]:
+    kind = block.get("type")
+    if kind == "header":
+        title = text_object(block.get("text"), users, channels)
+        return [title, "═" * min(len(title), UNDERLINE_MAX)]
+    if kind == "section":
+        lines = text_object(block.get("text"), users, channels).split("\n")
+        lines = lines if block.get("text") else []
+        lines += [_field(f, users, channels) for f in block.get("fields") or []]
+        accessory = block.get("accessory")
+        if accessory:
+            drawn = _element(accessory, users, channels)
+            if lines and block.get("text"):
+                lines[0] = f"{lines[0]}  {drawn}"
+            else:
+                lines.append(drawn)
+        return lines
+    if kind == "context":
+        parts = [_element(e, users, channels) for e in block.get("elements") or []]
+        return ["  · " + "  ".join(p for p in parts if p.strip())]
+    if kind == "divider":
+        return [RULE]
+    if kind == "actions":
+        return ["  ".join(_element(e, users, channels) for e in block.get("elements") or [])]
+    if kind == "image":
+        title = text_object(block.get("title"), users, channels)
+        return [f"[image: {block.get('alt_text', '')}]" + (f" {title}" if title else "")]
+    if kind == "input":
+        label = text_object(block.get("label"), users, channels)
+        element = block.get("element") or {}
+        hint = text_object(block.get("hint"), users, channels)
+        hint = hint or text_object(element.get("placeholder"), users, channels)
+        optional = " (optional)" if block.get("optional") else ""
+        value = _input_value(element, users, channels)
+        if element.get("type") in ("checkboxes", "radio_buttons"):
+            value = _element(element, users, channels)
+        return [f"{label}{optional}: {value}" + (f" ({hint})" if hint else "")]
+    if kind == "rich_text":
+        return rich_text(block, users, channels).split("\n")
+    if kind == "markdown":
+        return mrkdwn(str(block.get("text", "")), users, channels).split("\n")
+    if kind == "video":
+        return [f"[video: {text_object(block.get('title'), users, channels)}]"]
+    if kind == "file":
+        return ["[file]"]
+    return [f"[{kind} block]"]
 
 
 def render_blocks(
-    blocks: list[Mapping[str, Any]],
-    users: Mapping[str, str],
-    channels: Mapping[str, str] | None = None,
+    blocks: Sequence[Mapping[str, Any]], users: Names, channels: Names | None = None
 ) -> str:
-    ch = channels or {}
+    channels = channels if channels is not None else NO_NAMES
     lines: list[str] = []
     for block in blocks:
-        kind = block.get("type")
-        if kind == "header":
-            title = _text(block.get("text"), users, ch)
-            lines += [title, "═" * min(len(title), 60)]
-        elif kind == "section":
-            if block.get("text"):
-                lines.append(_text(block["text"], users, ch))
-            for field in block.get("fields") or []:
-                lines.append("  " + _text(field, users, ch).replace("\n", ": ", 1))
-            accessory = block.get("accessory")
-            if accessory:
-                lines.append("  " + _element(accessory, users, ch))
-        elif kind == "context":
-            parts = [_element(e, users, ch) for e in block.get("elements", [])]
-            lines.append("  · " + "  ".join(p for p in parts if p))
-        elif kind == "divider":
-            lines.append("─" * 40)
-        elif kind == "actions":
-            lines.append("  ".join(_element(e, users, ch) for e in block.get("elements", [])))
-        elif kind == "image":
-            lines.append(f"[image: {block.get('alt_text', '')}]")
-        elif kind == "input":
-            label = _text(block.get("label"), users, ch)
-            element = block.get("element", {})
-            initial = element.get("initial_value") or element.get("initial_date") or ""
-            hint = _text(block.get("hint"), users, ch)
-            optional = " (optional)" if block.get("optional") else ""
-            lines.append(
-                f"{label}{optional}: {initial or '____'}" + (f"  ({hint})" if hint else "")
-            )
-        elif kind == "rich_text":
-            lines.append(json.dumps(block.get("elements", []))[:200])
+        lines += _block(block, users, channels)
     return "\n".join(lines)
 
 
-def render_message(
-    payload: Mapping[str, Any],
-    users: Mapping[str, str],
-    channels: Mapping[str, str] | None = None,
-) -> str:
+def _attachment(attachment: Mapping[str, Any], users: Names, channels: Names) -> list[str]:
+    """Legacy attachments: shown behind a bar, as Slack does with the colour stripe."""
+    lines: list[str] = []
+    for key in ("pretext", "title", "text"):
+        if attachment.get(key):
+            lines += mrkdwn(str(attachment[key]), users, channels).split("\n")
+    for field in attachment.get("fields") or []:
+        lines.append(f"{field.get('title', '')}: {mrkdwn(str(field.get('value', '')), users)}")
+    if attachment.get("blocks"):
+        lines += render_blocks(attachment["blocks"], users, channels).split("\n")
+    if attachment.get("footer"):
+        lines.append(mrkdwn(str(attachment["footer"]), users, channels))
+    return ["▌ " + line for line in lines]
+
+
+def render_message(payload: Mapping[str, Any], users: Names, channels: Names | None = None) -> str:
+    """A message (post, ephemeral or response_url reply): its blocks, else its text."""
+    channels = channels if channels is not None else NO_NAMES
+    if payload.get("delete_original") and not payload.get("text") and not payload.get("blocks"):
+        return "(the message was removed)"
     blocks = payload.get("blocks")
-    if isinstance(blocks, str):
-        blocks = json.loads(blocks)
     if blocks:
-        return render_blocks(blocks, users, channels)
-    return mrkdwn(str(payload.get("text", "")), users, channels or {})
-
-
-def render_view(view: Mapping[str, Any], users: Mapping[str, str]) -> str:
-    title = _text(view.get("title"), users, {})
-    body = render_blocks(view.get("blocks", []), users)
-    buttons = "  ".join(
-        f"[ {_text(view.get(key), users, {})} ]" for key in ("close", "submit") if view.get(key)
-    )
-    return f"┌ {title}\n{body}\n{buttons}"
-
-
-def describe_call(
-    call: Any, users: Mapping[str, str], channels: Mapping[str, str] | None = None
-) -> str | None:
-    """What a person would see because of this Web API call, or None (auth.test etc.)."""
-    ch = channels or {}
-    p = call.params
-    channel = str(p.get("channel", ""))
-    if channel.startswith("D"):
-        where = f"DM to @{users.get(channel[1:], channel[1:])}"
+        lines = [render_blocks(blocks, users, channels)]
+    elif payload.get("text"):
+        lines = [mrkdwn(str(payload["text"]), users, channels)]
     else:
-        where = "#" + ch.get(channel, channel)
-    if call.method == "chat.postMessage":
-        return f"── {where} (from Clerk) ──\n{render_message(p, users, ch)}"
-    if call.method == "chat.postEphemeral":
-        return f"── only visible to you, in {where} ──\n{render_message(p, users, ch)}"
-    if call.method == "chat.update":
-        return f"── message updated in {where} ──\n{render_message(p, users, ch)}"
-    if call.method in ("views.open", "views.push"):
-        view = p.get("view") or {}
-        return f"── a form opens ──\n{render_view(view, users)}"
-    if call.method == "views.publish":
-        view = p.get("view") or {}
-        return f"── App Home of @{users.get(str(p.get('user_id')), p.get('user_id'))} ──\n" + (
-            render_blocks(view.get("blocks", []), users)
+        lines = []
+    for attachment in payload.get("attachments") or []:
+        lines += _attachment(attachment, users, channels)
+    return "\n".join(lines)
+
+
+def render_view(
+    view: Mapping[str, Any],
+    users: Names,
+    channels: Names | None = None,
+    *,
+    with_title: bool = True,
+) -> str:
+    """A modal: title, blocks, then its buttons (Slack adds "Cancel" when close is unset)."""
+    lines: list[str] = []
+    if with_title and view.get("title"):
+        title = text_object(view.get("title"), users, channels)
+        lines += [title, "═" * min(len(title), UNDERLINE_MAX)]
+    body = render_blocks(view.get("blocks") or [], users, channels)
+    if body:
+        lines.append(body)
+    if view.get("type", "modal") == "modal":
+        close = text_object(view.get("close"), users, channels) or "Cancel"
+        buttons = [_button(close)]
+        if view.get("submit"):
+            buttons.append(_button(text_object(view["submit"], users, channels)))
+        lines.append("  ".join(buttons))
+    return "\n".join(lines)
+
+
+# -- describe_call ---------------------------------------------------------------------------
+
+
+def _lookup(key: str, *maps: Names | None) -> str:
+    for names in maps:
+        if names and names.get(key):
+            return names[key]
+    return key
+
+
+def describe_call(call: Any, users: Names, channels: Names | None = None) -> str | None:
+    """What a person would see because of this recorded call, introduced by where it showed.
+
+    None for calls nobody sees (lookups, failed calls: Slack showed nothing).
+    """
+    if not getattr(call, "ok", True):
+        return None
+    params: Mapping[str, Any] = call.params
+    response: Mapping[str, Any] = getattr(call, "response", None) or {}
+    known: Names = getattr(call, "names", None) or NO_NAMES
+    user_names: Names = {**known, **users}
+    channel_names: Names = {**known, **(channels or {})}
+
+    def person(user_id: Any) -> str:
+        return "@" + _lookup(str(user_id), users, known)
+
+    def where(channel: Any) -> str:
+        channel = str(channel or "")
+        if channel.startswith("D"):
+            return f"DM with {person(channel[1:])}"
+        if channel[:1] in ("U", "W"):
+            return f"DM with {person(channel)}"
+        if channel.startswith("G") and channel not in channel_names:
+            return "a group DM"
+        return "#" + _lookup(channel, channels, known)
+
+    def message(payload: Mapping[str, Any]) -> str:
+        return render_message(payload, user_names, channel_names)
+
+    method = call.method
+    channel = response.get("channel") or params.get("channel")
+    if method == "chat.postMessage":
+        place = where(channel)
+        if place.startswith("DM with "):
+            place = f"DM to {place.removeprefix('DM with ')} (from Clerk)"
+        if params.get("thread_ts"):
+            place += ", in a thread"
+        return f"── {place} ──\n{message(params)}"
+    if method == "chat.postEphemeral":
+        return f"── only visible to {person(params.get('user'))}, in {where(channel)} ──\n" + (
+            message(params)
         )
-    if call.method == "files.completeUploadExternal":
-        files = p.get("files") or []
-        names = ", ".join(str(f.get("title") or f.get("id")) for f in files)
-        target = p.get("channel_id") or p.get("channels") or ""
-        return f"── file uploaded to {target}: {names} ──"
+    if method == "chat.update":
+        return f"── message updated in {where(channel)} ──\n{message(params)}"
+    if method == "chat.delete":
+        return f"── message deleted in {where(channel)} ──"
+    if method in ("views.open", "views.push", "views.update"):
+        view = response.get("view") or params.get("view") or {}
+        title = text_object(view.get("title"), user_names, channel_names)
+        verb = "modal" if method != "views.update" else "modal now"
+        body = render_view(view, user_names, channel_names, with_title=False)
+        return f"── {verb}: {title} ──\n{body}"
+    if method == "views.publish":
+        view = params.get("view") or {}
+        body = render_view(view, user_names, channel_names, with_title=False)
+        return f"── App Home of {person(params.get('user_id'))} ──\n{body}"
+    if method in ("files.completeUploadExternal", "files.upload"):
+        files = response.get("files") or [response.get("file") or params]
+        names = ", ".join(str(f.get("name") or f.get("filename") or f.get("title")) for f in files)
+        targets = (files[0].get("channels") if files else None) or []
+        shared = " and ".join(where(t) for t in targets) if targets else "nobody yet"
+        text = f"── file uploaded to {shared}: {names} ──"
+        comment = params.get("initial_comment")
+        return text + ("\n" + mrkdwn(str(comment), user_names, channel_names) if comment else "")
+    if method == "reactions.add":
+        emoji = mrkdwn(f":{params.get('name', '')}:", users)
+        return f"── Clerk reacted {emoji} in {where(channel)} ──"
     return None

@@ -1,82 +1,84 @@
-"""A local stand-in for Slack's Web API, for tests and ``clerk demo``.
+"""A local Slack for tests and ``clerk demo``: the Web API, ``response_url`` and file uploads.
 
-It answers the methods Clerk calls with the shapes Slack returns, records every call so a
-test can assert on what Slack would have shown, accepts ``response_url`` posts, and can be
-told to fail (429 with Retry-After, 5xx, Slack error codes, slow answers) to exercise
-Clerk's retries. It never talks to the network beyond the loopback interface.
+The real bolt app and slack-sdk talk to it over real HTTP (``WebClient(base_url=standin.url)``),
+so retries, timeouts, auth headers and body encodings are exercised as they would be against
+slack.com. Every call is recorded for assertions and for the demo's "what Slack would show";
+``fail_next``/``delay_next`` inject the failures Slack really produces (429 with Retry-After,
+500/503, error codes, slow answers) so Clerk's error paths can be tested deterministically.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections import deque
+from collections.abc import Mapping
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import quote, unquote, urlsplit
 
-TEAM_ID = "T_CLERK"
-BOT_USER_ID = "U_CLERK"
+from bot.standin.blockcheck import block_problems
+from bot.standin.errors import ApiError
+from bot.standin.files import UploadedFile
+from bot.standin.wire import (
+    Fault,
+    Handler,
+    RecordedCall,
+    ResponsePost,
+    decode_json_fields,
+    parse_body,
+    printable,
+)
+from bot.standin.workspace import Member, Workspace
 
+__all__ = ["RESPONSE_URL", "UPLOAD_URL", "RecordedCall", "ResponsePost", "SlackStandIn"]
 
-@dataclass(frozen=True)
-class RecordedCall:
-    method: str
-    params: dict[str, Any]
-    at: float
-
-
-@dataclass
-class _Fault:
-    status: int = 200
-    error: str | None = None
-    retry_after: int | None = None
-    delay: float = 0.0
-    times: int = 1
-
-
-@dataclass
-class _Directory:
-    users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    channels: dict[str, str] = field(default_factory=dict)
+RESPONSE_URL = "response_url"  # pseudo-method: posts to a response_url (bolt's respond())
+UPLOAD_URL = "upload_url"  # pseudo-method: the byte upload between the two files.* calls
+RESPONSE_URL_USES = 5  # Slack lets a response_url be used five times
 
 
 class SlackStandIn:
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, strict_channels: bool = False):
-        self._host = host
-        self._port = port
-        self.strict_channels = strict_channels
-        self._lock = threading.Lock()
+    """Slack's Web API, response URLs and upload URLs on 127.0.0.1, with a call log."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        strict_channels: bool = False,
+        team_id: str = "T_CLERK",
+        bot_user_id: str = "U_CLERK",
+        bot_id: str = "B_CLERK",
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.workspace = Workspace(
+            team_id=team_id,
+            bot_user_id=bot_user_id,
+            bot_id=bot_id,
+            strict_channels=strict_channels,
+            root=self._root,
+        )
+        self._changed = threading.Condition()
         self._calls: list[RecordedCall] = []
-        self._responses: list[dict[str, Any]] = []
-        self._faults: dict[str, list[_Fault]] = {}
-        self._directory = _Directory()
-        self._ts = itertools.count(1)
-        self._ids = itertools.count(1)
-        self._uploads: dict[str, dict[str, Any]] = {}
-        self.files: dict[str, tuple[str, bytes]] = {}  # file id -> (name, content) for downloads
+        self._responses: list[ResponsePost] = []
+        self._faults: dict[str, deque[Fault]] = {}
+        self._delays: dict[str, deque[float]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    # -- lifecycle -------------------------------------------------------------------------
+    # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> SlackStandIn:
-        standin = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                standin._handle(self)
-
-            def do_GET(self) -> None:  # noqa: N802
-                standin._handle(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        self._server = ThreadingHTTPServer((self._host, self._port), Handler)
+        """Bind (port 0 picks a free port, so parallel tests never collide) and serve."""
+        if self._server is not None:
+            return self
+        handler = type("StandInHandler", (Handler,), {"standin": self})
+        self._server = ThreadingHTTPServer((self.host, self.port), handler)
         self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="slack-standin", daemon=True
         )
@@ -84,85 +86,143 @@ class SlackStandIn:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _root(self) -> str:
+        if self._server is None:
+            raise RuntimeError("start() the stand-in first: its port is chosen when it binds")
+        return f"http://{self.host}:{self.port}/"
 
     @property
     def base(self) -> str:
-        assert self._server is not None, "start() the stand-in first"
-        return f"http://{self._host}:{self._server.server_address[1]}"
+        """``http://127.0.0.1:PORT`` with no trailing slash."""
+        return self._root().rstrip("/")
 
     @property
     def url(self) -> str:
-        """The Web API base URL to give ``WebClient(base_url=...)``."""
-        return self.base + "/api/"
+        """The Web API base URL, for ``WebClient(base_url=...)`` and ``SLACK_API_URL``."""
+        return self._root() + "api/"
 
     def response_url(self, name: str) -> str:
-        return f"{self.base}/response/{name}"
+        """A response_url whose posts land in ``responses()``; ``name`` tells them apart."""
+        return f"{self._root()}response/{quote(name, safe='')}"
 
-    # -- directory -------------------------------------------------------------------------
+    # -- the workspace -------------------------------------------------------------------------
 
     def add_user(
         self,
         user_id: str,
         name: str,
-        *,
         tz: str = "America/New_York",
         real_name: str | None = None,
+        *,
         is_bot: bool = False,
         deleted: bool = False,
     ) -> None:
-        self._directory.users[user_id] = {
-            "id": user_id,
-            "team_id": TEAM_ID,
-            "name": name,
-            "real_name": real_name or name,
-            "deleted": deleted,
-            "is_bot": is_bot,
-            "tz": tz,
-            "tz_label": tz,
-            "profile": {"real_name": real_name or name, "display_name": name},
-        }
+        """Someone ``users.info`` knows (Clerk reads names and time zones from here)."""
+        self.workspace.add_member(Member(user_id, name, real_name or name, tz, is_bot, deleted))
 
     def add_channel(self, channel_id: str, name: str) -> None:
-        self._directory.channels[channel_id] = name
+        """A channel the app is in (the only ones it may post to with ``strict_channels``)."""
+        self.workspace.add_channel(channel_id, name)
 
     def add_file(self, file_id: str, name: str, content: bytes) -> str:
-        """Make a file downloadable at ``url_private`` (as a DM upload would be)."""
-        self.files[file_id] = (name, content)
-        return f"{self.base}/files/{file_id}/{name}"
+        """A file a person shared (say a CSV by DM); returns its ``url_private``.
+
+        ``files.info`` describes it and a GET with the bot token downloads it, as Slack does.
+        """
+        self.workspace.add_shared_file(file_id, name, content)
+        return self._file_url(file_id, name)
+
+    def _file_url(self, file_id: str, name: str) -> str:
+        return f"{self._root()}files/{file_id}/{quote(name, safe='')}"
 
     @property
     def users(self) -> dict[str, str]:
-        return {uid: u["name"] for uid, u in self._directory.users.items()}
+        """User ids to names (the bot included), for ``render``'s ``users``."""
+        with self.workspace._lock:
+            return {m.id: m.name for m in self.workspace.members.values()}
 
-    # -- recordings ------------------------------------------------------------------------
+    @property
+    def files(self) -> dict[str, tuple[str, bytes]]:
+        """File id to (name, bytes) for every file with content, uploaded or shared."""
+        return {f.id: (f.filename, f.content) for f in self.uploads() if f.content is not None}
+
+    @property
+    def names(self) -> Mapping[str, str]:
+        """User and channel ids to names, for ``render``."""
+        return self.workspace.names
+
+    def uploads(self) -> list[UploadedFile]:
+        """Every file Clerk uploaded (v2 or legacy), with its bytes."""
+        with self.workspace._lock:
+            return list(self.workspace.files.values())
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        """What a channel shows now (posts, after updates and deletes), oldest first."""
+        with self.workspace._lock:
+            found = [m for (c, _ts), m in self.workspace.messages.items() if c == channel]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
+    # -- recordings ----------------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[RecordedCall]:
-        with self._lock:
+        with self._changed:
             return [c for c in self._calls if method is None or c.method == method]
 
-    def responses(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self._responses)
+    def responses(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The accepted response_url posts, as the JSON bolt's ``respond()`` sent."""
+        return [p.payload for p in self.response_posts(name) if p.status == 200]
+
+    def response_posts(self, name: str | None = None) -> list[ResponsePost]:
+        """Every response_url post, refused ones included (status 400/404)."""
+        with self._changed:
+            return [p for p in self._responses if name is None or p.name == name]
 
     def clear(self) -> None:
-        with self._lock:
+        """Forget recorded calls and responses (the workspace and pending faults stay)."""
+        with self._changed:
             self._calls.clear()
             self._responses.clear()
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.calls(method)
-            if len(found) >= count:
-                return found
-            time.sleep(0.02)
-        raise AssertionError(f"expected {count} call(s) to {method}, saw {len(self.calls(method))}")
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5) -> list[RecordedCall]:
+        """Block until ``count`` calls to ``method`` arrived (work done after ``ack()``)."""
+        with self._changed:
+            if not self._changed.wait_for(
+                lambda: sum(c.method == method for c in self._calls) >= count, timeout
+            ):
+                seen = sorted({c.method for c in self._calls})
+                raise AssertionError(f"{count} x {method} not seen in {timeout}s; seen: {seen}")
+            return [c for c in self._calls if c.method == method]
 
-    # -- faults ----------------------------------------------------------------------------
+    def wait_for_responses(self, count: int = 1, timeout: float = 5) -> list[dict[str, Any]]:
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self._responses) >= count, timeout):
+                raise AssertionError(f"{count} response_url posts not seen in {timeout}s")
+        return self.responses()
+
+    def _record(self, call: RecordedCall | ResponsePost) -> None:
+        with self._changed:
+            if isinstance(call, RecordedCall):
+                self._calls.append(call)
+            else:
+                self._responses.append(call)
+            self._changed.notify_all()
+
+    # -- fault injection -----------------------------------------------------------------------
 
     def fail_next(
         self,
@@ -173,190 +233,170 @@ class SlackStandIn:
         retry_after: int | None = None,
         times: int = 1,
     ) -> None:
-        with self._lock:
-            self._faults.setdefault(method, []).append(
-                _Fault(status=status, error=error, retry_after=retry_after, times=times)
-            )
+        """Make the next ``times`` calls to ``method`` fail without taking effect.
+
+        ``status=429`` answers "ratelimited" with a Retry-After header (``retry_after``,
+        default 1 s); 500/503 answer a server error; ``error="channel_not_found"`` answers
+        HTTP 200 with ``ok: false``. ``method`` may also be ``RESPONSE_URL`` or ``UPLOAD_URL``.
+        """
+        if status == 200 and error is None:
+            raise ValueError("fail_next needs an error code, or a non-200 status")
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        with self._changed:
+            queue = self._faults.setdefault(method, deque())
+            queue.append(Fault(status, error, retry_after, times))
 
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
-        with self._lock:
-            self._faults.setdefault(method, []).append(_Fault(delay=seconds, times=times))
+        """Answer the next calls to ``method`` late: they take effect, then the reply waits.
 
-    def _take_fault(self, method: str) -> _Fault | None:
-        with self._lock:
-            queue = self._faults.get(method) or []
+        That is the ambiguous timeout a client really meets: it gave up, Slack had posted.
+        """
+        with self._changed:
+            self._delays.setdefault(method, deque()).extend([seconds] * times)
+
+    def _take_fault(self, method: str) -> Fault | None:
+        with self._changed:
+            queue = self._faults.get(method)
             if not queue:
                 return None
             fault = queue[0]
-            fault.times -= 1
-            if fault.times <= 0:
-                queue.pop(0)
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                queue.popleft()
             return fault
 
-    # -- HTTP ------------------------------------------------------------------------------
+    def _take_delay(self, method: str) -> float:
+        with self._changed:
+            queue = self._delays.get(method)
+            return queue.popleft() if queue else 0.0
 
-    def _handle(self, request: BaseHTTPRequestHandler) -> None:
-        parsed = urlparse(request.path)
+    # -- HTTP ----------------------------------------------------------------------------------
+
+    def _serve(self, request: Handler) -> None:
+        split = urlsplit(request.path)
         length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length) if length else b""
-        if parsed.path.startswith("/files/"):
-            self._serve_file(request, parsed.path)
-            return
-        if parsed.path.startswith("/upload/"):
-            with self._lock:
-                self._uploads.setdefault(parsed.path.rsplit("/", 1)[-1], {})["bytes"] = len(raw)
-            self._send(request, 200, b"OK", "text/plain")
-            return
-        if parsed.path.startswith("/response/"):
-            body = json.loads(raw or b"{}")
-            with self._lock:
-                self._responses.append(body)
-            self._send_json(request, 200, {"ok": True})
-            return
-        if not parsed.path.startswith("/api/"):
-            self._send(request, 404, b"not found", "text/plain")
-            return
-        method = parsed.path[len("/api/") :]
-        params = self._params(request, raw, parsed.query)
-        with self._lock:
-            self._calls.append(RecordedCall(method=method, params=params, at=time.time()))
-        fault = self._take_fault(method)
+        body = request.rfile.read(length) if length else b""
+        kind, _, rest = split.path.lstrip("/").partition("/")
+        if kind == "api":
+            self._serve_api(request, unquote(rest), body, split.query)
+        elif kind == "response":
+            self._serve_response(request, unquote(rest), body)
+        elif kind == "upload":
+            self._serve_upload(request, unquote(rest), body)
+        elif kind == "files":
+            self._serve_download(request, unquote(rest.partition("/")[0]))
+        else:
+            request.reply(404, b"not found", "text/plain")
+
+    def _authorized(self, request: Handler, params: dict[str, Any]) -> bool:
+        header = request.headers.get("Authorization", "")
+        token = header[len("Bearer ") :] if header.startswith("Bearer ") else params.get("token")
+        return isinstance(token, str) and token.startswith("xoxb-")
+
+    def _serve_api(self, request: Handler, method: str, body: bytes, query: str) -> None:
+        at = time.time()
+        status = 200
+        headers: dict[str, str] = {}
+        try:
+            params = parse_body(request.headers.get("Content-Type", ""), body, query)
+        except (ValueError, UnicodeDecodeError):
+            params, response = {}, {"ok": False, "error": "invalid_form_data"}
+        else:
+            if not self._authorized(request, params):
+                response = {"ok": False, "error": "not_authed"}
+            elif (fault := self._take_fault(method)) is not None:
+                status, response, headers = self._fault_answer(fault)
+            elif method not in self.workspace.methods:
+                response = {"ok": False, "error": "unknown_method"}
+            else:
+                try:
+                    response = self.workspace.methods[method](params)
+                except ApiError as error:
+                    response = error.body()
+        params.pop("token", None)
+        self._record(
+            RecordedCall(method, printable(params), at, status, response, self.workspace.names)
+        )
+        self._pause(method)
+        request.reply(
+            status, json.dumps(response).encode(), "application/json; charset=utf-8", **headers
+        )
+
+    @staticmethod
+    def _fault_answer(fault: Fault) -> tuple[int, dict[str, Any], dict[str, str]]:
+        default = {429: "ratelimited", 503: "service_unavailable"}.get(
+            fault.status, "internal_error" if fault.status >= 500 else "request_failed"
+        )
+        response = {"ok": False, "error": fault.error or default}
+        headers = {}
+        if fault.retry_after is not None:
+            headers["Retry_After"] = str(fault.retry_after)
+        return fault.status, response, headers
+
+    def _pause(self, method: str) -> None:
+        seconds = self._take_delay(method)
+        if seconds:
+            time.sleep(seconds)
+
+    def _serve_response(self, request: Handler, name: str, body: bytes) -> None:
+        at = time.time()
+        try:
+            payload = parse_body(request.headers.get("Content-Type", ""), body)
+        except (ValueError, UnicodeDecodeError):
+            payload = {}
+        if isinstance(payload.get("payload"), str):  # legacy webhook form: payload=<json>
+            payload = decode_json_fields(json.loads(payload["payload"]))
+        status, answer = 200, "ok"
+        fault = self._take_fault(RESPONSE_URL)
+        with self._changed:  # count and record together: the five-use limit holds under load
+            used = sum(p.name == name and p.status == 200 for p in self._responses)
+            if fault is not None:
+                status, answer = (
+                    fault.status if fault.status != 200 else 400,
+                    fault.error or "error",
+                )
+            elif used >= RESPONSE_URL_USES:
+                status, answer = 404, "used_url"
+            elif not (payload.get("text") or payload.get("blocks") or payload.get("attachments")):
+                if not payload.get("delete_original"):
+                    status, answer = 400, "no_text"
+            elif payload.get("blocks") is not None and block_problems(payload["blocks"]):
+                status, answer = 400, "invalid_blocks"
+            self._record(ResponsePost(name, payload, at, status))
+        self._pause(RESPONSE_URL)
+        request.reply(status, answer.encode(), "text/plain; charset=utf-8")
+
+    def _serve_upload(self, request: Handler, file_id: str, body: bytes) -> None:
+        at = time.time()
+        fault = self._take_fault(UPLOAD_URL)
         if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.status != 200:
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
-                self._send_json(request, fault.status, {"ok": False, "error": "fault"}, headers)
-                return
-            if fault.error:
-                self._send_json(request, 200, {"ok": False, "error": fault.error})
-                return
-        auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer xoxb-"):
-            self._send_json(request, 200, {"ok": False, "error": "not_authed"})
-            return
-        self._send_json(request, 200, self._answer(method, params))
+            status, answer = fault.status if fault.status != 200 else 400, fault.error or "error"
+        elif self.workspace.receive_upload(file_id, body):
+            status, answer = 200, f"OK - {len(body)}"
+        else:
+            status, answer = 404, "file_not_found"
+        response = {"ok": status == 200, "text": answer}
+        self._record(
+            RecordedCall(
+                UPLOAD_URL,
+                {"file_id": file_id, "length": len(body)},
+                at,
+                status,
+                response,
+                self.workspace.names,
+            )
+        )
+        self._pause(UPLOAD_URL)
+        request.reply(status, answer.encode(), "text/plain; charset=utf-8")
 
-    @staticmethod
-    def _params(request: BaseHTTPRequestHandler, raw: bytes, query: str) -> dict[str, Any]:
-        content_type = request.headers.get("Content-Type", "")
-        params: dict[str, Any] = {k: v[0] for k, v in parse_qs(query).items()}
-        if "application/json" in content_type:
-            params.update(json.loads(raw or b"{}"))
-        elif raw:
-            for key, values in parse_qs(raw.decode("utf-8", "replace")).items():
-                value: Any = values[0]
-                if key in ("blocks", "attachments", "view", "files") and value[:1] in "[{":
-                    value = json.loads(value)
-                params[key] = value
-        return params
-
-    def _serve_file(self, request: BaseHTTPRequestHandler, path: str) -> None:
-        file_id = path.split("/")[2]
-        found = self.files.get(file_id)
-        if found is None or not request.headers.get("Authorization", "").startswith("Bearer "):
-            self._send(request, 404, b"not found", "text/plain")
-            return
-        self._send(request, 200, found[1], "application/octet-stream")
-
-    @staticmethod
-    def _send(
-        request: BaseHTTPRequestHandler,
-        status: int,
-        body: bytes,
-        content_type: str,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        request.send_response(status)
-        request.send_header("Content-Type", content_type)
-        request.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            request.send_header(key, value)
-        request.end_headers()
-        request.wfile.write(body)
-
-    def _send_json(
-        self,
-        request: BaseHTTPRequestHandler,
-        status: int,
-        body: dict[str, Any],
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self._send(request, status, json.dumps(body).encode(), "application/json", headers)
-
-    # -- Web API methods -------------------------------------------------------------------
-
-    def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
-
-    def _channel_ok(self, channel: str) -> bool:
-        if not self.strict_channels or channel.startswith("D"):
-            return True
-        return channel in self._directory.channels
-
-    def _answer(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "url": "https://clerk-firm.slack.com/",
-                "team": "Clerk Firm",
-                "user": "clerk",
-                "team_id": TEAM_ID,
-                "user_id": BOT_USER_ID,
-                "bot_id": "B_CLERK",
-            }
-        if method in ("chat.postMessage", "chat.update"):
-            channel = str(p.get("channel", ""))
-            if not self._channel_ok(channel):
-                return {"ok": False, "error": "channel_not_found"}
-            ts = str(p.get("ts") or self._next_ts())
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": p.get("text")}}
-        if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": self._next_ts()}
-        if method == "chat.getPermalink":
-            ts = str(p.get("message_ts", "")).replace(".", "")
-            return {
-                "ok": True,
-                "channel": p.get("channel"),
-                "permalink": f"https://clerk-firm.slack.com/archives/{p.get('channel')}/p{ts}",
-            }
-        if method == "conversations.open":
-            users = str(p.get("users", "")).split(",")[0]
-            return {"ok": True, "channel": {"id": f"D{users}"}}
-        if method == "users.info":
-            user = self._directory.users.get(str(p.get("user")))
-            if user is None:
-                return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": user}
-        if method in ("views.open", "views.publish", "views.update", "views.push"):
-            view = p.get("view")
-            if isinstance(view, str):
-                view = json.loads(view)
-            return {"ok": True, "view": {**(view or {}), "id": f"V{next(self._ids):06d}"}}
-        if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ids):06d}"
-            with self._lock:
-                self._uploads[file_id] = {"filename": p.get("filename")}
-            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
-        if method == "files.completeUploadExternal":
-            files = p.get("files") or []
-            if isinstance(files, str):
-                files = json.loads(files)
-            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
-        if method == "files.upload":
-            return {"ok": True, "file": {"id": f"F{next(self._ids):06d}"}}
-        if method == "files.info":
-            found = self.files.get(str(p.get("file")))
-            if found is None:
-                return {"ok": False, "error": "file_not_found"}
-            return {
-                "ok": True,
-                "file": {
-                    "id": p.get("file"),
-                    "name": found[0],
-                    "url_private": f"{self.base}/files/{p.get('file')}/{found[0]}",
-                },
-            }
-        if method in ("reactions.add", "conversations.join"):
-            return {"ok": True}
-        return {"ok": False, "error": "unknown_method"}
+    def _serve_download(self, request: Handler, file_id: str) -> None:
+        """``url_private``: Slack wants the bot token here too (without it: no file)."""
+        with self.workspace._lock:
+            found = self.workspace.files.get(file_id)
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            request.reply(403, b"not_authed", "text/plain")
+        elif found is None or found.content is None:
+            request.reply(404, b"not found", "text/plain")
+        else:
+            request.reply(200, found.content, "application/octet-stream")
