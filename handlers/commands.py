@@ -128,8 +128,8 @@ def register(app: App, clerk: Clerk) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        data = json.loads(action["value"])
-        run = clerk.runners.get(data["c"])
+        data = _button_data(action.get("value", ""))
+        run = clerk.runners.get(data.get("c", ""))
         if run is None:
             raise InvalidInput("That button is from an older version of Clerk; please retype.")
         request = CommandRequest(
@@ -152,6 +152,17 @@ def register(app: App, clerk: Clerk) -> None:
     def cancel_reading(ack: Ack, respond: Respond) -> None:
         ack()
         respond(text="Cancelled: nothing was saved.", replace_original=True)
+
+
+def _button_data(value: str) -> dict[str, Any]:
+    """A confirmation button's value, refusing anything Clerk did not write itself."""
+    try:
+        data = json.loads(value)
+    except ValueError as exc:
+        raise InvalidInput("That button is no longer valid; please retype the command.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("t"), str):
+        raise InvalidInput("That button is no longer valid; please retype the command.")
+    return data
 
 
 def with_confirmed(request: CommandRequest, *keys: str) -> CommandRequest:
