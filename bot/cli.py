@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if not exc.name or not module_name.startswith(exc.name):
                 raise
             continue  # a subcommand whose feature is not installed in this build
         add: Callable[[argparse._SubParsersAction], None] = getattr(module, adder, None)  # type: ignore[type-arg,assignment]
