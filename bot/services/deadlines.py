@@ -342,6 +342,12 @@ def dependents_of(session: Session, trigger_id: int, *, only_open: bool = True) 
     return sorted(session.scalars(query).all(), key=sort_key)
 
 
+def client_code(session: Session, word: str) -> str | None:
+    """The client code ``word`` names, if it is one (for "deadlines go on a matter" hints)."""
+    code = word.strip().upper()
+    return session.scalars(select(Client.code).where(Client.code == code)).first()
+
+
 def matters_by_id(session: Session, deadlines: Sequence[Deadline]) -> dict[int, Matter]:
     ids = {d.matter_id for d in deadlines}
     if not ids:

@@ -206,6 +206,7 @@ class MovePlan:
     trigger: Deadline
     matter: Matter
     changes: list[DependentChange]
+    payload: dict[str, Any]
     token: str
 
     @property
@@ -281,7 +282,7 @@ def plan_trigger_move(
     token = pending.create(session, kind=MOVE_TRIGGER, actor=actor, payload=payload, now=now)
     matter = session.get(Matter, trigger.matter_id)
     assert matter is not None
-    return MovePlan(trigger, matter, changes, token)
+    return MovePlan(trigger, matter, changes, payload, token)
 
 
 def confirm_trigger_move(session: Session, *, actor: Actor, token: str, now: datetime) -> Outcome:

@@ -349,7 +349,7 @@ def dependents_cancelled(result: dict[str, Any], *, again: bool) -> blocks.Messa
 
 def dependents_kept(again: bool) -> blocks.Message:
     text = (
-        "Already answered; nothing more was changed."
+        "This was already answered; this click changed nothing."
         if again
         else "Kept: the trigger's deadlines stay open."
     )
