@@ -63,7 +63,7 @@ class Stored:
 def parse_id(text: str) -> int:
     """``12`` or ``#12`` -> 12; anything else is refused with the expected form."""
     cleaned = text.strip().lstrip("#")
-    if not cleaned.isdigit() or len(cleaned) > 12:
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 12:
         raise InvalidInput(f"`{text}` is not a deadline number: use the # shown in lists, e.g. 12.")
     return int(cleaned)
 
