@@ -144,11 +144,11 @@ def _rule(value: str) -> str | None:
 def _trigger(ctx: ImportContext, value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
-        raise InvalidInput(f"trigger_id {value!r} is not a number")
     mapped: dict[str, int] = ctx.cache.setdefault("deadline_ids", {})
     if value in mapped:
         return mapped[value]
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise InvalidInput(f"trigger_id {value!r} names no row earlier in this file")
     existing = ctx.session.get(Deadline, int(value))
     if existing is None or not existing.is_trigger:
         raise InvalidInput(
@@ -191,9 +191,9 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         if found is not None and found.due_at == due_at:
             raise InvalidInput(f"this deadline is already in Clerk as #{other}")
     rule = _rule(row.get("rule", ""))
-    trigger_id = _trigger(ctx, row.get("trigger_id", "").strip())
-    if trigger_id is not None and rule is None:
+    if row.get("trigger_id", "").strip() and rule is None:
         raise InvalidInput("a deadline with a trigger_id needs the rule that computed it")
+    trigger_id = _trigger(ctx, row.get("trigger_id", "").strip())
     is_trigger = rule is not None and trigger_id is None
     client = session.get(Client, matter.client_id)
     responsible = _user(session, row.get("responsible", "").strip(), "responsible")
