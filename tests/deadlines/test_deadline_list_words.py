@@ -1,0 +1,43 @@
+"""Reading ``/deadline list`` scopes: mine, @user, client, matter, all, next N days."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.errors import InvalidInput
+from bot.services.deadline_lists import ListRequest, read_list_words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ListRequest("mine", None, None)),
+        ("mine", ListRequest("mine", None, None)),
+        ("mine next 14 days", ListRequest("mine", None, 14)),
+        ("next 7 days", ListRequest("mine", None, 7)),
+        ("next 1 day", ListRequest("mine", None, 1)),
+        ("next week", ListRequest("mine", None, 7)),
+        ("<@U_MARK|mark>", ListRequest("user", "U_MARK", None)),
+        ("<@U_MARK> next 30 days", ListRequest("user", "U_MARK", 30)),
+        ("ACME", ListRequest("client", "ACME", None)),
+        ("acme-2 NEXT 10 DAYS", ListRequest("matter", "acme-2", 10)),
+        ("all", ListRequest("firm", None, None)),
+    ],
+)
+def test_list_words(text: str, expected: ListRequest) -> None:
+    assert read_list_words(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["ACME GLOBEX", "mine next 0 days", "next 99999 days", "ACME-1 and more"]
+)
+def test_unreadable_list_words_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        read_list_words(text)
+
+
+@given(st.integers(min_value=1, max_value=3660), st.sampled_from(["", "mine ", "ACME ", "X-1 "]))
+def test_any_window_is_read(days: int, scope: str) -> None:
+    assert read_list_words(f"{scope}next {days} days").days == days
