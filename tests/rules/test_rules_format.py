@@ -28,7 +28,7 @@ from bot.rules.format import (
 from bot.rules.loader import load_rule_sets
 
 BOOK = load_rule_sets(None)
-README = Path(__file__).parents[2] / "bot/rules/README_SECTION.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 @pytest.fixture(scope="module")
