@@ -49,6 +49,7 @@ USAGE = blocks.usage(
         "/deadline apply ACME-1 frcp judgment Dec 4",
     ],
 )
+MAX_LISTED = 120
 USAGE_HINT = " · ".join(USAGE_LINES[:3])
 
 
@@ -171,6 +172,8 @@ def list_pages(
     """Open deadlines grouped by day, missed ones first, paged under Slack's block limit."""
     if not deadlines:
         return [blocks.message(f"{title}: {empty}", blocks.header(title), blocks.section(empty))]
+    total = len(deadlines)
+    deadlines = deadlines[:MAX_LISTED]  # Slack takes at most 5 replies to one command
     rows: list[blocks.Block_] = []
     missed = [d for d in deadlines if d.due_on < today]
     if missed:
@@ -183,9 +186,14 @@ def list_pages(
     for day, items in days.items():
         heading = f"*{format_day(day)}* ({relative(day, today)})"
         rows += _sections(heading, [f"• {item_line(d, names, zone)}" for d in items])
-    count = len(deadlines)
-    lead = [blocks.context(f"{count} open deadline{'s' if count != 1 else ''}")]
-    fallback = f"{title}: {count} open" + (f", {len(missed)} missed" if missed else "")
+    count = f"{total} open deadline{'s' if total != 1 else ''}"
+    if total > len(deadlines):
+        count += (
+            f"; showing the first {len(deadlines)}. Narrow the list with a matter, a person "
+            "or `next N days`."
+        )
+    lead = [blocks.context(count)]
+    fallback = f"{title}: {total} open" + (f", {len(missed)} missed" if missed else "")
     return blocks.paginate(title, rows, lead=lead, fallback=fallback)
 
 

@@ -1,0 +1,221 @@
+"""/deadline through signed HTTP requests: add, confirmations, list, done, move, cancel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from handlers.ids import Action
+from storage.models import AuditLog, DeadlineStatus, User
+from tests.deadlines.conftest import NY, counts, deadlines
+from tests.deadlines.helpers import buttons, last, press, shown
+from tests.harness import Harness
+
+
+def user_id(h: Harness, slack_id: str) -> int:
+    with h.db.reading() as s:
+        return s.scalars(select(User.id).where(User.slack_id == slack_id)).one()
+
+
+# --- adding --------------------------------------------------------------------------------
+
+
+def test_an_all_day_deadline_is_stored_with_how_it_was_read(clerk_at: Harness) -> None:
+    h = clerk_at
+    reply = last(h.slack.command("U_SAM", "/deadline", "ACME-1 Reply brief on Dec 3"))
+    assert reply["response_type"] == "ephemeral"
+    assert "Thu 3 Dec 2026" in reply["text"] and "(all day)" in reply["text"]
+    (d,) = deadlines(h.db)
+    assert (d.title, d.due_on, d.due_at) == ("Reply brief", date(2026, 12, 3), None)
+    assert d.responsible_id == user_id(h, "U_LENA")  # the client's lawyer (no matter lawyer)
+    assert d.created_by_id == user_id(h, "U_SAM")
+    assert d.source_text == "ACME-1 Reply brief on Dec 3" and d.explanation
+    assert d.explanation in shown(reply)
+    with h.db.reading() as s:
+        audit = s.scalars(select(AuditLog).where(AuditLog.entity == "deadlines")).all()
+    assert [(a.actor, a.action) for a in audit] == [("U_SAM", "create")]
+
+
+def test_a_time_makes_it_a_timed_deadline(clerk_at: Harness) -> None:
+    h = clerk_at
+    reply = last(h.slack.command("U_LENA", "/deadline", "ACME-2 Hearing on Dec 3 10am"))
+    (d,) = deadlines(h.db)
+    assert d.due_at == datetime(2026, 12, 3, 10, 0, tzinfo=NY)
+    assert d.due_on == date(2026, 12, 3)
+    assert d.responsible_id == user_id(h, "U_MARK")  # the matter's lawyer
+    assert "10:00 AM" in reply["text"]
+
+
+def test_a_rule_based_date_shows_its_computation(clerk_at: Harness) -> None:
+    h = clerk_at
+    reply = last(h.slack.command("U_LENA", "/deadline", "ACME-1 Opposition 21 days after Nov 20"))
+    (d,) = deadlines(h.db)
+    assert d.due_on == date(2026, 12, 11) and d.title == "Opposition"
+    assert "21 days after Fri 20 Nov 2026" in shown(reply) and "Fri 11 Dec 2026" in shown(reply)
+
+
+def test_court_days_skip_weekends_and_thanksgiving(clerk_at: Harness) -> None:
+    h = clerk_at
+    last(h.slack.command("U_LENA", "/deadline", "ACME-1 Objections 3 court days before Dec 1"))
+    (d,) = deadlines(h.db)
+    assert d.due_on == date(2026, 11, 25)  # Mon 30, Fri 27 (Thu 26 is Thanksgiving), Wed 25
+
+
+def test_an_assignee_is_stored_and_told_through_the_outbox(clerk_at: Harness) -> None:
+    from storage.models import OutboxMessage
+
+    h = clerk_at
+    last(h.slack.command("U_LENA", "/deadline", "ACME-1 Exhibits assign <@U_SAM|sam> by Dec 4"))
+    (d,) = deadlines(h.db)
+    assert d.assignee_id == user_id(h, "U_SAM") and d.title == "Exhibits"
+    with h.db.reading() as s:
+        (queued,) = s.scalars(select(OutboxMessage)).all()
+    assert queued.target == "U_SAM" and "Exhibits" in queued.payload["text"]
+
+
+def test_a_past_date_asks_first_and_stores_only_on_confirm(clerk_at: Harness) -> None:
+    h = clerk_at
+    before = counts(h.db)
+    question = last(h.slack.command("U_LENA", "/deadline", "ACME-1 Late filing on 2026-11-02"))
+    assert "in the past" in question["text"]
+    assert counts(h.db) == before
+    done = last(press(h, "U_LENA", question, Action.CONFIRM_READING))
+    (d,) = deadlines(h.db)
+    assert d.due_on == date(2026, 11, 2)
+    assert "Mon 2 Nov 2026" in done["text"]
+
+
+def test_a_cancelled_question_stores_nothing(clerk_at: Harness) -> None:
+    h = clerk_at
+    before = counts(h.db)
+    question = last(h.slack.command("U_LENA", "/deadline", "ACME-1 Late filing on 2026-11-02"))
+    press(h, "U_LENA", question, Action.CANCEL_READING)
+    assert counts(h.db) == before
+
+
+def test_an_ambiguous_numeric_date_offers_each_reading(clerk_at: Harness) -> None:
+    h = clerk_at
+    before = counts(h.db)
+    question = last(h.slack.command("U_LENA", "/deadline", "ACME-1 Brief on 3/4"))
+    choices = [b for b in buttons(question) if b["action_id"] == Action.CONFIRM_READING]
+    assert len(choices) == 2
+    assert counts(h.db) == before
+    last(press(h, "U_LENA", question, Action.CONFIRM_READING, index=1))
+    (d,) = deadlines(h.db)
+    assert d.due_on in (date(2027, 4, 3), date(2027, 3, 4))
+    assert d.due_on.isoformat() in choices[1]["value"]
+
+
+def test_a_timed_deadline_near_another_gets_a_conflict_warning(clerk_at: Harness) -> None:
+    h = clerk_at
+    last(h.slack.command("U_LENA", "/deadline", "ACME-1 Hearing on Dec 3 10am"))
+    reply = last(h.slack.command("U_LENA", "/deadline", "ACME-1 Client call on Dec 3 10:30am"))
+    assert "conflict" in shown(reply).lower() and "Hearing" in shown(reply)
+    assert len(deadlines(h.db)) == 2  # a warning, not a refusal
+    calm = last(h.slack.command("U_LENA", "/deadline", "ACME-1 Lunch on Dec 3 1pm"))
+    assert "conflict" not in shown(calm).lower()
+
+
+def refused(h: Harness, user: str, text: str, expected: str) -> None:
+    before = counts(h.db)
+    reply = last(h.slack.command(user, "/deadline", text))
+    assert reply["response_type"] == "ephemeral"
+    assert expected in shown(reply), shown(reply)
+    assert counts(h.db) == before
+
+
+def test_bad_adds_are_refused_clearly_and_write_nothing(clerk_at: Harness) -> None:
+    h = clerk_at
+    refused(h, "U_LENA", "ACME-3 Brief on Dec 3", "closed")
+    refused(h, "U_LENA", "ACME-9 Brief on Dec 3", "There is no matter `ACME-9`")
+    refused(h, "U_LENA", "ACME Brief on Dec 3", "is a client")
+    refused(h, "U_LENA", "ACME-1 Reply brief", "")
+    refused(h, "U_LENA", "ACME-1", "title and a date")
+    refused(h, "U_LENA", "ACME-1 on Dec 3", "title")
+    refused(h, "U_LENA", "frobnicate ACME-1", "I don't know `/deadline frobnicate`")
+    refused(h, "U_BILL", "ACME-1 Brief on Dec 3", "does not allow")
+    refused(h, "U_LENA", "ACME-1 Brief assign <@U_GHOST|ghost> on Dec 3", "not an active member")
+    refused(h, "U_LENA", "ACME-1 Brief for <@U_SAM|sam> on Dec 3", "assign @name")
+    refused(h, "U_LENA", "ACME-1 " + "x" * 600 + " on Dec 3", "the most is 500")
+
+
+# --- list, done, move, cancel --------------------------------------------------------------
+
+
+def seed_three(h: Harness) -> None:
+    for text in (
+        "ACME-1 Reply brief on Dec 3",
+        "ACME-2 Lease renewal on Dec 20",
+        "ACME-1 Deposition on Feb 10 2027 9am",
+    ):
+        last(h.slack.command("U_LENA", "/deadline", text))
+
+
+def test_lists_by_person_client_matter_and_window(clerk_at: Harness) -> None:
+    h = clerk_at
+    seed_three(h)
+    mine = shown(last(h.slack.command("U_LENA", "/deadline", "list")))
+    assert "Reply brief" in mine and "Deposition" in mine and "Lease renewal" not in mine
+    marks = shown(last(h.slack.command("U_LENA", "/deadline", "list <@U_MARK|mark>")))
+    assert "Lease renewal" in marks and "Reply brief" not in marks
+    client = shown(last(h.slack.command("U_SAM", "/deadline", "list ACME")))
+    assert all(t in client for t in ("Reply brief", "Lease renewal", "Deposition"))
+    matter = shown(last(h.slack.command("U_SAM", "/deadline", "list ACME-2")))
+    assert "Lease renewal" in matter and "Reply brief" not in matter
+    soon = shown(last(h.slack.command("U_LENA", "/deadline", "list mine next 30 days")))
+    assert "Reply brief" in soon and "Deposition" not in soon
+    billing = shown(last(h.slack.command("U_BILL", "/deadline", "list ACME")))
+    assert "Reply brief" in billing  # billing may read, not change
+    empty = shown(last(h.slack.command("U_PAUL", "/deadline", "list")))
+    assert "no open deadlines" in empty
+
+
+def test_done_move_and_cancel(clerk_at: Harness) -> None:
+    h = clerk_at
+    seed_three(h)
+    first, second, third = deadlines(h.db)
+    last(h.slack.command("U_SAM", "/deadline", f"done {first.id}"))
+    moved = last(h.slack.command("U_LENA", "/deadline", f"move #{second.id} Dec 22"))
+    assert "Tue 22 Dec 2026" in moved["text"]
+    cancelled = last(h.slack.command("U_LENA", "/deadline", f"cancel {third.id} case settled"))
+    assert "case settled" in cancelled["text"]
+    a, b, c = deadlines(h.db)
+    assert a.status is DeadlineStatus.DONE and a.completed_by_id == user_id(h, "U_SAM")
+    assert b.due_on == date(2026, 12, 22) and b.status is DeadlineStatus.OPEN
+    assert c.status is DeadlineStatus.CANCELLED and c.cancel_reason == "case settled"
+    listed = shown(last(h.slack.command("U_LENA", "/deadline", "list ACME")))
+    assert "Lease renewal" in listed and "Reply brief" not in listed
+
+
+def test_bad_done_move_cancel_are_refused_and_write_nothing(clerk_at: Harness) -> None:
+    h = clerk_at
+    seed_three(h)
+    first = deadlines(h.db)[0]
+    refused(h, "U_LENA", "done", "Which deadline?")
+    refused(h, "U_LENA", "done abc", "is not a deadline number")
+    refused(h, "U_LENA", "done 999", "There is no deadline #999")
+    refused(h, "U_LENA", f"done {first.id} filed", "takes one deadline number")
+    refused(h, "U_LENA", f"cancel {first.id}", "Say why")
+    refused(h, "U_LENA", f"move {first.id}", "Move it to when?")
+    refused(h, "U_LENA", f"move {first.id} whenever-ish", "")
+    refused(h, "U_BILL", f"done {first.id}", "does not allow")
+    last(h.slack.command("U_LENA", "/deadline", f"done {first.id}"))
+    refused(h, "U_LENA", f"done {first.id}", "already marked done")
+    refused(h, "U_LENA", f"move {first.id} Dec 9", "already marked done")
+
+
+def test_a_past_move_asks_first(clerk_at: Harness) -> None:
+    h = clerk_at
+    seed_three(h)
+    first = deadlines(h.db)[0]
+    question = last(h.slack.command("U_LENA", "/deadline", f"move {first.id} 2026-11-10"))
+    assert "in the past" in question["text"]
+    assert deadlines(h.db)[0].due_on == date(2026, 12, 3)
+    press(h, "U_LENA", question, Action.CONFIRM_READING)
+    assert deadlines(h.db)[0].due_on == date(2026, 11, 10)
+
+
+def test_help_prints_usage(clerk_at: Harness) -> None:
+    reply = last(clerk_at.slack.command("U_LENA", "/deadline", "help"))
+    assert "/deadline apply MATTER RULESET TRIGGER DATE" in shown(reply)
