@@ -1,0 +1,260 @@
+"""The date engine: free text in the firm's languages to one certain day (or a refusal).
+
+Flow for one phrase (``parse``), each step there because a silent mistake is worse than a
+refusal:
+
+1. fold the text (case, accents, full-width digits) keeping one character per character;
+2. cut out a time of day by Clerk's own rules (``times``), so "tomorrow" stays all-day;
+3. strip a leading keyword ("due", "by", "para el", "στις", "截止"), trying the phrase
+   without stripping first ("antes de ayer" is a date, not "antes de" + "ayer");
+4. read the rest with Clerk's grammar (``grammar``), else with dateparser under checks
+   (``fallback``); anything else is refused with examples of what works;
+5. join the time, refusing a wall time that does not exist in the firm's zone.
+
+``split_trailing`` finds the longest phrase at the end of a sentence that reads as a date
+("Reply brief due next Friday" -> "Reply brief", next Friday). A phrase Clerk recognises but
+refuses (Feb 30, a weekday that contradicts the date) stops the search: trying a shorter phrase
+would quietly drop the part that was wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.dates.court import Computation, CourtCalendar, format_day
+from bot.dates.fallback import DateparserReader
+from bot.dates.folding import alternation, fold, tidy, token_spans
+from bot.dates.grammar import Grammar
+from bot.dates.languages import merged
+from bot.dates.resolve import Context, Prefer, Reading, Refusal
+from bot.dates.times import ClockTime, describe, find_time, localize
+from bot.errors import InvalidInput
+
+EXAMPLES = "Try 'Dec 3', '2026-12-03', 'next Friday' or '21 days after Dec 1'."
+_CJK_KEYWORD = re.compile(r"[\u3400-\u9fff]")
+_TITLE_EDGES = " \t\r\n-–—:,;|"
+
+
+class NotUnderstood(InvalidInput):
+    """No pattern and no checked dateparser reading covers the phrase."""
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """One day read from text, with what was read and how, for the reply and the audit."""
+
+    day: date
+    at: datetime | None
+    source: str
+    explanation: str
+    computation: Computation | None = None
+    alternatives: tuple[date, ...] = ()
+    zone: tzinfo | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def all_day(self) -> bool:
+        return self.at is None
+
+    def is_past(self, now: datetime) -> bool:
+        """True for a day before today (firm zone) or a time before ``now``."""
+        if self.at is not None:
+            return self.at < (now if now.tzinfo else now.replace(tzinfo=self.zone))
+        zone = self.zone or now.tzinfo
+        today = now.astimezone(zone).date() if now.tzinfo and zone else now.date()
+        return self.day < today
+
+
+class DateEngine:
+    """Reads dates for one firm: its languages, date order, time zone and court calendar."""
+
+    def __init__(
+        self,
+        *,
+        languages: Sequence[str] = ("en",),
+        date_order: str | None = None,
+        timezone: ZoneInfo,
+        calendar: CourtCalendar,
+    ) -> None:
+        codes = tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
+        if not codes:
+            raise InvalidInput("Configure at least one language for dates, e.g. 'en'.")
+        if date_order is not None and sorted(date_order.upper()) != ["D", "M", "Y"]:
+            raise InvalidInput(f"Date order '{date_order}' must be e.g. MDY, DMY or YMD.")
+        try:
+            self._fallback_languages = codes
+            self.lexicon = merged(codes)
+        except (ValueError, KeyError) as exc:
+            raise InvalidInput(f"Unknown date language in {list(codes)}: {exc}") from exc
+        self.languages = codes
+        self.date_order = date_order.upper() if date_order else None
+        self.zone = timezone
+        self.calendar = calendar
+        self.grammar = Grammar(self.lexicon, codes)
+        self.fallback = DateparserReader(codes, self.date_order, timezone, self.lexicon)
+        latin = [k for k in self.lexicon.keywords if not _CJK_KEYWORD.search(k)]
+        cjk = [k for k in self.lexicon.keywords if _CJK_KEYWORD.search(k)]
+        self._keyword = re.compile(
+            rf"\s*(?:(?:{alternation(latin)})(?=\s)|(?:{alternation(cjk)}))\s*"
+        )
+
+    # -- public ------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Pay dateparser's first-call cost (locale loading) at start-up, in every language."""
+        now = datetime.now(self.zone)
+        for phrase in ("Dec 3 2026", "tomorrow", "next Friday", "21 days after Dec 1"):
+            with contextlib.suppress(InvalidInput):
+                self.parse(phrase, now=now)
+        self.fallback.warm_up(now.replace(tzinfo=None))
+
+    def parse(
+        self, text: str, *, now: datetime, prefer: Literal["future", "past"] = "future"
+    ) -> ParsedDate:
+        """The whole ``text`` as one date; InvalidInput (with examples) when it is not one."""
+        if prefer not in ("future", "past"):
+            raise ValueError(f"prefer must be 'future' or 'past', not {prefer!r}")
+        if not text or not text.strip():
+            raise InvalidInput(f"No date given. {EXAMPLES}")
+        try:
+            return self._interpret(text, self._local(now), prefer)
+        except NotUnderstood:
+            raise NotUnderstood(f"I couldn't read '{text.strip()}' as a date. {EXAMPLES}") from None
+
+    def split_trailing(
+        self, text: str, *, now: datetime, prefer: Literal["future", "past"] = "future"
+    ) -> tuple[str, ParsedDate]:
+        """('Reply brief', next Friday) from 'Reply brief due next Friday'.
+
+        The longest phrase at the end that reads as a date wins; a keyword before it
+        (due/by/on/at, para el, στις, 截止...) is dropped from both title and date.
+        """
+        local = self._local(now)
+        for start, _ in token_spans(text):
+            try:
+                parsed = self._interpret(text[start:], local, prefer)
+            except NotUnderstood:
+                continue
+            title = text[:start].strip(_TITLE_EDGES)
+            if not title:
+                raise InvalidInput(
+                    f"'{text.strip()}' is only a date. Put what is due before it, "
+                    "e.g. 'Reply brief due next Friday'."
+                )
+            return title, parsed
+        raise InvalidInput(
+            f"I couldn't find a date at the end of '{text.strip()}'. End it with one, "
+            f"e.g. 'Reply brief due Dec 3'. {EXAMPLES}"
+        )
+
+    def split_leading(
+        self, text: str, *, now: datetime, prefer: Literal["future", "past"] = "future"
+    ) -> tuple[str, ParsedDate]:
+        """('Office closed', Dec 24) from 'Dec 24 Office closed': the date comes first."""
+        local = self._local(now)
+        for _, end in reversed(token_spans(text)):
+            try:
+                parsed = self._interpret(text[:end], local, prefer)
+            except NotUnderstood:
+                continue
+            rest = text[end:].strip(_TITLE_EDGES)
+            if not rest:
+                raise InvalidInput("Give a name after the date, e.g. 'Dec 24 Office closed'.")
+            return rest, parsed
+        raise InvalidInput(
+            f"I couldn't find a date at the start of '{text.strip()}'. Start it with one, "
+            f"e.g. 'Dec 24 Office closed'. {EXAMPLES}"
+        )
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _local(self, now: datetime) -> datetime:
+        return now.astimezone(self.zone) if now.tzinfo else now.replace(tzinfo=self.zone)
+
+    def _keyword_cuts(self, blanked: str) -> list[int]:
+        """Where the date may start: at once, or after one or two leading keywords."""
+        cuts = [0]
+        position = 0
+        for _ in range(2):
+            match = self._keyword.match(blanked, position)
+            if not match or match.end() == position:
+                break
+            position = match.end()
+            cuts.append(position)
+        return cuts
+
+    def _read(self, text: str, ctx: Context, now_local: datetime, rules: bool) -> Reading | None:
+        def inner(trigger: str) -> Reading:
+            nearest = Context(ctx.today, "nearest", ctx.date_order, ctx.calendar)
+            reading = self._read(tidy(trigger), nearest, now_local, rules=False)
+            if reading is None:
+                raise Refusal(
+                    f"I couldn't read '{trigger.strip()}' as the date the period runs from. "
+                    f"Give it as a date, e.g. 'Dec 1' or '2026-12-01'."
+                )
+            return reading
+
+        reading = self.grammar.read(text, ctx, inner if rules else None)
+        if reading is None:
+            reading = self.fallback.read(text, ctx, now_local)
+        return reading
+
+    def _interpret(self, text: str, now_local: datetime, prefer: Prefer) -> ParsedDate:
+        folded = fold(text)
+        blanked, clock = find_time(folded, self.grammar.month_words)
+        ctx = Context(now_local.date(), prefer, self.date_order, self.calendar)
+        reading: Reading | None = None
+        cut = 0
+        for cut in self._keyword_cuts(blanked):
+            phrase = tidy(blanked[cut:])
+            if not phrase:
+                if clock is not None:
+                    reading = Reading(ctx.today, literal=False, note="today")
+                break
+            reading = self._read(phrase, ctx, now_local, rules=True)
+            if reading is not None:
+                break
+        if reading is None:
+            raise NotUnderstood(f"I couldn't read '{text.strip()}' as a date. {EXAMPLES}")
+        if clock is not None and clock.problem:
+            raise Refusal(clock.problem)
+        start = min(cut, clock.start) if clock is not None else cut
+        source = text[start:].strip().rstrip(".,;:!?。，").strip()
+        return self._result(reading, source, clock)
+
+    def _result(self, reading: Reading, source: str, clock: ClockTime | None) -> ParsedDate:
+        day = reading.day
+        at = None
+        notes = [reading.note] if reading.note and reading.note != "today" else []
+        if clock is not None:
+            at, fold_note = localize(day, clock, self.zone)
+            if fold_note:
+                notes.append(fold_note)
+        shown = describe(at) if at is not None else format_day(day)
+        if reading.computation is not None:
+            explanation = reading.computation.explanation
+            if at is not None:
+                explanation += f", {at:%H:%M} {at.tzname()}"
+        elif reading.literal:
+            explanation = shown
+        else:
+            explanation = f"{source} = {shown}"
+        if reading.computation is None and not self.calendar.is_court_day(day):
+            why = self.calendar.why_closed(day) or ""
+            notes.append(why.replace(f"{format_day(day)} is ", "") + ", not a court day")
+        if notes:
+            explanation += " (" + "; ".join(notes) + ")"
+        return ParsedDate(
+            day=day,
+            at=at,
+            source=source,
+            explanation=explanation,
+            computation=reading.computation,
+            alternatives=reading.alternatives,
+            zone=self.zone,
+        )

@@ -1,0 +1,141 @@
+"""dateparser, for what Clerk's grammar does not cover, behind checks that refuse its guesses.
+
+Why the checks: dateparser reads "3/45" as March 2045, "a las 10" as October, "Dec 3 10" as
+3 Dec 2110, "Thursday Dec 4 2026" as Friday 4 Dec without a word, and "next month" as a day.
+So a phrase only reaches it when every word is in the configured languages' date vocabulary
+(``Locale.is_applicable``), and its answer is kept only when it names a single day, every number
+in the phrase is accounted for, no time of day crept in, and a weekday in the phrase agrees.
+
+Why one parser per preference, reused: dateparser's cost is in loading locales and building
+its per-language tables; a ``DateDataParser`` keeps them. Its settings are fixed at
+construction, so each call swaps in the settings with this request's ``RELATIVE_BASE`` under a
+lock (``Settings.replace`` keeps the explicitly set ``DATE_ORDER`` in force).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateparser.conf import settings as default_settings
+from dateparser.date import DateDataParser
+from dateparser.languages.loader import default_loader
+
+from bot.dates.languages import Lexicon
+from bot.dates.resolve import (
+    Context,
+    Reading,
+    Refusal,
+    build,
+    check_weekday,
+    expand_year,
+    pick_year,
+)
+
+# dateparser copies the relative base's time of day into "tomorrow"; a base time no one types
+# tells "dateparser kept the base time" apart from "dateparser read a time in the phrase".
+_MARK_SECOND, _MARK_MICROSECOND = 13, 370013
+_WORD = re.compile(r"[^\W\d_]+")
+_DATEPARSER_PREFER = {"future": "future", "past": "past", "nearest": "current_period"}
+
+
+class DateparserReader:
+    """dateparser for one engine's languages, time zone and date order."""
+
+    def __init__(
+        self, languages: Sequence[str], date_order: str | None, zone: ZoneInfo, lexicon: Lexicon
+    ) -> None:
+        self.languages = list(languages)
+        self.lexicon = lexicon
+        self.settings: dict[str, Any] = {
+            "TIMEZONE": zone.key,
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "DATE_ORDER": (date_order or "MDY").upper(),
+        }
+        self._locales = [default_loader.get_locale(code) for code in self.languages]
+        self._check_settings = default_settings.replace()
+        self._parsers: dict[str, tuple[DateDataParser, threading.Lock]] = {}
+        self._build_lock = threading.Lock()
+        self._fillers = lexicon.fillers | lexicon.keywords
+
+    def settings_for(self, prefer: str, base: datetime) -> dict[str, Any]:
+        """The full dateparser settings of one call (also used by the benchmark)."""
+        return {
+            **self.settings,
+            "PREFER_DATES_FROM": _DATEPARSER_PREFER[prefer],
+            "RELATIVE_BASE": base,
+        }
+
+    def _parser(self, prefer: str, base: datetime) -> tuple[DateDataParser, threading.Lock]:
+        with self._build_lock:
+            entry = self._parsers.get(prefer)
+            if entry is None:
+                parser = DateDataParser(
+                    languages=self.languages, settings=self.settings_for(prefer, base)
+                )
+                entry = (parser, threading.Lock())
+                self._parsers[prefer] = entry
+            return entry
+
+    def raw(self, text: str, prefer: str, base: datetime) -> Any:
+        """dateparser's own answer for ``text`` (a ``DateData``), no checks."""
+        parser, lock = self._parser(prefer, base)
+        with lock:
+            parser._settings = parser._settings.replace(RELATIVE_BASE=base)
+            return parser.get_date_data(text)
+
+    def warm_up(self, base: datetime) -> None:
+        for prefer in _DATEPARSER_PREFER:
+            for locale in self._locales:
+                month = (locale.info.get("december") or ["december"])[-1]
+                self.raw(f"3 {month}", prefer, base)
+
+    def read(self, text: str, ctx: Context, now_local: datetime) -> Reading | None:
+        """A checked reading of ``text``, None when it is not a date Clerk can stand behind."""
+        words = _WORD.findall(text)
+        if not words or all(w in self._fillers for w in words):
+            return None  # bare numbers ("3/45", "2027") were the grammar's to read
+        months = [w for w in words if w in self.lexicon.months]
+        weekdays = [self.lexicon.weekdays[w] for w in words if w in self.lexicon.weekdays]
+        if len(months) > 1 or len(weekdays) > 1:
+            return None
+        if not any(
+            loc.is_applicable(text, strip_timezone=False, settings=self._check_settings)
+            for loc in self._locales
+        ):
+            return None
+        base = now_local.replace(tzinfo=None, second=_MARK_SECOND, microsecond=_MARK_MICROSECOND)
+        data = self.raw(text, ctx.prefer, base)
+        found = data.date_obj
+        if found is None:
+            return None
+        if data.period != "day":
+            raise Refusal(
+                f"'{text}' names a {data.period}, not a day. Give the day itself, "
+                "e.g. 'Dec 3' or 'next Friday'."
+            )
+        if found.time() not in (time(0, 0), base.time()):
+            raise Refusal(
+                f"I read a time of day in '{text}' that I can't be sure of. Write the time as "
+                "10:30am or 14:30."
+            )
+        day = build(found.year, found.month, found.day)
+        numbers = re.findall(r"\d+", text)
+        counting = any(w in self.lexicon.units for w in words) or found.time() == base.time()
+        year_given = False
+        for number in numbers:
+            value = int(number)
+            if len(number) == 4 and value == day.year:
+                year_given = True
+            elif len(number) == 2 and day.year == expand_year(number, ctx.today):
+                year_given = True  # "Dec 3 '26"; not "Dec 3 10" read as 2110
+            elif value not in (day.day, day.month) and not counting:
+                return None  # a number dateparser did not use, or used wrongly
+        if months and not year_given:
+            day = pick_year(day.month, day.day, ctx)  # Clerk's year rule, not dateparser's
+        check_weekday(day, weekdays[0] if weekdays and (months or numbers) else None)
+        return Reading(day, literal=bool(months and numbers))
