@@ -39,6 +39,7 @@ from bot.errors import InvalidInput
 EXAMPLES = "Try 'Dec 3', '2026-12-03', 'next Friday' or '21 days after Dec 1'."
 _CJK_KEYWORD = re.compile(r"[\u3400-\u9fff]")
 _TITLE_EDGES = " \t\r\n-–—:,;|"
+_SOURCE_EDGES = "-–—:,;|.!?。，；：！？"
 
 
 class NotUnderstood(InvalidInput):
@@ -224,7 +225,7 @@ class DateEngine:
         if clock is not None and clock.problem:
             raise Refusal(clock.problem)
         start = min(cut, clock.start) if clock is not None else cut
-        source = text[start:].strip().rstrip(".,;:!?。，").strip()
+        source = text[start:].strip().strip(_SOURCE_EDGES).strip()
         return self._result(reading, source, clock)
 
     def _result(self, reading: Reading, source: str, clock: ClockTime | None) -> ParsedDate:

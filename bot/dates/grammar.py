@@ -30,11 +30,12 @@ from bot.dates.resolve import (
     check_weekday,
     expand_year,
     month_end,
+    month_end_of,
     numeric_readings,
     pick_year,
     resolve_weekday,
 )
-from bot.dates.times import _zh_number
+from bot.dates.vocabulary import chinese_number
 
 InnerReader = Callable[[str], Reading]
 
@@ -129,7 +130,7 @@ class Grammar:
     def _number(self, text: str) -> int:
         if text.isdigit():
             return int(text)
-        return self.lex.numbers.get(text, _zh_number(text))
+        return self.lex.numbers.get(text, chinese_number(text))
 
     def _wd_check(self, match: re.Match[str]) -> int | None:
         first, second = self._weekday_of(match["wd1"]), self._weekday_of(match["wd2"])
@@ -176,7 +177,7 @@ class Grammar:
                 check_weekday(day, self._wd_check(match))
                 return Reading(day)
         if self.chinese and (match := self.zh_date.fullmatch(text)):
-            month, day_number = _zh_number(match["m"]), _zh_number(match["d"])
+            month, day_number = chinese_number(match["m"]), chinese_number(match["d"])
             if match["y"]:
                 day = build(int(match["y"]), month, day_number)
             else:
@@ -202,7 +203,7 @@ class Grammar:
             month = self.lex.months[match["mon"].rstrip(".")]
             return self._end_of_month_number(month, match["y"], ctx)
         if self.chinese and (match := self.zh_month_end.fullmatch(text)):
-            return self._end_of_month_number(_zh_number(match["m"]), None, ctx)
+            return self._end_of_month_number(chinese_number(match["m"]), None, ctx)
         if match := self.weekday.fullmatch(text):
             pre = self.lex.weekday_before.get(match["pre"] or "", PLAIN)
             post = self.lex.weekday_after.get(match["post"] or "", PLAIN)
@@ -217,12 +218,10 @@ class Grammar:
 
     def _end_of_month_number(self, month: int, year: str | None, ctx: Context) -> Reading:
         if year:
-            first = build(expand_year(year, ctx.today), month, 1)
+            end = month_end(build(expand_year(year, ctx.today), month, 1), 0)
         else:
-            first = pick_year(month, 1, ctx)
-            if ctx.prefer == "future" and month_end(first, 0) < ctx.today:
-                first = build(first.year + 1, month, 1)
-        return Reading(month_end(first, 0), literal=False, note="the last day of the month")
+            end = month_end_of(month, ctx)
+        return Reading(end, literal=False, note="the last day of the month")
 
     def _offsets(self, text: str, ctx: Context) -> Reading | None:
         match = self.offset.fullmatch(text)
@@ -272,7 +271,7 @@ class Grammar:
         elif self.chinese and (match := self.zh_rule.fullmatch(text)):
             unit = _ZH_UNITS[match["unit"]]
             direction = "before" if match["dir"] in ("以前", "之前", "前") else "after"
-            by_mail, trigger, n = False, match["inner"], _zh_number(match["n"])
+            by_mail, trigger, n = False, match["inner"], chinese_number(match["n"])
         else:
             return None
         weeks_note = None

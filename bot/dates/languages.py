@@ -3,8 +3,8 @@
 Why Clerk keeps its own word lists when dateparser has some: dateparser misses or misreads
 exactly the phrases a docket depends on ("el próximo viernes", "下周五", "fin de mes",
 "3 court days before"), and the grammar must know which words are date words to refuse the
-rest. Words are written here as a lawyer types them and folded once when the lexicon is built
-(lower case, no accents, final sigma made ordinary), matching the folded input.
+rest. The tables live in ``vocabulary``, written as a lawyer types them; here they are folded
+once (lower case, no accents, final sigma made ordinary) to match the folded input.
 
 For a configured language other than these four, the lexicon takes month and weekday names and
 "today/tomorrow/yesterday" from dateparser's own locale data, so weekday names work in every
@@ -13,35 +13,51 @@ configured language; anything longer goes to dateparser (with Clerk's checks aro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
 
 from bot.dates.folding import fold
-
-_V = TypeVar("_V")
-
-# Modifier kinds for a weekday: see grammar.resolve_weekday for what each one means.
-PLAIN, THIS, NEXT, LAST, THIS_WEEK, NEXT_WEEK, LAST_WEEK = (
-    "plain",
-    "this",
-    "next",
-    "last",
-    "this_week",
-    "next_week",
-    "last_week",
+from bot.dates.vocabulary import (
+    CHINESE,
+    COURT_DAY,
+    DAY,
+    ENGLISH,
+    GREEK,
+    LAST,
+    LAST_WEEK,
+    MONTH,
+    NEXT,
+    NEXT_WEEK,
+    PLAIN,
+    SPANISH,
+    THIS,
+    THIS_WEEK,
+    WEEK,
+    YEAR,
 )
-# Units of an offset ("in 3 weeks") or of a counted period ("3 court days before").
-DAY, WEEK, MONTH, YEAR, COURT_DAY = "day", "week", "month", "year", "court_day"
+
+__all__ = [
+    "COURT_DAY",
+    "DAY",
+    "LAST",
+    "LAST_WEEK",
+    "MONTH",
+    "NEXT",
+    "NEXT_WEEK",
+    "PLAIN",
+    "THIS",
+    "THIS_WEEK",
+    "WEEK",
+    "YEAR",
+    "Lexicon",
+    "lexicon_for",
+    "merged",
+]
 
 
 def _folded(words: Mapping[str, object]) -> dict[str, object]:
     return {fold(k): v for k, v in words.items()}
-
-
-def _each(value: _V, *words: str) -> dict[str, _V]:
-    return {w: value for w in words}
 
 
 @dataclass(frozen=True)
@@ -76,380 +92,6 @@ class Lexicon:
 def _fs(*words: str) -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
-
-def _english_numbers() -> dict[str, int]:
-    ones = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    ones += "fifteen sixteen seventeen eighteen nineteen"
-    tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    words = {w: i + 1 for i, w in enumerate(ones.split())}
-    for t, ten in enumerate(tens, start=2):
-        words[ten] = t * 10
-        for u in range(1, 10):
-            unit = ones.split()[u - 1]
-            words[f"{ten}-{unit}"] = words[f"{ten} {unit}"] = t * 10 + u
-    words.update({"a": 1, "an": 1})
-    return words
-
-
-def _spanish_numbers() -> dict[str, int]:
-    first = [
-        "uno",
-        "dos",
-        "tres",
-        "cuatro",
-        "cinco",
-        "seis",
-        "siete",
-        "ocho",
-        "nueve",
-        "diez",
-        "once",
-        "doce",
-        "trece",
-        "catorce",
-        "quince",
-        "dieciséis",
-        "diecisiete",
-        "dieciocho",
-        "diecinueve",
-        "veinte",
-        "veintiuno",
-        "veintidós",
-        "veintitrés",
-        "veinticuatro",
-        "veinticinco",
-        "veintiséis",
-        "veintisiete",
-        "veintiocho",
-        "veintinueve",
-    ]
-    words = {w: i + 1 for i, w in enumerate(first)}
-    words.update({"un": 1, "una": 1, "veintiún": 21, "veintiuna": 21})
-    tens = ["treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"]
-    for t, ten in enumerate(tens, start=3):
-        words[ten] = t * 10
-        for u in range(1, 10):
-            words[f"{ten} y {first[u - 1]}"] = t * 10 + u
-    return words
-
-
-def _greek_numbers() -> dict[str, int]:
-    words: dict[str, int] = {}
-    spelled = [
-        ("ένα μία μια έναν", 1),
-        ("δύο δυο", 2),
-        ("τρεις τρία", 3),
-        ("τέσσερις τέσσερα", 4),
-        ("πέντε", 5),
-        ("έξι", 6),
-        ("επτά εφτά", 7),
-        ("οκτώ οχτώ", 8),
-        ("εννέα εννιά", 9),
-        ("δέκα", 10),
-        ("έντεκα", 11),
-        ("δώδεκα", 12),
-        ("δεκατρείς δεκατρία", 13),
-        ("δεκατέσσερις δεκατέσσερα", 14),
-        ("δεκαπέντε", 15),
-        ("δεκαέξι δεκάξι", 16),
-        ("δεκαεπτά δεκαεφτά", 17),
-        ("δεκαοκτώ δεκαοχτώ", 18),
-        ("δεκαεννέα δεκαεννιά", 19),
-    ]
-    for forms, value in spelled:
-        words.update(_each(value, *forms.split()))
-    units = {k: v for k, v in words.items() if v < 10}
-    for ten, value in (("είκοσι", 20), ("τριάντα", 30), ("σαράντα", 40), ("πενήντα", 50)):
-        words[ten] = value
-        for unit, u in units.items():
-            words[f"{ten} {unit}"] = value + u
-    words.update({"εξήντα": 60, "ενενήντα": 90})
-    return words
-
-
-ENGLISH = dict(
-    months={
-        **_each(1, "january", "jan"),
-        **_each(2, "february", "feb"),
-        **_each(3, "march", "mar"),
-        **_each(4, "april", "apr"),
-        **_each(5, "may"),
-        **_each(6, "june", "jun"),
-        **_each(7, "july", "jul"),
-        **_each(8, "august", "aug"),
-        **_each(9, "september", "sept", "sep"),
-        **_each(10, "october", "oct"),
-        **_each(11, "november", "nov"),
-        **_each(12, "december", "dec"),
-    },
-    weekdays={
-        **_each(0, "monday", "mon"),
-        **_each(1, "tuesday", "tues", "tue"),
-        **_each(2, "wednesday", "weds", "wed"),
-        **_each(3, "thursday", "thurs", "thur", "thu"),
-        **_each(4, "friday", "fri"),
-        **_each(5, "saturday", "sat"),
-        **_each(6, "sunday", "sun"),
-    },
-    days_from_today={
-        "today": 0,
-        "tomorrow": 1,
-        "tmrw": 1,
-        "day after tomorrow": 2,
-        "yesterday": -1,
-        "day before yesterday": -2,
-    },
-    weekday_before={
-        "this": THIS,
-        "next": NEXT,
-        "coming": NEXT,
-        "this coming": NEXT,
-        "last": LAST,
-        "past": LAST,
-        "this past": LAST,
-        "previous": LAST,
-        "next week": NEXT_WEEK,
-        "this week": THIS_WEEK,
-        "last week": LAST_WEEK,
-    },
-    weekday_after={
-        "next week": NEXT_WEEK,
-        "of next week": NEXT_WEEK,
-        "this week": THIS_WEEK,
-        "of this week": THIS_WEEK,
-        "last week": LAST_WEEK,
-        "of last week": LAST_WEEK,
-    },
-    articles=("the",),
-    units={
-        **_each(DAY, "day", "days", "calendar day", "calendar days"),
-        **_each(WEEK, "week", "weeks", "wk", "wks"),
-        **_each(MONTH, "month", "months"),
-        **_each(YEAR, "year", "years", "yr", "yrs"),
-        **_each(COURT_DAY, "business day", "business days", "court day", "court days"),
-        **_each(COURT_DAY, "working day", "working days"),
-    },
-    numbers=_english_numbers(),
-    in_words=("in", "within"),
-    from_now_words=("from now", "from today"),
-    ago_after=("ago",),
-    next_business_day=("next business day", "next court day", "next working day"),
-    month_end={
-        **_each(0, "end of month", "end of the month", "end of this month", "month end"),
-        **_each(0, "month-end", "eom", "the end of the month", "the end of this month"),
-        **_each(1, "end of next month", "end of the next month", "the end of next month"),
-        **_each(-1, "end of last month", "end of the previous month", "end of previous month"),
-    },
-    year_end={
-        **_each(0, "end of year", "end of the year", "end of this year", "year end", "year-end"),
-        **_each(1, "end of next year"),
-        **_each(-1, "end of last year"),
-    },
-    after_words=("after", "following", "from"),
-    before_words=("before", "prior to"),
-    service_by_mail=("service by mail on", "mail service on", "mailing on", "service by mail"),
-    service=("service on", "service of process on"),
-    by_mail=("by mail", "(by mail)", "served by mail", "(served by mail)", "if served by mail"),
-    keywords=("due", "on", "by", "at", "due on", "due by", "no later than", "until"),
-    fillers=("the", "of", "on", "at", "st", "nd", "rd", "th"),
-)
-
-SPANISH = dict(
-    months={
-        **_each(1, "enero", "ene"),
-        **_each(2, "febrero", "feb"),
-        **_each(3, "marzo", "mar"),
-        **_each(4, "abril", "abr"),
-        **_each(5, "mayo", "may"),
-        **_each(6, "junio", "jun"),
-        **_each(7, "julio", "jul"),
-        **_each(8, "agosto", "ago"),
-        **_each(9, "septiembre", "setiembre", "sept", "sep", "set"),
-        **_each(10, "octubre", "oct"),
-        **_each(11, "noviembre", "nov"),
-        **_each(12, "diciembre", "dic"),
-    },
-    weekdays={
-        **_each(0, "lunes", "lun"),
-        **_each(1, "martes"),
-        **_each(2, "miércoles", "mié", "mier"),
-        **_each(3, "jueves", "jue"),
-        **_each(4, "viernes", "vie"),
-        **_each(5, "sábado", "sáb"),
-        **_each(6, "domingo", "dom"),
-    },
-    days_from_today={
-        "hoy": 0,
-        "mañana": 1,
-        "pasado mañana": 2,
-        "ayer": -1,
-        "anteayer": -2,
-        "antier": -2,
-        "antes de ayer": -2,
-        "antes de anoche": -2,
-    },
-    weekday_before={
-        "este": THIS,
-        "próximo": NEXT,
-        "siguiente": NEXT,
-        "pasado": LAST,
-        "último": LAST,
-    },
-    weekday_after={
-        "próximo": NEXT,
-        "que viene": NEXT,
-        "pasado": LAST,
-        "de la semana que viene": NEXT_WEEK,
-        "de la próxima semana": NEXT_WEEK,
-        "de la semana próxima": NEXT_WEEK,
-        "de esta semana": THIS_WEEK,
-        "de la semana pasada": LAST_WEEK,
-    },
-    articles=("el", "la"),
-    units={
-        **_each(DAY, "día", "días", "días naturales", "días calendario", "días corridos"),
-        **_each(WEEK, "semana", "semanas"),
-        **_each(MONTH, "mes", "meses"),
-        **_each(YEAR, "año", "años"),
-        **_each(COURT_DAY, "día hábil", "días hábiles", "día laborable", "días laborables"),
-    },
-    numbers=_spanish_numbers(),
-    in_words=("en", "dentro de", "de aquí a"),
-    from_now_words=("a partir de hoy", "desde hoy"),
-    ago_before=("hace",),
-    ago_after=("atrás",),
-    next_business_day=(
-        "próximo día hábil",
-        "siguiente día hábil",
-        "día hábil siguiente",
-        "próximo día laborable",
-        "siguiente día laborable",
-    ),
-    month_end={
-        **_each(0, "fin de mes", "fin del mes", "final de mes", "final del mes", "fin de este mes"),
-        **_each(0, "a fin de mes", "a final de mes", "a fin de este mes", "fin de mes actual"),
-        **_each(1, "fin del mes que viene", "fin del próximo mes", "fin del mes siguiente"),
-        **_each(1, "a fin del mes que viene", "a fin del próximo mes"),
-        **_each(-1, "fin del mes pasado", "a fin del mes pasado"),
-    },
-    year_end={
-        **_each(0, "fin de año", "fin del año", "a fin de año", "fin de este año"),
-        **_each(1, "fin del año que viene", "fin del próximo año"),
-        **_each(-1, "fin del año pasado"),
-    },
-    after_words=("después de", "después del", "a partir de", "a partir del"),
-    before_words=("antes de", "antes del"),
-    service_by_mail=("la notificación por correo del", "la notificación por correo de"),
-    service=("la notificación del", "la notificación de"),
-    by_mail=("por correo", "(por correo)", "notificado por correo"),
-    keywords=("el", "para", "para el", "antes del", "hasta el", "vence el", "a más tardar el"),
-    fillers=("el", "la", "de", "del", "los", "las"),
-)
-
-GREEK = dict(
-    months={
-        **_each(1, "ιανουάριος", "ιανουαρίου", "γενάρης", "γενάρη", "ιαν"),
-        **_each(2, "φεβρουάριος", "φεβρουαρίου", "φλεβάρης", "φλεβάρη", "φεβ"),
-        **_each(3, "μάρτιος", "μαρτίου", "μάρτης", "μάρτη", "μαρ"),
-        **_each(4, "απρίλιος", "απριλίου", "απρίλης", "απρίλη", "απρ"),
-        **_each(5, "μάιος", "μαΐου", "μάης", "μάη", "μαι"),
-        **_each(6, "ιούνιος", "ιουνίου", "ιούνης", "ιούνη", "ιουν"),
-        **_each(7, "ιούλιος", "ιουλίου", "ιούλης", "ιούλη", "ιουλ"),
-        **_each(8, "αύγουστος", "αυγούστου", "αυγ"),
-        **_each(9, "σεπτέμβριος", "σεπτεμβρίου", "σεπτέμβρης", "σεπτέμβρη", "σεπ"),
-        **_each(10, "οκτώβριος", "οκτωβρίου", "οκτώβρης", "οκτώβρη", "οκτ"),
-        **_each(11, "νοέμβριος", "νοεμβρίου", "νοέμβρης", "νοέμβρη", "νοε"),
-        **_each(12, "δεκέμβριος", "δεκεμβρίου", "δεκέμβρης", "δεκέμβρη", "δεκ"),
-    },
-    weekdays={
-        **_each(0, "δευτέρα", "δευ"),
-        **_each(1, "τρίτη", "τρι"),
-        **_each(2, "τετάρτη", "τετ"),
-        **_each(3, "πέμπτη", "πεμ"),
-        **_each(4, "παρασκευή", "παρ"),
-        **_each(5, "σάββατο", "σαβ"),
-        **_each(6, "κυριακή", "κυρ"),
-    },
-    days_from_today={
-        "σήμερα": 0,
-        "αύριο": 1,
-        "μεθαύριο": 2,
-        "χθες": -1,
-        "χτες": -1,
-        "προχθές": -2,
-        "προχτές": -2,
-    },
-    weekday_before={
-        **_each(THIS, "αυτή", "αυτήν", "αυτό"),
-        **_each(NEXT, "επόμενη", "ερχόμενη", "επόμενο", "ερχόμενο"),
-        **_each(LAST, "προηγούμενη", "περασμένη", "προηγούμενο", "περασμένο"),
-    },
-    weekday_after={
-        "της επόμενης εβδομάδας": NEXT_WEEK,
-        "την επόμενη εβδομάδα": NEXT_WEEK,
-        "αυτής της εβδομάδας": THIS_WEEK,
-        "της προηγούμενης εβδομάδας": LAST_WEEK,
-        "της περασμένης εβδομάδας": LAST_WEEK,
-    },
-    articles=("την", "τη", "το", "τις"),
-    units={
-        **_each(DAY, "ημέρα", "ημέρες", "ημερών", "μέρα", "μέρες", "ημερολογιακές ημέρες"),
-        **_each(WEEK, "εβδομάδα", "εβδομάδες", "εβδομάδων"),
-        **_each(MONTH, "μήνα", "μήνας", "μήνες", "μηνών"),
-        **_each(YEAR, "χρόνο", "χρόνια", "έτος", "έτη"),
-        **_each(COURT_DAY, "εργάσιμες ημέρες", "εργάσιμες μέρες", "εργάσιμη ημέρα"),
-        **_each(COURT_DAY, "εργάσιμη μέρα", "εργάσιμες", "εργάσιμη"),
-    },
-    numbers=_greek_numbers(),
-    in_words=("σε", "μέσα σε", "μετά από"),
-    from_now_words=("από σήμερα", "από τώρα"),
-    ago_before=("πριν από", "πριν"),
-    ago_after=("πριν",),
-    next_business_day=(
-        "επόμενη εργάσιμη",
-        "επόμενη εργάσιμη ημέρα",
-        "επόμενη εργάσιμη μέρα",
-    ),
-    month_end={
-        **_each(0, "τέλος του μήνα", "στο τέλος του μήνα", "τέλος μήνα"),
-        **_each(0, "τέλος του τρέχοντος μήνα"),
-        **_each(1, "τέλος του επόμενου μήνα", "στο τέλος του επόμενου μήνα"),
-        **_each(-1, "τέλος του προηγούμενου μήνα", "τέλος του περασμένου μήνα"),
-    },
-    year_end={
-        **_each(0, "τέλος του χρόνου", "τέλος του έτους", "στο τέλος του χρόνου"),
-        **_each(0, "τέλος της χρονιάς"),
-    },
-    after_words=("μετά", "μετά από", "μετά την", "μετά τις", "μετά το", "μετά από την"),
-    before_words=("πριν", "πριν από", "πριν την", "πριν τις", "πριν το", "πριν από την"),
-    by_mail=("ταχυδρομικώς", "με ταχυδρομείο"),
-    keywords=("στις", "έως", "έως τις", "έως την", "μέχρι", "μέχρι τις", "μέχρι την", "ως τις"),
-    fillers=("την", "τη", "το", "τις", "της", "η", "ης"),
-)
-
-CHINESE = dict(
-    days_from_today={
-        **_each(0, "今天", "今日"),
-        **_each(1, "明天", "明日"),
-        **_each(2, "后天", "後天"),
-        **_each(3, "大后天", "大後天"),
-        **_each(-1, "昨天", "昨日"),
-        **_each(-2, "前天"),
-    },
-    next_business_day=("下一个工作日", "下个工作日", "下一工作日", "下個工作日", "下一個工作日"),
-    month_end={
-        **_each(0, "月底", "月末", "本月底", "本月末", "这月底", "本月月底"),
-        **_each(0, "这个月底", "這個月底"),
-        **_each(1, "下个月底", "下個月底", "下月底", "下月末", "下个月末", "下個月末"),
-        **_each(-1, "上个月底", "上個月底", "上月底", "上月末"),
-    },
-    year_end={
-        **_each(0, "年底", "年末", "今年底", "今年年底"),
-        **_each(1, "明年底", "明年年底"),
-        **_each(-1, "去年底", "去年年底"),
-    },
-    keywords=("于", "於", "在", "截止", "截至", "截止到", "截止于", "到期"),
-)
 
 _BUILT_IN: dict[str, dict[str, object]] = {
     "en": ENGLISH,
@@ -496,7 +138,7 @@ def lexicon_for(code: str) -> Lexicon:
     return _build(code, data) if data is not None else _from_dateparser(code)
 
 
-def merged(codes: Iterable[str]) -> Lexicon:
+def merged(codes: Sequence[str]) -> Lexicon:
     """One lexicon for all configured languages: a firm that writes "next viernes" is clear."""
     parts = [lexicon_for(c) for c in codes]
     values: dict[str, object] = {}
@@ -511,4 +153,10 @@ def merged(codes: Iterable[str]) -> Lexicon:
             for item in items:
                 combined.update(item)
             values[name] = combined
+    # A word that is a month in one language and a weekday in another ("mar": March, and
+    # mardi in French) is read only as the month: a lone "Mar" is then refused, not guessed.
+    months = values["months"]
+    weekdays = values["weekdays"]
+    assert isinstance(months, dict) and isinstance(weekdays, dict)
+    values["weekdays"] = {w: d for w, d in weekdays.items() if w not in months}
     return Lexicon(code="+".join(codes), **values)  # type: ignore[arg-type]

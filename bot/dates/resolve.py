@@ -137,6 +137,19 @@ def month_end(today: date, months_ahead: int) -> date:
     return build(year, month + 1, month_calendar.monthrange(year, month + 1)[1])
 
 
+def month_end_of(month: int, ctx: Context) -> date:
+    """The last day of a named month ("end of February", "3月底"), by the year rule above."""
+    if not 1 <= month <= 12:
+        raise Refusal(f"There is no month {month}.")
+    today = ctx.today
+    ends = [month_end(date(y, month, 1), 0) for y in (today.year - 1, today.year, today.year + 1)]
+    if ctx.prefer == "future":
+        return min(e for e in ends if e >= today)
+    if ctx.prefer == "past":
+        return max(e for e in ends if e <= today)
+    return min(ends, key=lambda e: abs((e - today).days))
+
+
 def check_weekday(day: date, weekday: int | None) -> None:
     """'Friday Dec 3 2026' when Dec 3 is a Thursday is a typo somewhere: refuse, don't pick."""
     if weekday is not None and day.weekday() != weekday:

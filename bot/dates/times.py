@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.dates.court import format_day
+from bot.dates.vocabulary import chinese_number
 from bot.errors import InvalidInput
 
 _BEFORE = r"(?<![0-9:/.\-])"
@@ -85,17 +86,6 @@ class ClockTime:
     problem: str | None = None  # raised only if the rest of the phrase is a date
 
 
-def _zh_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4}
-    digits.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-    return digits.get(text, 99)
-
-
 def _bare_hour_pattern(month_words: str) -> re.Pattern[str]:
     """'at 10', 'a las 10', 'στις 10', but not 'στις 3 Δεκεμβρίου' (a date, 'on 3 December')."""
     return re.compile(
@@ -112,11 +102,11 @@ def _read(kind: str, match: re.Match[str]) -> tuple[int, int, str | None]:
         return 12, 0, None
     if kind == "midnight":
         return 0, 0, MIDNIGHT
-    hour = _zh_number(groups["h"]) if kind == "zh" else int(groups["h"])
+    hour = chinese_number(groups["h"]) if kind == "zh" else int(groups["h"])
     raw_minute = groups.get("m")
     minute = {"半": 30, "一刻": 15, "三刻": 45}.get(raw_minute or "")
     if minute is None:
-        minute = _zh_number(raw_minute) if raw_minute else 0
+        minute = chinese_number(raw_minute) if raw_minute else 0
     if minute > 59:
         return -1, 0, f"'{text}' is not a time of day."
     part = re.sub(r"\s+", " ", groups.get("part") or "")
