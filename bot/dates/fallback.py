@@ -135,7 +135,39 @@ class DateparserReader:
                 year_given = True  # "Dec 3 '26"; not "Dec 3 10" read as 2110
             elif value not in (day.day, day.month) and not counting:
                 return None  # a number dateparser did not use, or used wrongly
+        checked_weekday = weekdays[0] if weekdays and (months or numbers) else None
+        if self._ignores_a_part(text, ctx.prefer, base, found, checked_weekday is not None):
+            return None
         if months and not year_given:
             day = pick_year(day.month, day.day, ctx)  # Clerk's year rule, not dateparser's
-        check_weekday(day, weekdays[0] if weekdays and (months or numbers) else None)
+        check_weekday(day, checked_weekday)
         return Reading(day, literal=bool(months and numbers))
+
+    def _ignores_a_part(
+        self, text: str, prefer: str, base: datetime, found: datetime, weekday_checked: bool
+    ) -> bool:
+        """True when dateparser gives the same answer without a word, or with a number changed.
+
+        dateparser skips what it does not need: "tomorrow week" comes back as tomorrow, "about
+        Dec 3" as Dec 3. A part whose removal (or change, for a number) does not change the
+        answer was not read, so the phrase as typed was not understood.
+        """
+
+        def same(variant: str) -> bool:
+            variant = re.sub(r"\s+", " ", variant).strip()
+            if not variant:
+                return False
+            again = self.raw(variant, prefer, base)
+            return again.date_obj == found and again.period == "day"
+
+        for match in re.finditer(r"\d+", text):
+            bumped = str(int(match.group()) + 1).zfill(len(match.group()))
+            if same(text[: match.start()] + bumped + text[match.end() :]):
+                return True
+        for match in _WORD.finditer(text):
+            word = match.group()
+            if word in self._fillers or (weekday_checked and word in self.lexicon.weekdays):
+                continue
+            if same(text[: match.start()] + " " + text[match.end() :]):
+                return True
+        return False

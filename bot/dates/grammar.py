@@ -164,9 +164,8 @@ class Grammar:
             return Reading(day)
         if match := self.numeric.fullmatch(text):
             second = match["b"] or match["b2"]
-            reading = numeric_readings(int(match["a"]), int(second), match["y"], ctx)
-            check_weekday(reading.day, self._wd_check(match))
-            return reading
+            weekday = self._wd_check(match)
+            return numeric_readings(int(match["a"]), int(second), match["y"], ctx, weekday)
         for pattern in (self.month_day, self.day_month):
             if match := pattern.fullmatch(text):
                 month = self.lex.months[match["mon"].rstrip(".")]

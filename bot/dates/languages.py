@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from bot.dates.folding import fold
 from bot.dates.vocabulary import (
+    ARTICLES,
     CHINESE,
     COURT_DAY,
     DAY,
@@ -128,7 +129,10 @@ def _from_dateparser(code: str) -> Lexicon:
     # One- and two-letter abbreviations ("vi", "ma") are too easily part of a title.
     months = {w: m for w, m in months.items() if len(w) > 2}
     weekdays = {w: d for w, d in weekdays.items() if len(w) > 2}
-    return Lexicon(code=code, months=months, weekdays=weekdays, days_from_today=days)
+    fillers = frozenset(fold(w) for w in ARTICLES.get(code, ()))
+    return Lexicon(
+        code=code, months=months, weekdays=weekdays, days_from_today=days, fillers=fillers
+    )
 
 
 @lru_cache(maxsize=64)

@@ -195,11 +195,14 @@ def resolve_weekday(weekday: int, kind: str, ctx: Context) -> Reading:
     )
 
 
-def numeric_readings(first: int, second: int, year: str | None, ctx: Context) -> Reading:
+def numeric_readings(
+    first: int, second: int, year: str | None, ctx: Context, weekday: int | None = None
+) -> Reading:
     """'3/4' or '03/04/2027': month first unless the firm set day first.
 
     With no firm ``DATE_ORDER`` the default is month first, but when the day-first reading is
-    also a real, different date it is returned as an alternative so the caller asks.
+    also a real, different date it is returned as an alternative so the caller asks. A weekday
+    typed with it ("Sat 3/4") keeps only the readings that fall on that weekday.
     """
     order = ctx.date_order
     month_first = order is None or order.upper().index("M") < order.upper().index("D")
@@ -218,9 +221,16 @@ def numeric_readings(first: int, second: int, year: str | None, ctx: Context) ->
             problems.append(problem)
     if not readings:
         raise problems[0]
+    note = None
+    if weekday is not None:
+        matching = [d for d in readings if d.weekday() == weekday]
+        if not matching:
+            check_weekday(readings[0], weekday)
+        if matching[0] != readings[0]:
+            note = f"read day first, the order that falls on a {WEEKDAY_NAMES[weekday]}"
+        readings = matching
     primary = readings[0]
     others = tuple(d for d in readings[1:] if d != primary)
-    note = None
     if others:
         note = f"read month first; day first it would be {format_day(others[0])}"
     return Reading(primary, literal=True, note=note, alternatives=others)

@@ -415,3 +415,13 @@ CHINESE = dict(
     },
     keywords=("于", "於", "在", "截止", "截至", "截止到", "截止于", "到期"),
 )
+
+# Articles of some languages Clerk reads only through dateparser's data. They carry no date
+# on their own, so dateparser answering the same without them is no sign of a skipped word
+# ("le 3 décembre"). Vague words dateparser also skips ("about", "environ") are not here.
+ARTICLES: dict[str, tuple[str, ...]] = {
+    "fr": ("le", "la", "l", "er"),
+    "de": ("der", "den", "dem", "am"),
+    "it": ("il", "l"),
+    "pt": ("de", "do", "da", "o"),
+}

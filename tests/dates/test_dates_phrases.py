@@ -76,6 +76,13 @@ PHRASES = [
     row("4/4", D(2027, 4, 4)),
     row("13/4", D(2027, 4, 13)),
     row("12.3.2026", D(2026, 12, 3), alternatives=(D(2026, 3, 12),)),
+    row("3/4/27", D(2027, 3, 4), alternatives=(D(2027, 4, 3),)),
+    row("Sat 3/4", D(2027, 4, 3)),  # only day-first falls on a Saturday
+    row("Thu 3/4", D(2027, 3, 4)),
+    row("Mon 3/4", REFUSED),
+    row("December the 4th", D(2026, 12, 4)),
+    row("the 3rd of next month", D(2026, 12, 3)),
+    row("Dec. 3, 2026", D(2026, 12, 3)),
     # --- weekends and holidays are still dates (the explanation says so) ---
     row("Dec 25", D(2026, 12, 25)),
     row("Sat Nov 21", D(2026, 11, 21)),
@@ -348,6 +355,11 @@ PHRASES = [
     row("21 days after banana", REFUSED),
     row("Dec 3 at 10am and 2pm", REFUSED),
     row("demain", REFUSED),  # French is not configured
+    row("tomorrow week", REFUSED),  # dateparser drops "week" and answers tomorrow
+    row("about Dec 3", REFUSED),  # dateparser skips "about"
+    row("just Dec 3", REFUSED),
+    row("cerca del 3 de diciembre", REFUSED),
+    row("20261203", REFUSED),
 ]
 
 
