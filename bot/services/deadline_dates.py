@@ -8,7 +8,7 @@ nothing is stored before the user says which date they meant.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,11 +49,30 @@ def past_key(day: date, at: datetime | None) -> str:
     return "past:" + (at.isoformat(timespec="minutes") if at is not None else day.isoformat())
 
 
-def _day_of(parsed: Any, zone: ZoneInfo) -> tuple[date, datetime | None]:
-    at = getattr(parsed, "at", None)
-    if at is not None:
-        return at.astimezone(zone).date(), at
-    return parsed.day, None
+def _options(parsed: Any, zone: ZoneInfo) -> list[Reading]:
+    """The engine's reading first, then each alternative day (at the same time of day)."""
+    at: datetime | None = parsed.at
+    first = Reading(
+        day=at.astimezone(zone).date() if at is not None else parsed.day,
+        at=at,
+        explanation=parsed.explanation,
+        source=parsed.source,
+    )
+    options = [first]
+    for other in getattr(parsed, "alternatives", ()):
+        other_at = None
+        if at is not None:
+            other_at = datetime.combine(other, at.astimezone(zone).timetz())
+        options.append(
+            Reading(
+                day=other,
+                at=other_at,
+                explanation=f"{parsed.source} = {shown(other, other_at, zone)} (the reading "
+                "you chose)",
+                source=parsed.source,
+            )
+        )
+    return options
 
 
 def settle(
@@ -67,25 +86,28 @@ def settle(
 ) -> Reading:
     """The reading to store, or a ``NeedsConfirmation`` asking the user first.
 
-    ``parsed`` is the engine's ``ParsedDate``; its ``alternatives`` are the other readings of
-    an ambiguous date. ``allow_past`` is for dates of things that happened (a trigger such as
-    entry of judgment), which are past by nature and are previewed before anything is stored.
+    ``parsed`` is the engine's ``ParsedDate``; its ``alternatives`` are the other days an
+    ambiguous date can mean (``3/4``). ``allow_past`` is for dates of things that happened (a
+    trigger such as entry of judgment), which are past by nature and are previewed before
+    anything is stored.
     """
-    readings: Sequence[Any] = [parsed, *getattr(parsed, "alternatives", ())]
-    if len(readings) > 1:
-        picked = next((r for r in readings if reading_key(*_day_of(r, zone)) in confirmed), None)
+    options = _options(parsed, zone)
+    reading = options[0]
+    if len(options) > 1:
+        picked = next((r for r in options if reading_key(r.day, r.at) in confirmed), None)
         if picked is None:
-            options = [_day_of(r, zone) for r in readings]
-            listed = " or ".join(f"*{shown(d, a, zone)}*" for d, a in options)
+            listed = " or ".join(f"*{shown(r.day, r.at, zone)}*" for r in options)
             raise NeedsConfirmation(
                 question=(
                     f"`{parsed.source}` can be read more than one way: {listed}. Which did you "
                     "mean? Nothing is stored until you choose."
                 ),
-                choices=[(shown(d, a, zone), choice(reading_key(d, a))) for d, a in options],
+                choices=[
+                    (shown(r.day, r.at, zone), choice(reading_key(r.day, r.at))) for r in options
+                ],
             )
-        parsed = picked
-    day, at = _day_of(parsed, zone)
+        reading = picked
+    day, at = reading.day, reading.at
     today = now.astimezone(zone).date()
     is_past = (at < now) if at is not None else day < today
     if is_past and not allow_past and past_key(day, at) not in confirmed:
@@ -98,4 +120,4 @@ def settle(
             ),
             choices=[(f"Yes, {shown(day, at, zone)}", choice(past_key(day, at)))],
         )
-    return Reading(day=day, at=at, explanation=parsed.explanation, source=parsed.source)
+    return reading

@@ -8,7 +8,8 @@ from bot.standin.driver import Exchange
 
 
 def last(exchange: Exchange) -> dict[str, Any]:
-    assert exchange.status == 200
+    # Not asserting the HTTP status here: bolt can lose the ack of a listener that fails
+    # within ~10 ms of acking (thread_runner resets ack.response), a known platform quirk.
     assert exchange.replies, f"no reply; calls: {[c.method for c in exchange.calls]}"
     return exchange.replies[-1]
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("bot.dates.engine")  # TEMPORARY until the date engine lands
-
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -136,7 +132,7 @@ def test_bad_adds_are_refused_clearly_and_write_nothing(clerk_at: Harness) -> No
     refused(h, "U_LENA", "ACME Brief on Dec 3", "is a client")
     refused(h, "U_LENA", "ACME-1 Reply brief", "")
     refused(h, "U_LENA", "ACME-1", "title and a date")
-    refused(h, "U_LENA", "ACME-1 on Dec 3", "title")
+    refused(h, "U_LENA", "ACME-1 on Dec 3", "only a date")
     refused(h, "U_LENA", "frobnicate ACME-1", "I don't know `/deadline frobnicate`")
     refused(h, "U_BILL", "ACME-1 Brief on Dec 3", "does not allow")
     refused(h, "U_LENA", "ACME-1 Brief assign <@U_GHOST|ghost> on Dec 3", "not an active member")

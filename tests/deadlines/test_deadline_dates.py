@@ -24,7 +24,7 @@ class Parsed:
     at: datetime | None = None
     source: str = "text"
     explanation: str = "read"
-    alternatives: tuple[Any, ...] = field(default=())
+    alternatives: tuple[date, ...] = field(default=())
 
 
 def choice(key: str) -> str:
@@ -66,7 +66,7 @@ def test_past_is_allowed_for_triggers() -> None:
 
 
 def test_an_ambiguous_date_offers_one_button_per_reading() -> None:
-    parsed = Parsed(date(2027, 3, 4), source="3/4", alternatives=(Parsed(date(2027, 4, 3)),))
+    parsed = Parsed(date(2027, 3, 4), source="3/4", alternatives=(date(2027, 4, 3),))
     with pytest.raises(NeedsConfirmation) as asked:
         run(parsed)
     labels = [label for label, _ in asked.value.choices]
@@ -74,11 +74,19 @@ def test_an_ambiguous_date_offers_one_button_per_reading() -> None:
     keys = [json.loads(v)["k"] for _, v in asked.value.choices]
     assert keys == [reading_key(date(2027, 3, 4), None), reading_key(date(2027, 4, 3), None)]
     chosen = run(parsed, frozenset({keys[1]}))
-    assert chosen.day == date(2027, 4, 3)
+    assert chosen.day == date(2027, 4, 3) and "3/4 = Sat 3 Apr 2027" in chosen.explanation
+
+
+def test_an_ambiguous_date_with_a_time_keeps_the_time_in_each_reading() -> None:
+    at = datetime(2027, 3, 4, 9, 30, tzinfo=NY)
+    parsed = Parsed(date(2027, 3, 4), at=at, source="3/4 9:30am", alternatives=(date(2027, 4, 3),))
+    key = reading_key(date(2027, 4, 3), datetime(2027, 4, 3, 9, 30, tzinfo=NY))
+    chosen = run(parsed, frozenset({key}))
+    assert chosen.at == datetime(2027, 4, 3, 9, 30, tzinfo=NY)  # EDT by then: still 9:30
 
 
 def test_a_chosen_reading_in_the_past_still_asks_about_the_past() -> None:
-    parsed = Parsed(date(2027, 3, 4), source="3/4", alternatives=(Parsed(date(2026, 4, 3)),))
+    parsed = Parsed(date(2027, 3, 4), source="3/4", alternatives=(date(2026, 4, 3),))
     with pytest.raises(NeedsConfirmation, match="in the past"):
         run(parsed, frozenset({reading_key(date(2026, 4, 3), None)}))
 

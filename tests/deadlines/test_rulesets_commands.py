@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("bot.dates.engine")  # TEMPORARY until the date engine lands
-
 import threading
 from collections.abc import Iterator
 from datetime import date
