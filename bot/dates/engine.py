@@ -20,8 +20,9 @@ would quietly drop the part that was wrong.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Literal
@@ -106,6 +107,15 @@ class DateEngine:
 
     # -- public ------------------------------------------------------------------------------
 
+    def with_calendar(self, calendar: CourtCalendar) -> DateEngine:
+        """This engine reading against another court calendar (closures added since start-up).
+
+        Shares the compiled grammar and the warmed dateparser parsers, so it costs nothing.
+        """
+        twin = copy.copy(self)
+        twin.calendar = calendar
+        return twin
+
     def warm_up(self) -> None:
         """Pay dateparser's first-call cost (locale loading) at start-up, in every language."""
         now = datetime.now(self.zone)
@@ -189,10 +199,15 @@ class DateEngine:
             cuts.append(position)
         return cuts
 
-    def _read(self, text: str, ctx: Context, now_local: datetime, rules: bool) -> Reading | None:
+    def _inner_reader(self, ctx: Context, now_local: datetime) -> Callable[[str], Reading]:
+        """How a rule phrase reads its trigger date: any date but a rule, nearest year."""
+        nearest = Context(ctx.today, "nearest", ctx.date_order, ctx.calendar)
+
         def inner(trigger: str) -> Reading:
-            nearest = Context(ctx.today, "nearest", ctx.date_order, ctx.calendar)
-            reading = self._read(tidy(trigger), nearest, now_local, rules=False)
+            phrase = tidy(trigger)
+            reading = self.grammar.read(phrase, nearest, None)
+            if reading is None:
+                reading = self.fallback.read(phrase, nearest, now_local)
             if reading is None:
                 raise Refusal(
                     f"I couldn't read '{trigger.strip()}' as the date the period runs from. "
@@ -200,26 +215,37 @@ class DateEngine:
                 )
             return reading
 
-        reading = self.grammar.read(text, ctx, inner if rules else None)
-        if reading is None:
-            reading = self.fallback.read(text, ctx, now_local)
-        return reading
+        return inner
+
+    def _first_reading(
+        self, phrases: list[tuple[int, str]], ctx: Context, now_local: datetime
+    ) -> tuple[int, Reading | None]:
+        """The first keyword cut that reads as a date, and its reading.
+
+        Clerk's grammar is tried on every cut before dateparser on any: "on Friday" must be
+        read by the grammar after "on", not by dateparser with "on" (its weekday semantics
+        differ); and without stripping first, so "antes de ayer" is not "ayer".
+        """
+        inner = self._inner_reader(ctx, now_local)
+        readers: tuple[Callable[[str], Reading | None], ...] = (
+            lambda phrase: self.grammar.read(phrase, ctx, inner),
+            lambda phrase: self.fallback.read(phrase, ctx, now_local),
+        )
+        for read in readers:
+            for cut, phrase in phrases:
+                if phrase and (reading := read(phrase)) is not None:
+                    return cut, reading
+        return 0, None
 
     def _interpret(self, text: str, now_local: datetime, prefer: Prefer) -> ParsedDate:
         folded = fold(text)
         blanked, clock = find_time(folded, self.grammar.month_words)
         ctx = Context(now_local.date(), prefer, self.date_order, self.calendar)
-        reading: Reading | None = None
-        cut = 0
-        for cut in self._keyword_cuts(blanked):
-            phrase = tidy(blanked[cut:])
-            if not phrase:
-                if clock is not None:
-                    reading = Reading(ctx.today, literal=False, note="today")
-                break
-            reading = self._read(phrase, ctx, now_local, rules=True)
-            if reading is not None:
-                break
+        phrases = [(cut, tidy(blanked[cut:])) for cut in self._keyword_cuts(blanked)]
+        if clock is not None and not phrases[-1][1]:  # a time alone: "10am", "by 5pm"
+            cut, reading = phrases[-1][0], Reading(ctx.today, literal=False, note="today")
+        else:
+            cut, reading = self._first_reading(phrases, ctx, now_local)
         if reading is None:
             raise NotUnderstood(f"I couldn't read '{text.strip()}' as a date. {EXAMPLES}")
         if clock is not None and clock.problem:

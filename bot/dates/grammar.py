@@ -112,8 +112,10 @@ class Grammar:
         self.zh_weekday = c(
             r"(?P<pre>这|這|本|下|上)?\s*(?:个|個)?\s*(?:星期|礼拜|禮拜|周|週)(?P<zwd>[一二三四五六日天])"
         )
+        # "3个月后" is three months on; "3月后" would be "after March", so 月 needs its 个.
         self.zh_offset = c(
-            rf"(?P<n>{_ZH_DIGITS})\s*(?:个|個)?\s*(?P<unit>工作日|天|日|星期|礼拜|禮拜|周|週|月|年)"
+            rf"(?P<n>{_ZH_DIGITS})\s*(?:(?:个|個)\s*(?P<unit>月)|(?:个|個)?\s*"
+            r"(?P<unit2>工作日|天|日|星期|礼拜|禮拜|周|週|年))"
             r"\s*(?P<dir>以后|以後|之后|之後|后|後|内|內|以前|之前|前)"
         )
         self.zh_month_end = c(rf"(?P<m>{_ZH_DIGITS})\s*月\s*(?:底|末)")
@@ -235,7 +237,7 @@ class Grammar:
             n, unit = (match["n"], match["unit"]) if match["n"] else (match["n2"], match["unit2"])
             return self._shift(n, self.lex.units[unit], -1, text, ctx)
         if self.chinese and (match := self.zh_offset.fullmatch(text)):
-            unit = _ZH_UNITS[match["unit"]]
+            unit = _ZH_UNITS[match["unit"] or match["unit2"]]
             sign = 1 if match["dir"] in _ZH_AFTER else -1
             return self._shift(match["n"], unit, sign, text, ctx)
         return None

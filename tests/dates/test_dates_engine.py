@@ -226,6 +226,12 @@ def test_the_firm_calendar_closes_days_for_counting(engine: DateEngine) -> None:
     now = datetime(2026, 11, 25, 9, 0, tzinfo=NEW_YORK)
     assert firm.parse("next business day", now=now).day == D(2026, 11, 30)
     assert engine.parse("next business day", now=now).day == D(2026, 11, 27)
+    later = engine.with_calendar(closed)
+    assert later.parse("next business day", now=now).day == D(2026, 11, 30)
+    assert later.parse("Nov 27", now=now).explanation == (
+        "Fri 27 Nov 2026 (Office closed, not a court day)"
+    )
+    assert engine.calendar is not closed
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,8 @@ PHRASES = [
     row("Friday", D(2026, 11, 20)),
     row("this Friday", D(2026, 11, 20)),
     row("on Friday", D(2026, 11, 20)),
+    row("on Friday", D(2026, 11, 13), prefer="past"),
+    row("by Friday", D(2026, 11, 20)),
     row("Fri", D(2026, 11, 20)),
     row("next Fri.", D(2026, 11, 20)),
     row("next Monday", D(2026, 11, 23)),
@@ -263,6 +265,8 @@ PHRASES = [
     row("三天后", D(2026, 11, 21)),
     row("两周后", D(2026, 12, 2)),
     row("3个月后", D(2027, 2, 18)),
+    row("3月后", REFUSED),  # "after March", not three months on
+    row("3天内", D(2026, 11, 21)),
     row("3天前", D(2026, 11, 15)),
     row("3个工作日后", D(2026, 11, 23)),
     row("12月3日", D(2026, 12, 3)),
