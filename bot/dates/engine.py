@@ -43,6 +43,27 @@ _TITLE_EDGES = " \t\r\n-–—:,;|"
 _SOURCE_EDGES = "-–—:,;|.!?。，；：！？"
 
 
+_QUOTED = re.compile(r"(?<!\w)'([^']+)'(?!\w)")
+
+
+def _in_users_words(message: str, folded: str, typed: str) -> str:
+    """Quote the user's own spelling in a refusal ("Δεκεμβρίου", not "δεκεμβριου").
+
+    The grammar works on folded text, which has one character per typed character, so a
+    quoted folded phrase is found at the same place in the typed one.
+    """
+    if len(folded) != len(typed):
+        return message
+
+    def swap(match: re.Match[str]) -> str:
+        where = folded.find(match.group(1))
+        if where < 0:
+            return match.group(0)
+        return f"'{typed[where : where + len(match.group(1))]}'"
+
+    return _QUOTED.sub(swap, message)
+
+
 class NotUnderstood(InvalidInput):
     """No pattern and no checked dateparser reading covers the phrase."""
 
@@ -241,11 +262,23 @@ class DateEngine:
         folded = fold(text)
         blanked, clock = find_time(folded, self.grammar.month_words)
         ctx = Context(now_local.date(), prefer, self.date_order, self.calendar)
-        phrases = [(cut, tidy(blanked[cut:])) for cut in self._keyword_cuts(blanked)]
+        cuts = self._keyword_cuts(blanked)
+        phrases = [(cut, tidy(blanked[cut:])) for cut in cuts]
         if clock is not None and not phrases[-1][1]:  # a time alone: "10am", "by 5pm"
             cut, reading = phrases[-1][0], Reading(ctx.today, literal=False, note="today")
         else:
-            cut, reading = self._first_reading(phrases, ctx, now_local)
+            try:
+                cut, reading = self._first_reading(phrases, ctx, now_local)
+            except Refusal as refusal:
+                typed = text
+                if clock is not None:
+                    typed = (
+                        text[: clock.start] + " " * (clock.end - clock.start) + text[clock.end :]
+                    )
+                folded_phrases = " | ".join(phrase for _, phrase in phrases)
+                typed_phrases = " | ".join(tidy(typed[cut:]) for cut in cuts)
+                message = _in_users_words(str(refusal), folded_phrases, typed_phrases)
+                raise Refusal(message) from None
         if reading is None:
             raise NotUnderstood(f"I couldn't read '{text.strip()}' as a date. {EXAMPLES}")
         if clock is not None and clock.problem:

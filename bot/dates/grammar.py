@@ -21,6 +21,7 @@ from bot.dates.court import count_period, format_day
 from bot.dates.folding import alternation
 from bot.dates.languages import COURT_DAY, DAY, MONTH, NEXT_WEEK, PLAIN, THIS_WEEK, WEEK, Lexicon
 from bot.dates.languages import LAST_WEEK as PREVIOUS_WEEK
+from bot.dates.numbers import chinese_number
 from bot.dates.resolve import (
     Context,
     Reading,
@@ -35,7 +36,6 @@ from bot.dates.resolve import (
     pick_year,
     resolve_weekday,
 )
-from bot.dates.vocabulary import chinese_number
 
 InnerReader = Callable[[str], Reading]
 
@@ -152,10 +152,10 @@ class Grammar:
             reading = self._rules(text, ctx, inner)
             if reading is not None:
                 return reading
-        if match := self.month_only.fullmatch(text):
+        if self.month_only.fullmatch(text):
             raise Refusal(
-                f"'{text}' names a month, not a day. Give the day too, e.g. "
-                f"'{match['mon'].rstrip('.').capitalize()} 3'."
+                f"'{text}' names a month, not a day. Give the day too, e.g. 'Dec 3' or "
+                "'2026-12-03'."
             )
         return None
 
@@ -230,8 +230,8 @@ class Grammar:
             return self._shift(match["n"], self.lex.units[match["unit"]], 1, text, ctx)
         if match:
             raise Refusal(
-                f"'{text}' from when? Say 'in {text}' for a date counted from today, "
-                f"or '{text} after Dec 1' to count from a trigger date."
+                f"'{text}' from when? Say where it counts from, e.g. 'in 3 days' (from today) "
+                "or '3 days after Dec 1' (from a trigger date)."
             )
         if match := self.ago.fullmatch(text):
             n, unit = (match["n"], match["unit"]) if match["n"] else (match["n2"], match["unit2"])

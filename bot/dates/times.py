@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.dates.court import format_day
-from bot.dates.vocabulary import chinese_number
+from bot.dates.numbers import chinese_number
 from bot.errors import InvalidInput
 
 _BEFORE = r"(?<![0-9:/.\-])"

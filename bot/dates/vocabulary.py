@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from bot.dates.numbers import english_numbers, greek_numbers, spanish_numbers
+
 _V = TypeVar("_V")
 
 # Modifier kinds for a weekday: see resolve.resolve_weekday for what each one means.
@@ -28,108 +30,6 @@ DAY, WEEK, MONTH, YEAR, COURT_DAY = "day", "week", "month", "year", "court_day"
 
 def _each(value: _V, *words: str) -> dict[str, _V]:
     return {w: value for w in words}
-
-
-def chinese_number(text: str) -> int:
-    """'三' -> 3, '十二' -> 12, '二十一' -> 21, '12' -> 12; 99 (never a day or month) if unknown."""
-    if text.isdigit():
-        return int(text)
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4}
-    digits.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-    return digits.get(text, 99)
-
-
-def _english_numbers() -> dict[str, int]:
-    ones = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    ones += "fifteen sixteen seventeen eighteen nineteen"
-    tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    words = {w: i + 1 for i, w in enumerate(ones.split())}
-    for t, ten in enumerate(tens, start=2):
-        words[ten] = t * 10
-        for u in range(1, 10):
-            unit = ones.split()[u - 1]
-            words[f"{ten}-{unit}"] = words[f"{ten} {unit}"] = t * 10 + u
-    words.update({"a": 1, "an": 1})
-    return words
-
-
-def _spanish_numbers() -> dict[str, int]:
-    first = [
-        "uno",
-        "dos",
-        "tres",
-        "cuatro",
-        "cinco",
-        "seis",
-        "siete",
-        "ocho",
-        "nueve",
-        "diez",
-        "once",
-        "doce",
-        "trece",
-        "catorce",
-        "quince",
-        "dieciséis",
-        "diecisiete",
-        "dieciocho",
-        "diecinueve",
-        "veinte",
-        "veintiuno",
-        "veintidós",
-        "veintitrés",
-        "veinticuatro",
-        "veinticinco",
-        "veintiséis",
-        "veintisiete",
-        "veintiocho",
-        "veintinueve",
-    ]
-    words = {w: i + 1 for i, w in enumerate(first)}
-    words.update({"un": 1, "una": 1, "veintiún": 21, "veintiuna": 21})
-    tens = ["treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"]
-    for t, ten in enumerate(tens, start=3):
-        words[ten] = t * 10
-        for u in range(1, 10):
-            words[f"{ten} y {first[u - 1]}"] = t * 10 + u
-    return words
-
-
-def _greek_numbers() -> dict[str, int]:
-    words: dict[str, int] = {}
-    spelled = [
-        ("ένα μία μια έναν", 1),
-        ("δύο δυο", 2),
-        ("τρεις τρία", 3),
-        ("τέσσερις τέσσερα", 4),
-        ("πέντε", 5),
-        ("έξι", 6),
-        ("επτά εφτά", 7),
-        ("οκτώ οχτώ", 8),
-        ("εννέα εννιά", 9),
-        ("δέκα", 10),
-        ("έντεκα", 11),
-        ("δώδεκα", 12),
-        ("δεκατρείς δεκατρία", 13),
-        ("δεκατέσσερις δεκατέσσερα", 14),
-        ("δεκαπέντε", 15),
-        ("δεκαέξι δεκάξι", 16),
-        ("δεκαεπτά δεκαεφτά", 17),
-        ("δεκαοκτώ δεκαοχτώ", 18),
-        ("δεκαεννέα δεκαεννιά", 19),
-    ]
-    for forms, value in spelled:
-        words.update(_each(value, *forms.split()))
-    units = {k: v for k, v in words.items() if v < 10}
-    for ten, value in (("είκοσι", 20), ("τριάντα", 30), ("σαράντα", 40), ("πενήντα", 50)):
-        words[ten] = value
-        for unit, u in units.items():
-            words[f"{ten} {unit}"] = value + u
-    words.update({"εξήντα": 60, "ενενήντα": 90})
-    return words
 
 
 ENGLISH = dict(
@@ -194,7 +94,7 @@ ENGLISH = dict(
         **_each(COURT_DAY, "business day", "business days", "court day", "court days"),
         **_each(COURT_DAY, "working day", "working days"),
     },
-    numbers=_english_numbers(),
+    numbers=english_numbers(),
     in_words=("in", "within"),
     from_now_words=("from now", "from today"),
     ago_after=("ago",),
@@ -278,7 +178,7 @@ SPANISH = dict(
         **_each(YEAR, "año", "años"),
         **_each(COURT_DAY, "día hábil", "días hábiles", "día laborable", "días laborables"),
     },
-    numbers=_spanish_numbers(),
+    numbers=spanish_numbers(),
     in_words=("en", "dentro de", "de aquí a"),
     from_now_words=("a partir de hoy", "desde hoy"),
     ago_before=("hace",),
@@ -365,7 +265,7 @@ GREEK = dict(
         **_each(COURT_DAY, "εργάσιμες ημέρες", "εργάσιμες μέρες", "εργάσιμη ημέρα"),
         **_each(COURT_DAY, "εργάσιμη μέρα", "εργάσιμες", "εργάσιμη"),
     },
-    numbers=_greek_numbers(),
+    numbers=greek_numbers(),
     in_words=("σε", "μέσα σε", "μετά από"),
     from_now_words=("από σήμερα", "από τώρα"),
     ago_before=("πριν από", "πριν"),
