@@ -54,3 +54,30 @@ def press(
     """Press a button on an ephemeral reply: the payload carries no ``message`` (PF 1.1)."""
     b = button(message, action_id, index)
     return harness.slack.action(user, action_id, b["value"], ephemeral=True)
+
+
+def refusal(harness: Any, user: str, text: str, command: str = "/deadline") -> str:
+    """What the user reads when ``text`` is refused, running the command's runner directly.
+
+    For long tables of bad inputs: each table also sends cases through signed HTTP, but a
+    refusal costs 3 s over HTTP (bolt loses the ack of a listener that fails within ~10 ms of
+    acking and waits out its ack timeout), so the rest go straight to the same runner and the
+    same ``reply_for`` the error handler uses.
+    """
+    from bot.errors import ClerkError
+    from handlers.commands import CommandRequest
+    from handlers.errors import reply_for
+
+    request = CommandRequest(
+        clerk=harness.clerk,
+        actor=harness.clerk.directory.actor(user),
+        command=command,
+        text=text,
+        channel_id="C_GENERAL",
+        client=harness.clerk.client,
+    )
+    try:
+        harness.clerk.runners[command](request)
+    except ClerkError as error:
+        return shown(reply_for(error).payload())
+    raise AssertionError(f"{text!r} was not refused")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from handlers.ids import Action
 from storage.models import AuditLog, DeadlineStatus, User
 from tests.deadlines.conftest import NY, counts, deadlines
-from tests.deadlines.helpers import buttons, last, press, shown
+from tests.deadlines.helpers import buttons, last, press, refusal, shown
 from tests.harness import Harness
 
 
@@ -117,17 +117,22 @@ def test_a_timed_deadline_near_another_gets_a_conflict_warning(clerk_at: Harness
     assert "conflict" not in shown(calm).lower()
 
 
-def refused(h: Harness, user: str, text: str, expected: str) -> None:
+def refused(h: Harness, user: str, text: str, expected: str, *, http: bool = False) -> None:
+    """Refused with ``expected`` in the reply, and nothing written (deadlines, audit)."""
     before = counts(h.db)
-    reply = last(h.slack.command(user, "/deadline", text))
-    assert reply["response_type"] == "ephemeral"
-    assert expected in shown(reply), shown(reply)
+    if http:
+        reply = last(h.slack.command(user, "/deadline", text))
+        assert reply["response_type"] == "ephemeral"
+        text_shown = shown(reply)
+    else:
+        text_shown = refusal(h, user, text)
+    assert expected in text_shown, text_shown
     assert counts(h.db) == before
 
 
 def test_bad_adds_are_refused_clearly_and_write_nothing(clerk_at: Harness) -> None:
     h = clerk_at
-    refused(h, "U_LENA", "ACME-3 Brief on Dec 3", "closed")
+    refused(h, "U_LENA", "ACME-3 Brief on Dec 3", "closed", http=True)
     refused(h, "U_LENA", "ACME-9 Brief on Dec 3", "There is no matter `ACME-9`")
     refused(h, "U_LENA", "ACME Brief on Dec 3", "is a client")
     refused(h, "U_LENA", "ACME-1 Reply brief", "")
@@ -192,7 +197,7 @@ def test_bad_done_move_cancel_are_refused_and_write_nothing(clerk_at: Harness) -
     h = clerk_at
     seed_three(h)
     first = deadlines(h.db)[0]
-    refused(h, "U_LENA", "done", "Which deadline?")
+    refused(h, "U_LENA", "done", "Which deadline?", http=True)
     refused(h, "U_LENA", "done abc", "is not a deadline number")
     refused(h, "U_LENA", "done 999", "There is no deadline #999")
     refused(h, "U_LENA", f"done {first.id} filed", "takes one deadline number")

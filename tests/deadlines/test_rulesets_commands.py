@@ -13,7 +13,7 @@ from sqlalchemy import select
 from handlers.views.rulesets import RulesetAction
 from storage.models import AuditLog, Deadline, DeadlineStatus
 from tests.deadlines.conftest import NOW, counts, deadlines, pending_count, seed_firm
-from tests.deadlines.helpers import last, press, shown
+from tests.deadlines.helpers import last, press, refusal, shown
 from tests.harness import Harness, running_clerk
 
 TEST_RULES = """
@@ -47,7 +47,7 @@ def test_rules_lists_the_sets_and_one_sets_rules_with_citations(clerk_at: Harnes
     for citation in ("FRCP 50(b)", "FRAP 4(a)(1)(A)", "FRCP 26(a)(3)(B)", "28 U.S.C. 1446(b)(1)"):
         assert citation in frcp
     assert "cannot be extended" in frcp and "+3 days if served by mail" in frcp
-    unknown = shown(last(h.slack.command("U_LENA", "/deadline", "rules nysupreme")))
+    unknown = refusal(h, "U_LENA", "rules nysupreme")
     assert "There is no rule set" in unknown and "frcp" in unknown
 
 
@@ -173,9 +173,10 @@ def test_bad_applies_are_refused_and_store_nothing(clerk_at: Harness) -> None:
         ("ACME-1 frcp judgment by mail", "On what date?"),
     ]
     before = counts(h.db)
+    assert "Usage" in shown(apply(h, cases[0][0]))  # one through signed HTTP
     for text, expected in cases:
-        assert expected in shown(apply(h, text)), text
-    assert "does not allow" in shown(apply(h, "ACME-1 frcp judgment Dec 4", user="U_BILL"))
+        assert expected in refusal(h, "U_LENA", f"apply {text}"), text
+    assert "does not allow" in refusal(h, "U_BILL", "apply ACME-1 frcp judgment Dec 4")
     assert counts(h.db) == before and pending_count(h.db) == 0
 
 
