@@ -17,14 +17,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clerk import Clerk
-from bot.errors import FieldErrors, InvalidInput
+from bot.errors import FieldErrors, InvalidInput, NeedsConfirmation
 from bot.permissions import Actor, Capability
 from bot.services import deadline_lists, deadlines
-from bot.services.deadline_dates import Reading, settle
+from bot.services.deadline_dates import Reading, decide
 from bot.services.lookup import looks_like_matter_code
 from bot.text import ANY_USER_MENTION, user_id
 from handlers import blocks, rulesets
 from handlers.commands import CommandRequest, Reply, slash_command
+from handlers.errors import confirmation_message
 from handlers.views import deadlines as views
 from schedules.outbox import enqueue
 
@@ -37,18 +38,28 @@ def today(clerk: Clerk) -> date:
     return clerk.now().astimezone(clerk.settings.tz).date()
 
 
-def read_date(request: CommandRequest, text: str, *, allow_past: bool = False) -> Reading:
+def read_date(request: CommandRequest, text: str) -> Reading | blocks.Message:
+    """The date to store, or the question to ask first (a past or ambiguous date).
+
+    The question is returned as a normal reply rather than raised: it is a step of the
+    conversation, not an error.
+    """
     clerk = request.clerk
-    prefer = "past" if allow_past else "future"
-    parsed = clerk.dates.parse(text, now=clerk.now(), prefer=prefer)
-    return settle(
+    parsed = clerk.dates.parse(text, now=clerk.now(), prefer="future")
+    return ask_or_settle(request, parsed)
+
+
+def ask_or_settle(request: CommandRequest, parsed: Any) -> Reading | blocks.Message:
+    decided = decide(
         parsed,
-        now=clerk.now(),
-        zone=clerk.settings.tz,
+        now=request.clerk.now(),
+        zone=request.clerk.settings.tz,
         confirmed=request.confirmed,
         choice=rulesets.choice_value(request),
-        allow_past=allow_past,
     )
+    if isinstance(decided, NeedsConfirmation):
+        return confirmation_message(decided)
+    return decided
 
 
 def names_for(session: Any, items: list[Any]) -> views.Names:
@@ -81,13 +92,9 @@ def add(request: CommandRequest) -> Reply:
         raise InvalidInput("Give a title and a date, e.g. `/deadline ACME-1 Reply brief on Dec 3`.")
     title, parsed = clerk.dates.split_trailing(rest, now=clerk.now(), prefer="future")
     title = TRAILING_KEYWORD.sub("", title.strip())
-    reading = settle(
-        parsed,
-        now=clerk.now(),
-        zone=clerk.settings.tz,
-        confirmed=request.confirmed,
-        choice=rulesets.choice_value(request),
-    )
+    reading = ask_or_settle(request, parsed)
+    if isinstance(reading, blocks.Message):
+        return reading
     return store(
         clerk,
         actor,
@@ -196,6 +203,8 @@ def move(request: CommandRequest) -> Reply:
     if current.is_trigger:
         return rulesets.preview_trigger_move(request, current, date_text)
     reading = read_date(request, date_text)
+    if isinstance(reading, blocks.Message):
+        return reading
     with clerk.db.unit_of_work(actor.slack_id) as session:
         stored = deadlines.move_deadline(
             session,

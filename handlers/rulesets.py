@@ -18,13 +18,14 @@ from slack_bolt.context.respond import Respond
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NeedsConfirmation
 from bot.permissions import Capability
 from bot.services import rule_chains
-from bot.services.deadline_dates import Reading, settle
+from bot.services.deadline_dates import Reading, decide
 from bot.services.deadlines import open_matter
 from handlers import blocks
 from handlers.commands import CommandRequest, Reply, send
+from handlers.errors import confirmation_message
 from handlers.views import rulesets as views
 from handlers.views.deadlines import USAGE_HINT
 from storage.models import Deadline
@@ -57,13 +58,13 @@ def choice_value(request: CommandRequest) -> Callable[[str], str]:
     return value
 
 
-def _read(request: CommandRequest, text: str) -> Reading:
-    """A trigger date: the reading nearest today when the text leaves the year open.
+def _read(request: CommandRequest, text: str) -> Reading | blocks.Message:
+    """A trigger date, or the question to ask first (an ambiguous date).
 
-    Triggers are past events (judgment was entered) as often as future ones (the trial), so
-    neither preference fits: ``Dec 4`` typed in November is this December, typed in January
-    it is last December. The preview shows the full date, and nothing is stored before
-    *Confirm*; a date given with its year is read as given.
+    When the text leaves the year open, the reading nearest today wins: triggers are past
+    events (judgment was entered) as often as future ones (the trial), so neither preference
+    fits. ``Dec 4`` typed in November is this December, typed in January it is last December.
+    The preview shows the full date, and nothing is stored before *Confirm*.
     """
     clerk = request.clerk
     now = clerk.now()
@@ -71,7 +72,7 @@ def _read(request: CommandRequest, text: str) -> Reading:
     future = clerk.dates.parse(text, now=now, prefer="future")
     past = clerk.dates.parse(text, now=now, prefer="past")
     parsed = min((future, past), key=lambda p: abs((p.day - today).days))
-    return settle(
+    decided = decide(
         parsed,
         now=now,
         zone=clerk.settings.tz,
@@ -79,6 +80,9 @@ def _read(request: CommandRequest, text: str) -> Reading:
         choice=choice_value(request),
         allow_past=True,
     )
+    if isinstance(decided, NeedsConfirmation):
+        return confirmation_message(decided)
+    return decided
 
 
 def rules(request: CommandRequest) -> Reply:
@@ -112,6 +116,8 @@ def apply(request: CommandRequest) -> Reply:
         open_matter(session, code)
     clerk.rules.trigger(set_name, trigger_id)  # an unknown set or trigger lists what exists
     reading = _read(request, rest)
+    if isinstance(reading, blocks.Message):
+        return reading
     with clerk.db.unit_of_work(actor.slack_id) as session:
         plan = rule_chains.plan_apply(
             session,
@@ -137,6 +143,8 @@ def preview_trigger_move(request: CommandRequest, trigger: Deadline, date_text: 
     """``/deadline move ID DATE`` on a trigger: each dependent's old and new date, to confirm."""
     clerk, actor = request.clerk, request.actor
     reading = _read(request, date_text)
+    if isinstance(reading, blocks.Message):
+        return reading
     if reading.day == trigger.due_on and reading.at == trigger.due_at:
         raise InvalidInput(f"Trigger #{trigger.id} is already on that date; nothing to move.")
     with clerk.db.unit_of_work(actor.slack_id) as session:

@@ -52,10 +52,13 @@ def past_key(day: date, at: datetime | None) -> str:
 def _options(parsed: Any, zone: ZoneInfo) -> list[Reading]:
     """The engine's reading first, then each alternative day (at the same time of day)."""
     at: datetime | None = parsed.at
+    explanation = parsed.explanation
+    if getattr(parsed, "computation", None) is None and not explanation.startswith(parsed.source):
+        explanation = f"{parsed.source} = {explanation}"  # "Dec 18 = Fri 18 Dec 2026"
     first = Reading(
         day=at.astimezone(zone).date() if at is not None else parsed.day,
         at=at,
-        explanation=parsed.explanation,
+        explanation=explanation,
         source=parsed.source,
     )
     options = [first]
@@ -84,7 +87,25 @@ def settle(
     choice: ChoiceValue,
     allow_past: bool = False,
 ) -> Reading:
-    """The reading to store, or a ``NeedsConfirmation`` asking the user first.
+    """Like ``decide``, but raises the question (for callers that answer through errors)."""
+    decided = decide(
+        parsed, now=now, zone=zone, confirmed=confirmed, choice=choice, allow_past=allow_past
+    )
+    if isinstance(decided, NeedsConfirmation):
+        raise decided
+    return decided
+
+
+def decide(
+    parsed: Any,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    confirmed: frozenset[str],
+    choice: ChoiceValue,
+    allow_past: bool = False,
+) -> Reading | NeedsConfirmation:
+    """The reading to store, or the question (a ``NeedsConfirmation``) to ask the user first.
 
     ``parsed`` is the engine's ``ParsedDate``; its ``alternatives`` are the other days an
     ambiguous date can mean (``3/4``). ``allow_past`` is for dates of things that happened (a
@@ -97,7 +118,7 @@ def settle(
         picked = next((r for r in options if reading_key(r.day, r.at) in confirmed), None)
         if picked is None:
             listed = " or ".join(f"*{shown(r.day, r.at, zone)}*" for r in options)
-            raise NeedsConfirmation(
+            return NeedsConfirmation(
                 question=(
                     f"`{parsed.source}` can be read more than one way: {listed}. Which did you "
                     "mean? Nothing is stored until you choose."
@@ -113,7 +134,7 @@ def settle(
     if is_past and not allow_past and past_key(day, at) not in confirmed:
         days = (today - day).days
         ago = "earlier today" if days == 0 else ("yesterday" if days == 1 else f"{days} days ago")
-        raise NeedsConfirmation(
+        return NeedsConfirmation(
             question=(
                 f"*{shown(day, at, zone)}* is in the past ({ago}). Store it anyway? "
                 "Nothing is stored until you confirm."

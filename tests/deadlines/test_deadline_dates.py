@@ -36,9 +36,11 @@ def run(parsed: Parsed, confirmed: frozenset[str] = frozenset(), **kw: Any) -> A
 
 
 def test_a_future_date_is_settled_as_read() -> None:
-    reading = run(Parsed(date(2026, 12, 3), explanation="Dec 3 -> Thu 3 Dec 2026"))
+    reading = run(Parsed(date(2026, 12, 3), source="Dec 3", explanation="Thu 3 Dec 2026"))
     assert reading.day == date(2026, 12, 3) and reading.at is None
-    assert reading.explanation == "Dec 3 -> Thu 3 Dec 2026"
+    assert reading.explanation == "Dec 3 = Thu 3 Dec 2026"  # the words typed, then the day
+    relative = run(Parsed(date(2026, 11, 20), source="Friday", explanation="Friday = Fri 20..."))
+    assert relative.explanation == "Friday = Fri 20..."
 
 
 def test_today_is_not_past_but_yesterday_is() -> None:
