@@ -179,6 +179,7 @@ def _one_id(request: CommandRequest, usage: str) -> tuple[int, str]:
 
 def done(request: CommandRequest) -> Reply:
     clerk, actor = request.clerk, request.actor
+    actor.require(Capability.MANAGE_DEADLINES)
     deadline_id, extra = _one_id(request, "/deadline done ID")
     if extra:
         raise InvalidInput(f"`/deadline done` takes one deadline number, not `{extra}`.")
@@ -189,7 +190,7 @@ def done(request: CommandRequest) -> Reply:
         names = names_for(session, [d])
         due = views.when(d, clerk.settings.tz)
         text = f"Marked #{d.id} done: {d.title} ({names.matter(d)}, due {due})."
-    return blocks.success(text)
+    return blocks.success(blocks.escape(text))
 
 
 def move(request: CommandRequest) -> Reply:
@@ -240,6 +241,7 @@ def move(request: CommandRequest) -> Reply:
 
 def cancel(request: CommandRequest) -> Reply:
     clerk, actor = request.clerk, request.actor
+    actor.require(Capability.MANAGE_DEADLINES)
     deadline_id, reason = _one_id(request, "/deadline cancel ID REASON")
     reason = deadlines.clean_reason(reason)
     with clerk.db.unit_of_work(actor.slack_id) as session:
