@@ -40,6 +40,10 @@ from bot.errors import InvalidInput
 EXAMPLES = "Try 'Dec 3', '2026-12-03', 'next Friday' or '21 days after Dec 1'."
 _CJK_KEYWORD = re.compile(r"[\u3400-\u9fff]")
 _TITLE_EDGES = " \t\r\n-–—:,;|"
+# A date phrase cannot begin right after (or end right before) one of these: it would be
+# the tail of a longer date ("12月3日前", "3/4/2027") or carry a modifier ("12月3日前").
+_GLUED_BEFORE = frozenset("0123456789年月日号號/.:")
+_GLUED_AFTER = frozenset("0123456789年月日号號/.:前后後以之内內")
 _SOURCE_EDGES = "-–—:,;|.!?。，；：！？"
 
 
@@ -167,7 +171,10 @@ class DateEngine:
         (due/by/on/at, para el, στις, 截止...) is dropped from both title and date.
         """
         local = self._local(now)
+        folded = fold(text)
         for start, _ in token_spans(text):
+            if start and folded[start - 1] in _GLUED_BEFORE:
+                continue  # inside a date: "3日前" is not the date of "12月3日前"
             try:
                 parsed = self._interpret(text[start:], local, prefer)
             except NotUnderstood:
@@ -189,7 +196,10 @@ class DateEngine:
     ) -> tuple[str, ParsedDate]:
         """('Office closed', Dec 24) from 'Dec 24 Office closed': the date comes first."""
         local = self._local(now)
+        folded = fold(text)
         for _, end in reversed(token_spans(text)):
+            if end < len(folded) and folded[end] in _GLUED_AFTER:
+                continue  # "12月3日" is not the date of "12月3日前"
             try:
                 parsed = self._interpret(text[:end], local, prefer)
             except NotUnderstood:

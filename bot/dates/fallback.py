@@ -26,13 +26,13 @@ from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 
 from bot.dates.languages import Lexicon
+from bot.dates.numbers import chinese_number
 from bot.dates.resolve import (
     Context,
     Reading,
     Refusal,
     build,
     check_weekday,
-    expand_year,
     pick_year,
 )
 
@@ -40,6 +40,11 @@ from bot.dates.resolve import (
 # tells "dateparser kept the base time" apart from "dateparser read a time in the phrase".
 _MARK_SECOND, _MARK_MICROSECOND = 13, 370013
 _WORD = re.compile(r"[^\W\d_]+")
+# "12月3日前" is "before 3 Dec" (by it? the day before?), which dateparser reads as "12 months
+# and 3 days ago". Chinese before/after phrases are the grammar's ("3天后", "12月1日后21天");
+# what it does not read is refused, not passed on.
+_CHINESE_BEFORE_AFTER = re.compile(r"(?:前|后|後|以前|以后|以後|之前|之后|之後)\s*$")
+_CHINESE_MONTH = re.compile(r"(?<![个個\d])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _DATEPARSER_PREFER = {"future": "future", "past": "past", "nearest": "current_period"}
 
 
@@ -101,8 +106,10 @@ class DateparserReader:
             return None  # bare numbers ("3/45", "2027") were the grammar's to read
         months = [w for w in words if w in self.lexicon.months]
         weekdays = [self.lexicon.weekdays[w] for w in words if w in self.lexicon.weekdays]
-        if len(months) > 1 or len(weekdays) > 1:
+        if len(months) > 1 or len(weekdays) > 1 or _CHINESE_BEFORE_AFTER.search(text):
             return None
+        named = {self.lexicon.months[w] for w in months}
+        named |= {chinese_number(m) for m in _CHINESE_MONTH.findall(text)}
         if not any(
             loc.is_applicable(text, strip_timezone=False, settings=self._check_settings)
             for loc in self._locales
@@ -123,6 +130,8 @@ class DateparserReader:
                 f"I read a time of day in '{text}' that I can't be sure of. Write the time as "
                 "10:30am or 14:30."
             )
+        if named and named != {found.month}:
+            return None  # "12月3日前" read as "12 months and 3 days ago"
         day = build(found.year, found.month, found.day)
         numbers = re.findall(r"\d+", text)
         counting = any(w in self.lexicon.units for w in words) or found.time() == base.time()
@@ -131,10 +140,10 @@ class DateparserReader:
             value = int(number)
             if len(number) == 4 and value == day.year:
                 year_given = True
-            elif len(number) == 2 and day.year == expand_year(number, ctx.today):
-                year_given = True  # "Dec 3 '26"; not "Dec 3 10" read as 2110
             elif value not in (day.day, day.month) and not counting:
-                return None  # a number dateparser did not use, or used wrongly
+                return None  # a number dateparser did not use, or used as a year ("Dec 3 10")
+        if not year_given and abs(day.year - ctx.today.year) > 1:
+            return None  # a year no one typed: "2 May 5" read as 2 May 2005
         checked_weekday = weekdays[0] if weekdays and (months or numbers) else None
         if self._ignores_a_part(text, ctx.prefer, base, found, checked_weekday is not None):
             return None

@@ -25,6 +25,8 @@ SPLITS = [
     ("File reply - Dec 3.", "File reply", D(2026, 12, 3), "Dec 3"),
     ("Brief due Friday next week", "Brief", D(2026, 11, 27), "Friday next week"),
     ("Deposition of witness 2 Dec 3", "Deposition of witness 2", D(2026, 12, 3), "Dec 3"),
+    ("Pay 2 May 5", "Pay 2", D(2027, 5, 5), "May 5"),
+    ("Pay 2 May 26", "Pay 2", D(2027, 5, 26), "May 26"),
     ("Call re 3:00 conference Friday", "Call re 3:00 conference", D(2026, 11, 20), "Friday"),
     ("Serve 3 days after Dec 1", "Serve", D(2026, 12, 4), "3 days after Dec 1"),
     ("Opposition 3 court days before Jan 18 2027", "Opposition", D(2027, 1, 13), None),
@@ -78,6 +80,7 @@ def test_split_trailing_keeps_an_ambiguous_date_ambiguous(engine: DateEngine) ->
         ("Filing deadline Feb 29", "not a leap year"),
         ("Call Dec 3 3:00", "morning or the afternoon"),
         ("Answer 21 days after the hearing", "the date the period runs from"),
+        ("提交答辩状12月3日前", "couldn't find a date"),  # not "3日前", three days ago
     ],
 )
 def test_split_trailing_refusals(engine: DateEngine, text: str, message: str) -> None:
@@ -94,6 +97,10 @@ def test_split_leading(engine: DateEngine) -> None:
         engine.split_leading("Dec 24", now=NOW)
     with pytest.raises(InvalidInput, match="couldn't find a date"):
         engine.split_leading("Office closed", now=NOW)
+    with pytest.raises(InvalidInput, match="couldn't find a date"):
+        engine.split_leading("12月3日前办公室关闭", now=NOW)
+    name, parsed = engine.split_leading("12月24日 办公室关闭", now=NOW)
+    assert (name, parsed.day) == ("办公室关闭", D(2026, 12, 24))
 
 
 # --- explanations and fields -----------------------------------------------------------------

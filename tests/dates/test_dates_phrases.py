@@ -217,6 +217,8 @@ PHRASES = [
     row("jueves 3 de diciembre", D(2026, 12, 3)),
     row("3 dic 2026", D(2026, 12, 3)),
     row("para el 3 de diciembre", D(2026, 12, 3)),
+    row("antes del 3 de diciembre", D(2026, 12, 3)),
+    row("el 3 de diciembre a las 10:30", at(datetime(2026, 12, 3, 10, 30))),
     row("mañana a las 10", at(datetime(2026, 11, 19, 10, 0))),
     row("mañana a las 3 de la tarde", at(datetime(2026, 11, 19, 15, 0))),
     # --- Greek ---
@@ -266,6 +268,7 @@ PHRASES = [
     row("两周后", D(2026, 12, 2)),
     row("3个月后", D(2027, 2, 18)),
     row("3月后", REFUSED),  # "after March", not three months on
+    row("12月3日前", REFUSED),  # "before 3 Dec": by it, or the day before? (dateparser: -12 months)
     row("3天内", D(2026, 11, 21)),
     row("3天前", D(2026, 11, 15)),
     row("3个工作日后", D(2026, 11, 23)),
@@ -282,6 +285,9 @@ PHRASES = [
     row("3月底", D(2027, 3, 31)),
     row("下一个工作日", D(2026, 11, 19)),
     row("截止12月3日", D(2026, 12, 3)),
+    row("于12月3日", D(2026, 12, 3)),
+    row("在明天", D(2026, 11, 19)),
+    row("截至下周五", D(2026, 11, 27)),
     row("明天下午3点", at(datetime(2026, 11, 19, 15, 0))),
     row("明天上午10点", at(datetime(2026, 11, 19, 10, 0))),
     row("明天下午3点半", at(datetime(2026, 11, 19, 15, 30))),
@@ -338,6 +344,8 @@ PHRASES = [
     row("Dec 3 25:00", REFUSED),
     row("Dec 3 10", REFUSED),
     row("3 Dec 4", REFUSED),
+    row("2 May 5", REFUSED),
+    row("3 Dec 26", REFUSED),  # 2026, or a title number and Dec 26? Type the year in full
     row("Dec 3 or Dec 4", REFUSED),
     row("Dec 3-5", REFUSED),
     row("between Dec 3 and Dec 5", REFUSED),
