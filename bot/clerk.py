@@ -65,7 +65,7 @@ class Clerk:
             if cached is not None and time.monotonic() - cached[0] < CALENDAR_TTL_S:
                 return cached[1]
             closures = [(c.day, c.name) for c in self.firm.closures()]
-            calendar = CourtCalendar(self.settings.holidays, closures=[d for d, _ in closures])
+            calendar = CourtCalendar(self.settings.holidays, closures=closures)
             self._calendar = (time.monotonic(), calendar)
             return calendar
 
@@ -86,8 +86,15 @@ class Clerk:
 
         return start(self)
 
-    @cached_property
+    @property
     def dates(self) -> DateEngine:
+        """The date engine reading against the current court calendar (closures included)."""
+        calendar = self.court_calendar()
+        engine = self._date_engine
+        return engine if engine.calendar is calendar else engine.with_calendar(calendar)
+
+    @cached_property
+    def _date_engine(self) -> DateEngine:
         from bot.dates.engine import DateEngine
 
         return DateEngine(

@@ -74,3 +74,31 @@ def test_overlong_text_is_refused_before_anything_runs(harness: Harness) -> None
     exchange = harness.slack.command("U_ADMIN", "/clerk", "settings digest_time " + "9" * 5000)
     assert "Clerk reads at most 4,000" in exchange.replies[0]["text"]
     assert harness.count(FirmSetting) == 0
+
+
+def test_an_admin_adds_a_firm_closure_day_that_court_counting_then_skips(
+    harness: Harness,
+) -> None:
+    from datetime import date
+
+    from storage.models import ClosureDay
+
+    exchange = harness.slack.command("U_ADMIN", "/clerk", "holiday add 2026-12-24 Office closed")
+    assert "Thu 24 Dec 2026 is now a firm closure day: Office closed" in exchange.replies[0]["text"]
+    assert harness.count(ClosureDay) == 1
+    calendar = harness.clerk.court_calendar()
+    assert not calendar.is_court_day(date(2026, 12, 24))
+    assert calendar.is_court_day(date(2026, 12, 23))
+    again = harness.slack.command("U_ADMIN", "/clerk", "holiday add 2026-12-24 Closed again")
+    assert "already a closure day" in again.replies[0]["text"]
+    assert harness.count(ClosureDay) == 1
+
+
+def test_closure_days_are_refused_to_non_admins_and_unreadable_dates(harness: Harness) -> None:
+    from storage.models import ClosureDay
+
+    refused = harness.slack.command("U_PAUL", "/clerk", "holiday add 2026-12-24 Office closed")
+    assert "does not allow" in refused.replies[0]["text"]
+    unreadable = harness.slack.command("U_ADMIN", "/clerk", "holiday add someday Office closed")
+    assert "couldn't find a date" in unreadable.replies[0]["text"]
+    assert harness.count(ClosureDay) == 0
