@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # slack_bolt logs request bodies at DEBUG; keep client data out of INFO logs.
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return int(args.handler(args) or 0)
     except ClerkError as exc:
