@@ -25,6 +25,7 @@ from dateparser.conf import settings as default_settings
 from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 
+from bot.dates.folding import fold
 from bot.dates.languages import Lexicon
 from bot.dates.numbers import chinese_number
 from bot.dates.resolve import (
@@ -40,11 +41,13 @@ from bot.dates.resolve import (
 # tells "dateparser kept the base time" apart from "dateparser read a time in the phrase".
 _MARK_SECOND, _MARK_MICROSECOND = 13, 370013
 _WORD = re.compile(r"[^\W\d_]+")
+_UNIT_KEYS = ("day", "week", "month", "year", "fortnight", "hour", "minute", "second")
 # "12月3日前" is "before 3 Dec" (by it? the day before?), which dateparser reads as "12 months
 # and 3 days ago". Chinese before/after phrases are the grammar's ("3天后", "12月1日后21天");
 # what it does not read is refused, not passed on.
 _CHINESE_BEFORE_AFTER = re.compile(r"(?:前|后|後|以前|以后|以後|之前|之后|之後)\s*$")
 _CHINESE_MONTH = re.compile(r"(?<![个個\d])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DATEPARSER_PREFER = {"future": "future", "past": "past", "nearest": "current_period"}
 
 
@@ -66,6 +69,32 @@ class DateparserReader:
         self._parsers: dict[str, tuple[DateDataParser, threading.Lock]] = {}
         self._build_lock = threading.Lock()
         self._fillers = lexicon.fillers | lexicon.keywords
+        lx = lexicon
+        units = {word for phrase in lx.units for word in phrase.split()}
+        direction = lx.in_words | lx.ago_before | lx.ago_after | lx.from_now_words
+        directions = {
+            word
+            for phrase in direction | lx.after_words | lx.before_words
+            for word in phrase.split()
+        }
+        for locale in self._locales:
+            for key in _UNIT_KEYS:
+                units.update(fold(w) for w in locale.info.get(key, ()))
+            for key in ("in", "ago"):
+                directions.update(fold(w) for w in locale.info.get(key, ()))
+        self._unit_words = frozenset(units)
+        grammar_languages = {"en", "es", "el", "zh"}
+        self._grammar_units = frozenset(
+            {word for phrase in lx.units for word in phrase.split()}
+            | {
+                fold(w)
+                for locale in self._locales
+                if locale.shortname in grammar_languages
+                for key in _UNIT_KEYS
+                for w in locale.info.get(key, ())
+            }
+        )
+        self._direction_words = frozenset(directions)
 
     def settings_for(self, prefer: str, base: datetime) -> dict[str, Any]:
         """The full dateparser settings of one call (also used by the benchmark)."""
@@ -104,10 +133,21 @@ class DateparserReader:
         words = _WORD.findall(text)
         if not words or all(w in self._fillers for w in words):
             return None  # bare numbers ("3/45", "2027") were the grammar's to read
+        if _CJK.search(text):
+            return None  # dateparser's Chinese reads "12月3日前" as 12 months ago; grammar only
+        if any(w in self.lexicon.numbers for w in words):
+            return None  # "5 two", "10 an": dateparser takes number words as date parts
+        units = [w for w in words if w in self._unit_words]
+        numbers = re.findall(r"\d+", text)
+        counted_elsewhere = bool(numbers) and any(w not in self._grammar_units for w in units)
+        if counted_elsewhere and not any(w in self._direction_words for w in words):
+            return None  # "3 jours": a count with no "in"/"ago" to say which way it runs
         months = [w for w in words if w in self.lexicon.months]
         weekdays = [self.lexicon.weekdays[w] for w in words if w in self.lexicon.weekdays]
         if len(months) > 1 or len(weekdays) > 1 or _CHINESE_BEFORE_AFTER.search(text):
             return None
+        if numbers and not months and not counted_elsewhere:
+            return None  # "fri 29 10": which number is the month? Numeric dates are the grammar's
         named = {self.lexicon.months[w] for w in months}
         named |= {chinese_number(m) for m in _CHINESE_MONTH.findall(text)}
         if not any(
@@ -132,8 +172,9 @@ class DateparserReader:
             )
         if named and named != {found.month}:
             return None  # "12月3日前" read as "12 months and 3 days ago"
+        if any(w in self._grammar_units for w in units):
+            return None  # counts in Clerk's languages are the grammar's: "yesterday weeks after"
         day = build(found.year, found.month, found.day)
-        numbers = re.findall(r"\d+", text)
         counting = any(w in self.lexicon.units for w in words) or found.time() == base.time()
         year_given = False
         for number in numbers:

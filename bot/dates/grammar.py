@@ -45,7 +45,10 @@ _ZH_WEEK_PREFIX = {"这": THIS_WEEK, "這": THIS_WEEK, "本": THIS_WEEK, "下": 
 _ZH_WEEK_PREFIX["上"] = PREVIOUS_WEEK
 _ZH_UNITS = {"天": DAY, "日": DAY, "周": WEEK, "週": WEEK, "星期": WEEK, "礼拜": WEEK}
 _ZH_UNITS.update({"禮拜": WEEK, "月": MONTH, "年": "year", "工作日": COURT_DAY})
+_ZH_MONTH_OFFSET = {"下": 1, "本": 0, "这": 0, "這": 0, "上": -1}
 _ZH_AFTER = {"后", "後", "以后", "以後", "之后", "之後", "内", "內"}
+# Counts beyond 50 years are typos ("in 2026 weeks"), not deadlines.
+_FARTHEST = {DAY: 18_262, WEEK: 2_609, MONTH: 600, "year": 50, COURT_DAY: 12_600}
 _ORDINAL = r"(?:st|nd|rd|th|η|ης|º|°)?"
 _YEAR = r"(?P<y>\d{4}|['’]\d{2})"
 
@@ -87,6 +90,13 @@ class Grammar:
         self.business_day = c(rf"(?:(?:{art})\s+)?(?P<bd>{alternation(lx.next_business_day)})")
         self.month_end = c(rf"(?P<me>{alternation(lx.month_end)})")
         self.year_end = c(rf"(?P<ye>{alternation(lx.year_end)})")
+        self.of_month = c(
+            rf"(?:(?:{art})\s+)?(?P<d>\d{{1,2}}){_ORDINAL}\s+(?P<rel>{alternation(lx.of_month)})"
+        )
+        self.zh_of_month = c(
+            rf"(?P<rel>下个月|下個月|下月|本月|这个月|這個月|上个月|上個月|上月)\s*"
+            rf"(?P<d>{_ZH_DIGITS})\s*[号號日]"
+        )
         self.end_of_named_month = c(rf"(?:the\s+)?end\s+of\s+(?P<mon>{mon}){year}")
         pre = alternation(lx.weekday_before)
         post = alternation(lx.weekday_after)
@@ -200,6 +210,12 @@ class Grammar:
         if match := self.year_end.fullmatch(text):
             year = today.year + self.lex.year_end[match["ye"]]
             return Reading(build(year, 12, 31), literal=False)
+        if match := self.of_month.fullmatch(text):
+            months_ahead = self.lex.of_month[match["rel"]]
+            return self._day_of_month(int(match["d"]), months_ahead, ctx)
+        if self.chinese and (match := self.zh_of_month.fullmatch(text)):
+            months_ahead = _ZH_MONTH_OFFSET[match["rel"][0]]
+            return self._day_of_month(chinese_number(match["d"]), months_ahead, ctx)
         if match := self.end_of_named_month.fullmatch(text):
             month = self.lex.months[match["mon"].rstrip(".")]
             return self._end_of_month_number(month, match["y"], ctx)
@@ -216,6 +232,11 @@ class Grammar:
             kind = _ZH_WEEK_PREFIX.get(match["pre"] or "", PLAIN)
             return resolve_weekday(_ZH_WEEKDAY[match["zwd"]], kind, ctx)
         return None
+
+    def _day_of_month(self, day: int, months_ahead: int, ctx: Context) -> Reading:
+        """'the 3rd of next month': that day of the month so many months from this one."""
+        first = month_end(ctx.today, months_ahead).replace(day=1)
+        return Reading(build(first.year, first.month, day), literal=False)
 
     def _end_of_month_number(self, month: int, year: str | None, ctx: Context) -> Reading:
         if year:
@@ -250,10 +271,10 @@ class Grammar:
             direction = "after" if sign > 0 else "before"
             computation = count_period(ctx.calendar, today, n, direction, court_days=True)
             return Reading(computation.result, False, None, computation)
+        if n > _FARTHEST[unit]:
+            raise Refusal(f"'{text}' is more than 50 years away. Give the date itself.")
         if unit in (DAY, WEEK):
             days = n * (7 if unit == WEEK else 1)
-            if days > 366 * 300:
-                raise Refusal(f"'{text}' is too far away.")
             day = today + timedelta(days=sign * days)
             return Reading(build(day.year, day.month, day.day), literal=False)
         months = n * (12 if unit != MONTH else 1)

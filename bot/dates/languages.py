@@ -81,6 +81,7 @@ class Lexicon:
     next_business_day: frozenset[str] = frozenset()
     month_end: Mapping[str, int] = field(default_factory=dict)  # phrase -> months from now
     year_end: Mapping[str, int] = field(default_factory=dict)
+    of_month: Mapping[str, int] = field(default_factory=dict)  # "the 3rd of next month"
     after_words: frozenset[str] = frozenset()  # "21 days after DATE"
     before_words: frozenset[str] = frozenset()
     service_by_mail: frozenset[str] = frozenset()  # "after service by mail on DATE"
@@ -142,6 +143,17 @@ def lexicon_for(code: str) -> Lexicon:
     return _build(code, data) if data is not None else _from_dateparser(code)
 
 
+def _plain_words(lexicon: Lexicon) -> set[str]:
+    """Every word of a lexicon's phrases other than month and weekday names."""
+    words: set[str] = set()
+    for name in Lexicon.__dataclass_fields__:
+        if name in ("code", "months", "weekdays"):
+            continue
+        for phrase in getattr(lexicon, name):
+            words.update(phrase.split())
+    return words
+
+
 def merged(codes: Sequence[str]) -> Lexicon:
     """One lexicon for all configured languages: a firm that writes "next viernes" is clear."""
     parts = [lexicon_for(c) for c in codes]
@@ -159,8 +171,17 @@ def merged(codes: Sequence[str]) -> Lexicon:
             values[name] = combined
     # A word that is a month in one language and a weekday in another ("mar": March, and
     # mardi in French) is read only as the month: a lone "Mar" is then refused, not guessed.
+    # A month abbreviation that is an ordinary word of another configured language is not a
+    # month at all: Spanish "ago" (agosto) would turn an English "10 ago" into 10 August.
     months = values["months"]
     weekdays = values["weekdays"]
     assert isinstance(months, dict) and isinstance(weekdays, dict)
+    for part in parts:
+        others = _plain_words(part) - set(part.months)
+        for other in parts:
+            if other is not part:
+                for word in set(other.months) & others:
+                    if other.months[word] != part.months.get(word):
+                        months.pop(word, None)
     values["weekdays"] = {w: d for w, d in weekdays.items() if w not in months}
     return Lexicon(code="+".join(codes), **values)  # type: ignore[arg-type]

@@ -216,6 +216,12 @@ def test_english_only_firm_refuses_other_languages(english: DateEngine) -> None:
             english.parse(text, now=NOW)
 
 
+def test_a_spanish_firm_keeps_its_month_abbreviations(calendar: CourtCalendar) -> None:
+    """"ago" is agosto for a Spanish-only firm; with English configured too, it is "ago"."""
+    firm = DateEngine(languages=("es",), timezone=NEW_YORK, calendar=calendar)
+    assert firm.parse("10 ago 2027", now=NOW).day == D(2027, 8, 10)
+
+
 def test_weekdays_in_any_configured_language(calendar: CourtCalendar) -> None:
     """French is not one of Clerk's grammar languages: names come from dateparser's data."""
     firm = DateEngine(languages=("en", "fr"), timezone=NEW_YORK, calendar=calendar)

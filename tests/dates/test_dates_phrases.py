@@ -82,6 +82,12 @@ PHRASES = [
     row("Mon 3/4", REFUSED),
     row("December the 4th", D(2026, 12, 4)),
     row("the 3rd of next month", D(2026, 12, 3)),
+    row("the 31st of next month", D(2026, 12, 31)),
+    row("the 31st of this month", REFUSED),  # November has 30 days
+    row("el 3 del mes que viene", D(2026, 12, 3)),
+    row("3 του επόμενου μήνα", D(2026, 12, 3)),
+    row("下个月3号", D(2026, 12, 3)),
+    row("10 ago", REFUSED),  # English "ago", not Spanish agosto, in an en+es firm
     row("Dec. 3, 2026", D(2026, 12, 3)),
     # --- weekends and holidays are still dates (the explanation says so) ---
     row("Dec 25", D(2026, 12, 25)),
