@@ -217,7 +217,7 @@ def test_english_only_firm_refuses_other_languages(english: DateEngine) -> None:
 
 
 def test_a_spanish_firm_keeps_its_month_abbreviations(calendar: CourtCalendar) -> None:
-    """"ago" is agosto for a Spanish-only firm; with English configured too, it is "ago"."""
+    """ "ago" is agosto for a Spanish-only firm; with English configured too, it is "ago"."""
     firm = DateEngine(languages=("es",), timezone=NEW_YORK, calendar=calendar)
     assert firm.parse("10 ago 2027", now=NOW).day == D(2027, 8, 10)
 

@@ -378,6 +378,15 @@ PHRASES = [
     row("just Dec 3", REFUSED),
     row("cerca del 3 de diciembre", REFUSED),
     row("20261203", REFUSED),
+    # junk dateparser answers on its own, found by fuzzing: each must stay refused
+    row("10 an", REFUSED),  # dateparser: 1 Oct ("an" = 1)
+    row("5 two", REFUSED),  # dateparser: 2 May
+    row("today 12 by days", REFUSED),  # dateparser: 12 days ago
+    row("yesterday weeks after", REFUSED),
+    row("two days at", REFUSED),
+    row("3 天", REFUSED),  # "3 days": from when?
+    row("fri 29 10", REFUSED),  # which number is the month?
+    row("in 100 years", REFUSED),
 ]
 
 
