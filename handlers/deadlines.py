@@ -9,6 +9,7 @@ silently); what may be stored is decided by ``bot.services.deadlines``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -29,7 +30,15 @@ from handlers.errors import confirmation_message
 from handlers.views import deadlines as views
 from schedules.outbox import enqueue
 
-ASSIGN = re.compile(r"(?:^|\s)assign(?:ed)?(?:\s+to)?\s+(<@[UW][A-Z0-9_]+(?:\|[^>]*)?>)", re.I)
+ASSIGN = re.compile(
+    r"(?:^|\s)assign(?:ed)?(?:\s+to)?\s+(<@[UW][A-Z0-9_]+(?:\|[^>]*)?>|@[\w.\-]+)", re.I
+)
+# A period left in the title ("within 21 days" of Dec 1) means the date read is not the due date.
+PERIOD_TAIL = re.compile(
+    r"\b\d+\s+(?:court\s+|business\s+|calendar\s+|working\s+)?(?:days?|weeks?|months?|years?)"
+    r"(?:\s+(?:of|from|after|before|following|prior\s+to))?$",
+    re.IGNORECASE,
+)
 TRAILING_KEYWORD = re.compile(r"(?:\s+(?:on|by|due|at|is))+$", re.IGNORECASE)
 CALENDAR_FILENAME = "clerk-deadlines.ics"
 
@@ -62,6 +71,15 @@ def ask_or_settle(request: CommandRequest, parsed: Any) -> Reading | blocks.Mess
     return decided
 
 
+def person(clerk: Clerk, word: str) -> str:
+    """The Slack id of a mention, or of an ``@handle`` typed as plain text."""
+    mentioned = user_id(word)
+    if mentioned:
+        return mentioned
+    with clerk.db.reading() as session:
+        return deadline_lists.user_by_handle(session, word.lstrip("@"))
+
+
 def names_for(session: Any, items: list[Any]) -> views.Names:
     people: list[int | None] = []
     for d in items:
@@ -84,7 +102,7 @@ def add(request: CommandRequest) -> Reply:
     assignee = None
     found = ASSIGN.search(rest)
     if found:
-        assignee = clerk.directory.member(user_id(found.group(1)) or "")
+        assignee = clerk.directory.member(person(clerk, found.group(1)))
         rest = (rest[: found.start()] + rest[found.end() :]).strip()
     if ANY_USER_MENTION.search(rest):
         raise InvalidInput("To give the deadline to someone, write `assign @name`.")
@@ -92,6 +110,12 @@ def add(request: CommandRequest) -> Reply:
         raise InvalidInput("Give a title and a date, e.g. `/deadline ACME-1 Reply brief on Dec 3`.")
     title, parsed = clerk.dates.split_trailing(rest, now=clerk.now(), prefer="future")
     title = TRAILING_KEYWORD.sub("", title.strip())
+    if PERIOD_TAIL.search(title):
+        raise InvalidInput(
+            f"`{blocks.escape(title)}` ends with a period I didn't count: write it as "
+            "`N days after DATE` (or `N court days before DATE`), e.g. "
+            "`/deadline ACME-1 Opposition 21 days after Dec 1`."
+        )
     reading = ask_or_settle(request, parsed)
     if isinstance(reading, blocks.Message):
         return reading
@@ -150,6 +174,8 @@ def list_(request: CommandRequest) -> Reply:
     clerk, actor = request.clerk, request.actor
     actor.require(Capability.READ_CLIENTS)
     wanted = deadline_lists.read_list_words(request.text.partition(" ")[2])
+    if wanted.kind == "handle":
+        wanted = replace(wanted, kind="user", word=person(clerk, wanted.word or ""))
     member = clerk.directory.member(wanted.word) if wanted.kind == "user" and wanted.word else None
     with clerk.db.reading() as session:
         listing = deadline_lists.list_for(

@@ -7,70 +7,122 @@ the store (is ``ACME`` a client?), so it lives here rather than in the Slack han
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotFound
 from bot.permissions import Actor
 from bot.services.calendar_export import CalendarEntry, build_calendar
 from bot.services.deadlines import Scope, list_open, sort_key, users_by_id
 from bot.services.lookup import get_client, get_matter, looks_like_matter_code
 from bot.text import user_id
-from storage.models import Client, Deadline, DeadlineStatus, Matter
+from storage.models import Client, Deadline, DeadlineStatus, Matter, User
 
 MAX_WINDOW_DAYS = 3660
 _NEXT = re.compile(r"(?:^|\s)(?:next|within)\s+(\d+)\s+days?$", re.IGNORECASE)
-_NEXT_UNIT = re.compile(r"(?:^|\s)next\s+(week|month)$", re.IGNORECASE)
-LIST_USAGE = "/deadline list [mine | @user | CLIENT | MATTER | all] [next N days]"
+_WINDOW_WORDS = re.compile(
+    r"(?:^|\s)(next\s+week|next\s+month|this\s+week|this\s+month|today|tomorrow)$",
+    re.IGNORECASE,
+)
+_MISSED = re.compile(r"(?:^|\s)(?:missed|overdue|late|past\s+due)(?=\s|$)", re.IGNORECASE)
+LIST_USAGE = (
+    "/deadline list [mine | @user | CLIENT | MATTER | all] [missed] "
+    "[next N days | today | this week | this month]"
+)
 
 
 @dataclass(frozen=True)
 class ListRequest:
-    """What to list, as read from the words; the mention still needs a directory check."""
+    """What to list, as read from the words; a person still needs a directory check."""
 
-    kind: str  # mine | user | client | matter | firm
+    kind: str  # mine | user | handle | client | matter | firm
     word: str | None
     days: int | None
+    missed_only: bool = False
+    window: str | None = None  # today | tomorrow | this week | this month | next week | ...
+
+
+def window_days(window: str, today: date) -> int:
+    """Days from today to the end of a named window (0 = today only)."""
+    if window == "today":
+        return 0
+    if window == "tomorrow":
+        return 1
+    if window == "this week":
+        return 6 - today.weekday()  # through Sunday
+    if window == "this month":
+        return calendar.monthrange(today.year, today.month)[1] - today.day
+    if window == "next week":
+        return 7
+    return 31  # next month
 
 
 def read_list_words(text: str) -> ListRequest:
     """``mine next 14 days`` -> ListRequest("mine", None, 14); no scope means the asker's own."""
     rest = " ".join(text.split())
+    missed = bool(_MISSED.search(rest))
+    rest = " ".join(_MISSED.sub(" ", rest).split())
     days: int | None = None
+    window: str | None = None
     match = _NEXT.search(rest)
     if match:
         days = int(match.group(1))
         rest = rest[: match.start()].strip()
+        if not 0 < days <= MAX_WINDOW_DAYS:
+            raise InvalidInput(
+                f"`next {days} days`: use a number of days from 1 to {MAX_WINDOW_DAYS}."
+            )
     else:
-        unit = _NEXT_UNIT.search(rest)
-        if unit:
-            days = 7 if unit.group(1).lower() == "week" else 31
-            rest = rest[: unit.start()].strip()
-    if days is not None and not 0 < days <= MAX_WINDOW_DAYS:
-        raise InvalidInput(
-            f"`next {days} days`: give a number of days from 1 to {MAX_WINDOW_DAYS}."
-        )
+        named = _WINDOW_WORDS.search(rest)
+        if named:
+            window = " ".join(named.group(1).lower().split())
+            rest = rest[: named.start()].strip()
+    if missed and (days is not None or window is not None):
+        raise InvalidInput("Missed deadlines are already past: leave out the window.")
     words = rest.split()
     if len(words) > 1:
         raise InvalidInput(
             f"I can list one person, client or matter at a time, not `{rest}`.", usage=LIST_USAGE
         )
-    if not words or words[0].lower() in ("mine", "me", "my"):
-        return ListRequest("mine", None, days)
-    word = words[0]
-    if word.lower() in ("all", "firm", "everyone"):
-        return ListRequest("firm", None, days)
-    mentioned = user_id(word) if word.startswith("<@") else None
-    if mentioned:
-        return ListRequest("user", mentioned, days)
-    if looks_like_matter_code(word):
-        return ListRequest("matter", word, days)
-    return ListRequest("client", word, days)
+    kind, word = "mine", None
+    if words and words[0].lower() not in ("mine", "me", "my"):
+        word = words[0]
+        mentioned = user_id(word) if word.startswith("<@") else None
+        if word.lower() in ("all", "firm", "everyone"):
+            kind, word = "firm", None
+        elif mentioned:
+            kind, word = "user", mentioned
+        elif word.startswith("@") and len(word) > 1:
+            kind, word = "handle", word[1:]
+        elif looks_like_matter_code(word):
+            kind = "matter"
+        else:
+            kind = "client"
+    return ListRequest(kind, word, days, missed, window)
+
+
+def user_by_handle(session: Session, handle: str) -> str:
+    """The Slack id of ``@handle`` typed as plain text (not a Slack mention)."""
+    found = session.scalars(
+        select(User.slack_id).where(
+            or_(
+                func.lower(User.name) == handle.lower(),
+                func.lower(User.real_name) == handle.lower(),
+            )
+        )
+    ).all()
+    if len(found) != 1:
+        raise NotFound(
+            f"I can't tell who `@{handle}` is: mention them with Slack's @ picker so the name "
+            "turns blue."
+        )
+    return found[0]
 
 
 @dataclass(frozen=True)
@@ -84,8 +136,17 @@ def list_for(
     session: Session, *, actor: Actor, request: ListRequest, member_id: int | None, today: date
 ) -> Listing:
     """Open deadlines for the scope asked, missed ones included, up to the window's end."""
-    end = today + timedelta(days=request.days) if request.days else None
+    days = request.days
+    if request.window is not None:
+        days = window_days(request.window, today)
+    end = today + timedelta(days=days) if days is not None else None
+    if request.missed_only:
+        end = today - timedelta(days=1)
     window = f" in the next {request.days} days" if request.days else ""
+    if request.window:
+        window = f" {request.window}" if request.window != "tomorrow" else " by tomorrow"
+    if request.missed_only:
+        window = " that were missed"
     if request.kind == "mine":
         scope, title, who = Scope(user_id=actor.user_id), "Your open deadlines", "You have"
     elif request.kind == "user":
@@ -105,8 +166,12 @@ def list_for(
     if request.kind == "user":
         title += f" for <@{request.word}>"
     found = list_open(session, scope=scope, end=end)
-    if request.days:
+    if request.missed_only:
+        title = title.replace("open deadlines", "missed deadlines")
+    elif request.days:
         title += f", next {request.days} days"
+    elif request.window:
+        title += f", {request.window}"
     return Listing(title, found, f"{who} no open deadlines{window}.")
 
 

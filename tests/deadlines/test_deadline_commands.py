@@ -67,11 +67,14 @@ def test_an_assignee_is_stored_and_told_through_the_outbox(clerk_at: Harness) ->
 
     h = clerk_at
     last(h.slack.command("U_LENA", "/deadline", "ACME-1 Exhibits assign <@U_SAM|sam> by Dec 4"))
-    (d,) = deadlines(h.db)
+    last(h.slack.command("U_LENA", "/deadline", "ACME-1 Binders assign to @mark by Dec 4"))
+    d, binders = deadlines(h.db)
     assert d.assignee_id == user_id(h, "U_SAM") and d.title == "Exhibits"
+    assert binders.assignee_id == user_id(h, "U_MARK") and binders.title == "Binders"
     with h.db.reading() as s:
-        (queued,) = s.scalars(select(OutboxMessage)).all()
+        queued, to_mark = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert queued.target == "U_SAM" and "Exhibits" in queued.payload["text"]
+    assert to_mark.target == "U_MARK"
 
 
 def test_a_past_date_asks_first_and_stores_only_on_confirm(clerk_at: Harness) -> None:
@@ -143,6 +146,8 @@ def test_bad_adds_are_refused_clearly_and_write_nothing(clerk_at: Harness) -> No
     refused(h, "U_LENA", "ACME-1 Brief assign <@U_GHOST|ghost> on Dec 3", "not an active member")
     refused(h, "U_LENA", "ACME-1 Brief for <@U_SAM|sam> on Dec 3", "assign @name")
     refused(h, "U_LENA", "ACME-1 " + "x" * 600 + " on Dec 3", "the most is 500")
+    refused(h, "U_LENA", "ACME-1 Reply within 21 days of Dec 1", "period I didn't count")
+    refused(h, "U_LENA", "ACME-1 Brief assign @nobody on Dec 3", "can't tell who `@nobody` is")
 
 
 # --- list, done, move, cancel --------------------------------------------------------------
@@ -174,6 +179,21 @@ def test_lists_by_person_client_matter_and_window(clerk_at: Harness) -> None:
     assert "Reply brief" in billing  # billing may read, not change
     empty = shown(last(h.slack.command("U_PAUL", "/deadline", "list")))
     assert "no open deadlines" in empty
+    by_handle = shown(last(h.slack.command("U_LENA", "/deadline", "list @mark")))
+    assert "Lease renewal" in by_handle and "Reply brief" not in by_handle
+    november = shown(last(h.slack.command("U_SAM", "/deadline", "list ACME this month")))
+    assert "ACME has no open deadlines this month" in november  # the first is on Dec 3
+
+
+def test_missed_deadlines_are_listed_on_their_own(clerk_at: Harness) -> None:
+    h = clerk_at
+    seed_three(h)
+    question = last(h.slack.command("U_LENA", "/deadline", "ACME-1 Old filing on 2026-11-02"))
+    press(h, "U_LENA", question, Action.CONFIRM_READING)
+    missed = shown(last(h.slack.command("U_LENA", "/deadline", "list missed")))
+    assert "Old filing" in missed and "Reply brief" not in missed and "Missed" in missed
+    everything = shown(last(h.slack.command("U_LENA", "/deadline", "list")))
+    assert everything.index("Old filing") < everything.index("Reply brief")
 
 
 def test_done_move_and_cancel(clerk_at: Harness) -> None:
