@@ -33,7 +33,7 @@ class DeadlineField(StrEnum):
 USAGE_LINES = [
     "/deadline MATTER TITLE [on|by|due] DATE [assign @user]",
     "/deadline MATTER TITLE N [court] days (after|before) DATE",
-    "/deadline list [mine | @user | CLIENT | MATTER] [next N days]",
+    "/deadline list [mine | @user | CLIENT | MATTER | all] [missed | next N days | this week]",
     "/deadline done ID  |  /deadline move ID DATE  |  /deadline cancel ID REASON",
     "/deadline calendar",
     "/deadline rules [RULESET]",
@@ -46,6 +46,7 @@ USAGE = blocks.usage(
         "/deadline ACME-1 Hearing on Dec 3 10am",
         "/deadline ACME-1 Opposition 21 days after Nov 20",
         "/deadline list next 14 days",
+        "/deadline list all missed",
         "/deadline apply ACME-1 frcp judgment Dec 4",
     ],
 )
