@@ -241,6 +241,7 @@ def move(request: CommandRequest) -> Reply:
             due_at=reading.at,
             explanation=reading.explanation,
             source_text=request.text,
+            zone=clerk.settings.tz,
         )
         names = names_for(session, [stored.deadline, *stored.conflicts])
         reply = views.stored_reply(

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.dates.court import format_day
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.permissions import Actor, Capability
 from bot.services.lookup import get_matter
@@ -190,6 +191,7 @@ def move_deadline(
     due_at: datetime | None,
     explanation: str | None,
     source_text: str | None,
+    zone: tzinfo = UTC,
 ) -> Stored:
     """Give an open deadline a new date. Triggers move through ``rule_chains`` instead.
 
@@ -205,7 +207,7 @@ def move_deadline(
     old = deadline.due_at or deadline.due_on
     deadline.due_on = due_on
     deadline.due_at = due_at
-    note = f"moved from {_when(old)}"
+    note = f"moved from {_when(old, zone)}"
     deadline.explanation = f"{explanation} ({note})" if explanation else note
     deadline.source_text = source_text
     session.flush()
@@ -214,10 +216,12 @@ def move_deadline(
     return Stored(deadline, matter, timed_conflicts(session, deadline))
 
 
-def _when(value: date | datetime) -> str:
+def _when(value: date | datetime, zone: tzinfo) -> str:
+    """``Fri 18 Dec 2026`` or ``Thu 3 Dec 2026 10:00 EST``: how the old date is recorded."""
     if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    return value.isoformat()
+        local = value.astimezone(zone)
+        return f"{format_day(local.date())} {local:%H:%M} {local.tzname()}"
+    return format_day(value)
 
 
 def reassign_deadline(

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.dates.court import CourtCalendar
+from bot.dates.court import CourtCalendar, format_day
 from bot.errors import Conflict, InvalidInput
 from bot.permissions import Actor, Capability
 from bot.rules.apply import (
@@ -259,6 +259,7 @@ def plan_trigger_move(
     ]
     changes = recompute_dependents(book, set_name, trigger_rule, new_on, calendar, states)
     titles = {d.id: d.title for d in dependents}
+    computed = {d.id: _iso(d.computed_on) for d in dependents}
     payload = {
         "trigger_id": trigger.id,
         "old_on": trigger.due_on.isoformat(),
@@ -274,6 +275,7 @@ def plan_trigger_move(
                 "new": c.new.isoformat(),
                 "moves": c.moves and not c.kept_reason,
                 "by_hand": c.moved_by_hand,
+                "computed": computed.get(c.deadline_id or 0),
                 "explanation": c.computation.explanation if c.computation else None,
             }
             for c in changes
@@ -320,7 +322,7 @@ def confirm_trigger_move(session: Session, *, actor: Actor, token: str, now: dat
         moved.append(dep.id)
     trigger.due_on = _day(p["new_on"])
     trigger.due_at = _at(p["new_at"])
-    trigger.explanation = f"{p['explanation']} (moved from {p['old_on']})"
+    trigger.explanation = f"{p['explanation']} (moved from {format_day(_day(p['old_on']))})"
     trigger.source_text = p["source_text"]
     session.flush()
     kept = [c["id"] for c in p["changes"] if c["by_hand"]]

@@ -229,8 +229,10 @@ def move_preview(
     ]
     text = [f"Move trigger #{trigger.id} {trigger.title}: {old} -> {new}."]
     if moving:
-        body += _list(f"*These {len(moving)} deadline(s) move:*", [_change_line(c) for c in moving])
-        text.append(f"{len(moving)} deadline(s) move.")
+        n = len(moving)
+        heading = f"*{n} deadline{'s move' if n != 1 else ' moves'} with it:*"
+        body += _list(heading, [_change_line(c) for c in moving])
+        text.append(f"{n} deadline(s) move.")
     if by_hand:
         lines = [
             f"• `#{c['id']}` {blocks.escape(c['title'])}: stays *"

@@ -197,6 +197,7 @@ def test_moving_a_trigger_recomputes_two_and_keeps_the_one_moved_by_hand(
     text = shown(preview)
     assert "Mon 21 Dec 2026" in text and "Wed 30 Dec 2026" in text
     assert "Moved by hand" in text and "Fri 8 Jan 2027" in text
+    assert "Clerk had computed Wed 6 Jan 2027" in text
     assert counts(h.db) == before  # the preview moved nothing
     press(h, "U_LENA", preview, RulesetAction.MOVE_CONFIRM)
     trigger, brief, reply_brief, memo = deadlines(h.db)
