@@ -267,11 +267,10 @@ def move_preview(
 
 
 def _computed_as(change: dict[str, Any]) -> str:
-    return (
-        " (its rule would now give " + format_day(date.fromisoformat(change["new"])) + ")"
-        if (change["new"] != change["old"])
-        else ""
-    )
+    """Beside a date moved by hand: the date Clerk had computed, so the change is visible."""
+    if not change.get("computed"):
+        return ""
+    return f" (Clerk had computed {format_day(date.fromisoformat(change['computed']))})"
 
 
 def _list(heading: str, lines: list[str]) -> list[blocks.Block_]:
