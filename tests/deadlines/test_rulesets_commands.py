@@ -224,6 +224,24 @@ def test_cancelling_a_trigger_offers_its_open_deadlines(clerk_at: Harness) -> No
     assert first.status is DeadlineStatus.DONE  # done stays done
     assert all(d.status is DeadlineStatus.CANCELLED for d in others)
     assert all("judgment vacated" in (d.cancel_reason or "") for d in others)
+    after = counts(h.db)
+    again = last(press(h, "U_LENA", offer, RulesetAction.CANCEL_DEPENDENTS))
+    assert "already answered" in again["text"].lower() and counts(h.db) == after
+    late_keep = last(press(h, "U_LENA", offer, RulesetAction.KEEP_DEPENDENTS))
+    assert "already answered" in late_keep["text"].lower() and counts(h.db) == after
+
+
+def test_a_trigger_is_never_among_a_lawyers_deadlines_to_remind(clerk_at: Harness) -> None:
+    from bot.services.deadlines import open_deadlines_for
+
+    h = clerk_at
+    press(h, "U_LENA", apply(h, "ACME-1 frcp served Nov 16"), RulesetAction.APPLY_CONFIRM)
+    trigger, answer = deadlines(h.db)
+    with h.db.reading() as s:
+        found = open_deadlines_for(
+            s, user_id=answer.responsible_id or 0, start=date(2026, 11, 1), end=date(2026, 12, 31)
+        )
+    assert [d.id for d in found] == [answer.id]
 
 
 def test_keeping_a_cancelled_triggers_deadlines(clerk_at: Harness) -> None:
