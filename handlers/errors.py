@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
@@ -76,7 +77,35 @@ def _has_response_urls(body: dict[str, Any]) -> bool:
     return bool(body.get("response_urls"))
 
 
+class StickyAck(Ack):
+    """An ``ack`` whose answer, once given, stays given.
+
+    bolt's thread runner, when a listener raises *after* calling ``ack()``, writes
+    ``ack.response = None`` before the request thread has read the answer; if that happens
+    within its 10 ms polling interval, Slack gets a 404 three seconds later and shows the
+    user a failed command, although Clerk's ephemeral refusal was sent. Refusing to forget
+    an answer fixes that for every listener at once.
+    """
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self.__dict__.get("_answer")
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is None and self.__dict__.get("_answer") is not None:
+            return
+        self.__dict__["_answer"] = value
+
+
+def _sticky_ack(context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
+    context["ack"] = StickyAck()
+    return next()
+
+
 def register(app: App, clerk: Clerk) -> None:
+    app.middleware(_sticky_ack)
+
     @app.error
     def handle_error(
         error: Exception,

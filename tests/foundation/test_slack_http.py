@@ -96,3 +96,12 @@ def test_an_unknown_member_is_created_with_the_default_role_and_slack_time_zone(
             select(AuditLog).where(AuditLog.entity == "users", AuditLog.entity_id == str(user.id))
         ).all()
     assert [a.action for a in audit][:1] == ["create"]
+
+
+def test_a_refusal_right_after_ack_still_answers_slack_200(harness: Harness) -> None:
+    # bolt resets an already-given ack when the listener fails right after it; the refusal
+    # below happens within microseconds of ack(), where that race used to give Slack a 404.
+    for _ in range(20):
+        exchange = harness.slack.command("U_SAM", "/clerk", "role")
+        assert exchange.status == 200
+        assert "Usage: /clerk role" in exchange.replies[0]["text"]
