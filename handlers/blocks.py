@@ -255,13 +255,7 @@ def text_input(
         element["placeholder"] = plain(placeholder, 150)
     if max_length:
         element["max_length"] = max_length
-    block: Block_ = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, MAX_LABEL),
-        "element": element,
-        "optional": optional,
-    }
+    block = _input(block_id, label, element, optional)
     if hint:
         block["hint"] = plain(hint, MAX_LABEL)
     return block
@@ -280,6 +274,10 @@ def select_input(
     chosen = next((o for o in opts if o["value"] == initial), None)
     if chosen:
         element["initial_option"] = chosen
+    return _input(block_id, label, element, optional)
+
+
+def _input(block_id: str, label: str, element: Block_, optional: bool) -> Block_:
     return {
         "type": "input",
         "block_id": block_id,
@@ -295,13 +293,7 @@ def user_input(
     element: Block_ = {"type": "users_select", "action_id": "value"}
     if initial:
         element["initial_user"] = initial
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, MAX_LABEL),
-        "element": element,
-        "optional": optional,
-    }
+    return _input(block_id, label, element, optional)
 
 
 def date_input(
@@ -310,13 +302,7 @@ def date_input(
     element: Block_ = {"type": "datepicker", "action_id": "value"}
     if initial:
         element["initial_date"] = initial
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, MAX_LABEL),
-        "element": element,
-        "optional": optional,
-    }
+    return _input(block_id, label, element, optional)
 
 
 def view_values(view: dict[str, Any]) -> dict[str, str | None]:
