@@ -39,6 +39,9 @@ class Invoice(Base):
     disputed: Mapped[bool] = mapped_column(default=False)
     dispute_reason: Mapped[str | None] = mapped_column(Text)
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # The payment plan that reschedules this invoice, if any: while that plan is active and
+    # on schedule, the invoice's own age does not drive collections escalation.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("payment_plans.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
@@ -112,6 +115,9 @@ class PaymentPlan(Base):
     frequency: Mapped[PlanFrequency] = mapped_column(enum_type(PlanFrequency))
     starts_on: Mapped[date]
     installment_count: Mapped[int]
+    # What had already been paid on the plan's invoices when it was agreed: payments to those
+    # invoices beyond this figure are payments on the plan.
+    baseline_paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[PlanStatus] = mapped_column(enum_type(PlanStatus), default=PlanStatus.ACTIVE)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -145,3 +151,21 @@ class EscalationEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utc_now)
 
     __table_args__ = (Index("ix_escalation_events_client_at", "client_id", "at"),)
+
+
+class CollectionState(Base):
+    """Where a client stands on the collections ladder, as last recorded.
+
+    ``stage`` is the stage of the latest escalation event (0 when there is none), so the
+    morning sync can tell a change from a repeat. ``manual_floor`` is set by *Next stage*:
+    the stage the account is held at, at least, until it is settled (see
+    ``bot.services.escalation``).
+    """
+
+    __tablename__ = "collection_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), unique=True)
+    stage: Mapped[int] = mapped_column(default=0)
+    manual_floor: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
