@@ -1,0 +1,482 @@
+"""Invoices: recording, disputing, resolving and voiding them, and what follows from each.
+
+Decisions a billing clerk can rely on:
+
+* Invoice numbers are unique across the firm and case-insensitive (stored upper-case), so
+  ``inv-7`` and ``INV-7`` are the same invoice and cannot both be recorded.
+* A client's ledger is kept in one currency, because Clerk never converts. A client with no
+  invoices, payments or trust money yet takes the currency of its first entry (so a euro
+  client is set up by billing it in EUR); after that, other currencies are refused.
+* Credit (an overpayment, or money paid on an invoice later voided) is applied to the
+  client's open, undisputed invoices oldest first as soon as there are any, so an account
+  never shows money owed and money held at the same time without a dispute explaining why.
+* Billing work for a client over its credit limit, or while the retainer it must keep in
+  trust is not held, warns the responsible lawyer (a proactive message through the outbox,
+  enqueued by the handler in the same unit of work) and tells the person who typed it.
+
+Every function takes the firm's ``today``; nothing here reads a clock or talks to Slack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.errors import Conflict, InvalidInput, NotFound
+from bot.money import EscalationThresholds, Money, allocate_payment
+from bot.permissions import Actor, Capability
+from bot.services.escalation import StageChange, clean_reason, sync_escalation_stages
+from bot.services.lookup import get_client, get_matter
+from bot.services.receivables import (
+    credits,
+    money,
+    outstanding_items,
+    thresholds_in,
+    trust_balances,
+)
+from storage.models import (
+    Client,
+    Invoice,
+    InvoiceStatus,
+    Matter,
+    Payment,
+    PaymentAllocation,
+    PaymentPlan,
+    PaymentStatus,
+    PlanStatus,
+    TrustTransaction,
+    User,
+)
+
+NUMBER = re.compile(r"[A-Z0-9][A-Z0-9._/#-]{0,63}")
+MAX_TERMS_DAYS = 3650
+
+
+def normalise_number(text: str) -> str:
+    number = text.strip().upper()
+    if not NUMBER.fullmatch(number):
+        shown = text.strip()[:40]
+        raise InvalidInput(
+            f"`{shown}` is not an invoice number: use letters, digits and - . / # "
+            "(up to 64), starting with a letter or digit, e.g. INV-1042."
+        )
+    return number
+
+
+def get_invoice(session: Session, number: str) -> Invoice:
+    wanted = normalise_number(number)
+    invoice = session.scalars(select(Invoice).where(Invoice.number == wanted)).one_or_none()
+    if invoice is None:
+        raise NotFound(f"There is no invoice `{wanted}`.")
+    return invoice
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A proactive warning for the responsible lawyer (the handler enqueues it)."""
+
+    key: str
+    kind: str  # "credit_warning" | "retainer_warning"
+    target: str | None  # the lawyer's Slack id; None when the client has no lawyer
+    text: str
+
+
+@dataclass
+class Outcome:
+    """What a money command did, for the reply and the messages that follow it."""
+
+    client: Client
+    invoice: Invoice | None = None
+    matter: Matter | None = None
+    credit_applied_cents: int = 0
+    currency_adopted: bool = False
+    notices: list[Notice] = field(default_factory=list)
+    changes: list[StageChange] = field(default_factory=list)
+    outstanding_cents: int = 0  # the client's outstanding after the command
+    detail: dict[str, int] = field(default_factory=dict)
+
+
+def has_ledger(session: Session, client_id: int) -> bool:
+    for model in (Invoice, Payment, TrustTransaction):
+        if session.scalar(select(model.id).where(model.client_id == client_id).limit(1)):
+            return True
+    return False
+
+
+def ledger_currency(session: Session, client: Client, currency: str, what: str) -> bool:
+    """Check ``currency`` is the client's; adopt it for a client with no money yet.
+
+    Returns True when the client's currency was changed to ``currency``.
+    """
+    if currency == client.currency:
+        return False
+    if not has_ledger(session, client.id):
+        client.currency = currency
+        return True
+    raise InvalidInput(
+        f"{client.code} is billed in {client.currency}, and this {what} is in {currency}. "
+        f"Clerk keeps each client's ledger in one currency and never converts: record it in "
+        f"{client.currency}."
+    )
+
+
+def invoice_outstanding(session: Session, invoice: Invoice) -> int:
+    paid = session.scalar(
+        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(
+            PaymentAllocation.invoice_id == invoice.id,
+            Payment.status == PaymentStatus.RECEIVED,
+        )
+    )
+    return invoice.amount_cents - int(paid or 0) if invoice.status is InvoiceStatus.OPEN else 0
+
+
+def outstanding_of(session: Session, client_id: int) -> int:
+    items = outstanding_items([client_id]).subquery()
+    return int(session.scalar(select(func.coalesce(func.sum(items.c.outstanding), 0))) or 0)
+
+
+def apply_credit(session: Session, client: Client) -> int:
+    """Apply the client's credit to its open, undisputed invoices, oldest first.
+
+    Money comes from the oldest payments with something unapplied. Returns cents applied.
+    """
+    credit = credits(session, [client.id]).get((client.id, client.currency), 0)
+    if credit <= 0:
+        return 0
+    open_rows = session.execute(
+        outstanding_items([client.id]).where(
+            Invoice.disputed.is_(False), Invoice.currency == client.currency
+        )
+    ).all()
+    if not open_rows:
+        return 0
+    allocation = allocate_payment(
+        credit, [(r.number, r.issued_on, r.due_on, int(r.outstanding)) for r in open_rows]
+    )
+    ids = {r.number: r.id for r in open_rows}
+    sources = _unapplied_payments(session, client)
+    applied_total = 0
+    for application in allocation.applications:
+        need = application.applied_cents
+        while need > 0 and sources:
+            payment_id, left = sources[0]
+            take = min(left, need)
+            session.add(
+                PaymentAllocation(
+                    payment_id=payment_id, invoice_id=ids[application.key], amount_cents=take
+                )
+            )
+            need -= take
+            applied_total += take
+            if take == left:
+                sources.pop(0)
+            else:
+                sources[0] = (payment_id, left - take)
+    session.flush()
+    return applied_total
+
+
+def _unapplied_payments(session: Session, client: Client) -> list[tuple[int, int]]:
+    """(payment id, unapplied cents) of the client's fee payments, oldest first."""
+    applied = (
+        select(
+            PaymentAllocation.payment_id.label("payment_id"),
+            func.sum(PaymentAllocation.amount_cents).label("applied"),
+        )
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(Invoice.status == InvoiceStatus.OPEN)
+        .group_by(PaymentAllocation.payment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Payment.id, Payment.amount_cents - func.coalesce(applied.c.applied, 0))
+        .outerjoin(applied, applied.c.payment_id == Payment.id)
+        .where(
+            Payment.client_id == client.id,
+            Payment.status == PaymentStatus.RECEIVED,
+            Payment.is_trust.is_(False),
+            Payment.currency == client.currency,
+        )
+        .order_by(Payment.received_on, Payment.id)
+    )
+    return [(pid, int(left)) for pid, left in rows if left and left > 0]
+
+
+def complete_settled_plans(session: Session, client: Client) -> PaymentPlan | None:
+    """Mark the client's active plan completed once nothing it covers is owed."""
+    plan = session.scalars(
+        select(PaymentPlan).where(
+            PaymentPlan.client_id == client.id, PaymentPlan.status == PlanStatus.ACTIVE
+        )
+    ).one_or_none()
+    if plan is None:
+        return None
+    items = outstanding_items([client.id]).where(Invoice.plan_id == plan.id).subquery()
+    left = session.scalar(select(func.coalesce(func.sum(items.c.outstanding), 0)))
+    if int(left or 0) == 0:
+        plan.status = PlanStatus.COMPLETED
+        session.flush()
+        return plan
+    return None
+
+
+def lawyer_slack_id(session: Session, client: Client, matter: Matter | None = None) -> str | None:
+    """The matter's lawyer if it has one, else the client's responsible lawyer."""
+    user_id = (matter.lawyer_id if matter is not None else None) or client.lawyer_id
+    if user_id is None:
+        return None
+    return session.scalar(select(User.slack_id).where(User.id == user_id))
+
+
+def restage(
+    session: Session,
+    outcome: Outcome,
+    *,
+    actor: Actor,
+    cause: str,
+    today: date,
+    thresholds: EscalationThresholds | None,
+) -> None:
+    """Record any stage change the command caused, and the client's new outstanding."""
+    outcome.changes = sync_escalation_stages(
+        session,
+        as_of=today,
+        thresholds=thresholds or thresholds_in(session),
+        client_ids=[outcome.client.id],
+        actor=actor.slack_id,
+        cause=cause,
+    )
+    outcome.outstanding_cents = outstanding_of(session, outcome.client.id)
+
+
+# --- invoices ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewInvoice:
+    client_code: str
+    number: str
+    amount: Money
+    issued_on: date
+    due_on: date | None = None  # None: issued_on + terms_days (or the client's terms)
+    terms_days: int | None = None
+    matter_code: str | None = None
+
+
+def add_invoice(
+    session: Session,
+    *,
+    actor: Actor,
+    new: NewInvoice,
+    today: date,
+    thresholds: EscalationThresholds | None = None,
+) -> Outcome:
+    actor.require(Capability.MANAGE_BILLING)
+    client = get_client(session, new.client_code)
+    matter = None
+    if new.matter_code:
+        matter = get_matter(session, new.matter_code)
+        if matter.client_id != client.id:
+            raise InvalidInput(f"{matter.code} is not a matter of {client.code}.")
+    number = normalise_number(new.number)
+    existing = session.scalars(select(Invoice).where(Invoice.number == number)).one_or_none()
+    if existing is not None:
+        owner = session.get(Client, existing.client_id)
+        raise Conflict(
+            f"Invoice {number} is already recorded (for {owner.code if owner else '?'}, "
+            f"{money(existing.amount_cents, existing.currency)}, issued "
+            f"{existing.issued_on.isoformat()}). Invoice numbers are unique."
+        )
+    if new.issued_on > today:
+        raise InvalidInput(
+            f"The issue date {new.issued_on.isoformat()} is in the future: record an invoice "
+            "once it is issued."
+        )
+    terms = new.terms_days if new.terms_days is not None else client.terms_days
+    if new.due_on is None and not 0 <= terms <= MAX_TERMS_DAYS:
+        raise InvalidInput(f"Terms must be between 0 and {MAX_TERMS_DAYS} days, not {terms}.")
+    due = new.due_on if new.due_on is not None else new.issued_on + timedelta(days=terms)
+    if due < new.issued_on:
+        raise InvalidInput(
+            f"The due date {due.isoformat()} is before the issue date {new.issued_on.isoformat()}."
+        )
+    adopted = ledger_currency(session, client, new.amount.currency, "invoice")
+    invoice = Invoice(
+        number=number,
+        client_id=client.id,
+        matter_id=matter.id if matter else None,
+        amount_cents=new.amount.cents,
+        currency=new.amount.currency,
+        issued_on=new.issued_on,
+        due_on=due,
+        created_by_id=actor.user_id,
+    )
+    session.add(invoice)
+    session.flush()
+    outcome = Outcome(client=client, invoice=invoice, matter=matter, currency_adopted=adopted)
+    outcome.credit_applied_cents = apply_credit(session, client)
+    outcome.notices = _warnings(session, client, matter, invoice)
+    restage(
+        session,
+        outcome,
+        actor=actor,
+        cause=f"invoice {number} recorded",
+        today=today,
+        thresholds=thresholds,
+    )
+    return outcome
+
+
+def _warnings(
+    session: Session, client: Client, matter: Matter | None, invoice: Invoice
+) -> list[Notice]:
+    target = lawyer_slack_id(session, client, matter)
+    found: list[Notice] = []
+    owed = outstanding_of(session, client.id)
+    credit = credits(session, [client.id]).get((client.id, client.currency), 0)
+    exposure = owed - credit
+    limit = client.credit_limit_cents
+    if limit is not None and exposure > limit:
+        before = exposure - invoice.amount_cents
+        crossed = "pushes" if before <= limit else "adds to"
+        found.append(
+            Notice(
+                key=f"credit-limit:{client.id}:{invoice.id}",
+                kind="credit_warning",
+                target=target,
+                text=(
+                    f"Invoice {invoice.number} ({money(invoice.amount_cents, invoice.currency)}) "
+                    f"{crossed} {client.code} ({client.name}) over its credit limit: "
+                    f"{money(exposure, client.currency)} owed against a limit of "
+                    f"{money(limit, client.currency)} "
+                    f"({money(exposure - limit, client.currency)} over)."
+                ),
+            )
+        )
+    required = client.retainer_required_cents
+    if required:
+        held = trust_balances(session, [client.id]).get((client.id, client.currency), 0)
+        if held < required:
+            where = f" on {matter.code}" if matter is not None else ""
+            found.append(
+                Notice(
+                    key=f"retainer:{client.id}:{invoice.id}",
+                    kind="retainer_warning",
+                    target=target,
+                    text=(
+                        f"Work{where} was billed (invoice {invoice.number}) while "
+                        f"{client.code} ({client.name}) does not hold its required retainer: "
+                        f"{money(held, client.currency)} in trust of "
+                        f"{money(required, client.currency)} required "
+                        f"({money(required - held, client.currency)} short)."
+                    ),
+                )
+            )
+    return found
+
+
+def mark_disputed(
+    session: Session,
+    *,
+    actor: Actor,
+    invoice_number: str,
+    reason: str,
+    today: date | None = None,
+    thresholds: EscalationThresholds | None = None,
+) -> Outcome:
+    """Put an invoice in dispute: it stays owed, but no longer escalates the account."""
+    actor.require(Capability.MANAGE_BILLING)
+    why = clean_reason(reason, "the client's reason for the dispute")
+    invoice = get_invoice(session, invoice_number)
+    if invoice.status is InvoiceStatus.VOID:
+        raise Conflict(f"Invoice {invoice.number} is void; there is nothing to dispute.")
+    if invoice.disputed:
+        raise Conflict(
+            f"Invoice {invoice.number} is already disputed ({invoice.dispute_reason}). "
+            f"`/invoice resolve {invoice.number}` when it is settled."
+        )
+    invoice.disputed = True
+    invoice.dispute_reason = why
+    outcome = Outcome(client=_client_of(session, invoice), invoice=invoice)
+    restage(
+        session,
+        outcome,
+        actor=actor,
+        cause=f"invoice {invoice.number} disputed ({why})",
+        today=today or date.today(),
+        thresholds=thresholds,
+    )
+    return outcome
+
+
+def resolve_dispute(
+    session: Session,
+    *,
+    actor: Actor,
+    invoice_number: str,
+    today: date,
+    thresholds: EscalationThresholds | None = None,
+) -> Outcome:
+    """End a dispute: the invoice counts again from its own due date."""
+    actor.require(Capability.MANAGE_BILLING)
+    invoice = get_invoice(session, invoice_number)
+    if not invoice.disputed:
+        raise Conflict(f"Invoice {invoice.number} is not disputed.")
+    invoice.disputed = False
+    outcome = Outcome(client=_client_of(session, invoice), invoice=invoice)
+    outcome.credit_applied_cents = apply_credit(session, outcome.client)
+    restage(
+        session,
+        outcome,
+        actor=actor,
+        cause=f"dispute on invoice {invoice.number} resolved",
+        today=today,
+        thresholds=thresholds,
+    )
+    return outcome
+
+
+def void_invoice(
+    session: Session,
+    *,
+    actor: Actor,
+    invoice_number: str,
+    reason: str,
+    today: date,
+    thresholds: EscalationThresholds | None = None,
+) -> Outcome:
+    """Void an invoice (never delete it). Money paid on it becomes the client's credit."""
+    actor.require(Capability.MANAGE_BILLING)
+    why = clean_reason(reason, "a reason for voiding it")
+    invoice = get_invoice(session, invoice_number)
+    if invoice.status is InvoiceStatus.VOID:
+        raise Conflict(f"Invoice {invoice.number} is already void ({invoice.void_reason}).")
+    paid = invoice.amount_cents - invoice_outstanding(session, invoice)
+    invoice.status = InvoiceStatus.VOID
+    invoice.void_reason = why
+    session.flush()
+    outcome = Outcome(client=_client_of(session, invoice), invoice=invoice)
+    outcome.detail["was_paid"] = paid
+    outcome.credit_applied_cents = apply_credit(session, outcome.client)
+    complete_settled_plans(session, outcome.client)
+    restage(
+        session,
+        outcome,
+        actor=actor,
+        cause=f"invoice {invoice.number} voided ({why})",
+        today=today,
+        thresholds=thresholds,
+    )
+    return outcome
+
+
+def _client_of(session: Session, invoice: Invoice) -> Client:
+    client = session.get(Client, invoice.client_id)
+    assert client is not None
+    return client

@@ -1,0 +1,538 @@
+"""Receivables: what each client owes, how old it is, and the firm's totals.
+
+Everything here is a set-based query: one aggregate over invoices and payment allocations for
+any number of clients (no query per client), so the 08:30 overdue post, the Home tab and
+``/balance overdue`` cost the same few statements for 20 clients or 20,000.
+
+Definitions, used everywhere a balance is shown:
+
+* An invoice's *outstanding* amount is its amount less what received (not voided) payments
+  applied to it. Voided invoices are owed by nobody and are left out.
+* Aging buckets are by days past the due date (``bot.money.aging``): current, 1-30, 31-60,
+  61-90, 90+. Disputed invoices stay in the buckets (the money is still unpaid) but do not
+  drive escalation.
+* A client's *credit* is what fee payments brought in that is not applied to an open
+  invoice: an overpayment, or money paid on an invoice that was later voided. Trust
+  (retainer) deposits are never credit: they are held apart (``trust_balances``).
+* The escalation age of an account is the days overdue of its oldest unpaid, undisputed
+  amount. Invoices rescheduled by an active payment plan are replaced by the plan's own
+  installments: a client keeping up with the plan is not escalated, one who falls behind is
+  escalated from the oldest late installment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from bot.money import Bucket, EscalationThresholds, Money, Stage, effective_stage, stage_for
+from bot.money.plans import Installment as PlannedInstallment
+from bot.money.plans import plan_status
+from storage.models import (
+    Client,
+    FirmSetting,
+    Installment,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    PaymentPlan,
+    PaymentStatus,
+    PlanStatus,
+    TrustKind,
+    TrustTransaction,
+    User,
+)
+from storage.models.billing import CollectionState
+
+CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+THRESHOLD_SETTINGS = {
+    "reminder": "escalation_reminder",
+    "formal_notice": "escalation_formal_notice",
+    "partner_review": "escalation_partner_review",
+    "collections": "escalation_collections",
+}
+
+
+def thresholds_in(session: Session) -> EscalationThresholds:
+    """The firm's escalation thresholds (``/clerk settings escalation_*``), defaults otherwise.
+
+    Raises ``InvalidInput`` naming the four values if an admin set them out of order, so a
+    misconfigured ladder is reported instead of silently escalating at the wrong age.
+    """
+    stored = dict(
+        session.execute(
+            select(FirmSetting.key, FirmSetting.value).where(
+                FirmSetting.key.in_(THRESHOLD_SETTINGS.values())
+            )
+        ).all()
+    )
+    default = EscalationThresholds()
+    values = {
+        name: int(stored.get(key, getattr(default, name)))
+        for name, key in THRESHOLD_SETTINGS.items()
+    }
+    return EscalationThresholds(**values)
+
+
+def money(cents: int, currency: str, home_currency: str = "USD") -> str:
+    return Money(cents, currency).format(home_currency)
+
+
+@dataclass(frozen=True)
+class AccountAging:
+    """One client's receivables in one currency, as of a day."""
+
+    client_id: int
+    client_code: str
+    client_name: str
+    lawyer_id: int | None
+    lawyer_slack_id: str | None
+    currency: str
+    buckets: Mapping[Bucket, int]
+    total_cents: int  # outstanding on open invoices, disputed included
+    overdue_cents: int  # past due, disputed included
+    disputed_cents: int
+    overdue_undisputed_cents: int
+    oldest_days_overdue: int | None  # the escalation age (None: nothing escalating)
+    oldest_invoice_due: date | None  # due date of the oldest escalating invoice
+    stage: Stage  # the stage to act on: derived, raised by a manual floor
+    derived_stage: Stage
+    manual_floor: Stage | None
+    on_plan: bool
+    plan_behind_cents: int
+    # True when the escalation age is a late plan installment's rather than an invoice's.
+    age_from_plan: bool = False
+
+    @property
+    def worst_bucket(self) -> Bucket | None:
+        """The oldest bucket holding overdue money, for "$4,000 overdue (31-60)"."""
+        for bucket in reversed(Bucket):
+            if bucket is not Bucket.CURRENT and self.buckets.get(bucket, 0) > 0:
+                return bucket
+        return None
+
+    @property
+    def worst_first_key(self) -> tuple[int, int, int, int, str]:
+        return (
+            -int(self.stage),
+            -(self.oldest_days_overdue or 0),
+            -self.overdue_undisputed_cents,
+            -self.overdue_cents,
+            self.client_code,
+        )
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: PaymentPlan
+    installments: tuple[PlannedInstallment, ...]
+    paid_cents: int  # paid on the plan's invoices since it was agreed
+    next_due: PlannedInstallment | None
+    behind_cents: int
+    late_numbers: tuple[int, ...]
+    oldest_late_due: date | None
+
+
+def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def paid_per_invoice(client_ids: Sequence[int] | None = None) -> Any:
+    """Subquery: (invoice_id, paid) from received payments."""
+    query = (
+        select(
+            PaymentAllocation.invoice_id.label("invoice_id"),
+            func.sum(PaymentAllocation.amount_cents).label("paid"),
+        )
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(Payment.status == PaymentStatus.RECEIVED)
+        .group_by(PaymentAllocation.invoice_id)
+    )
+    if client_ids is not None:
+        query = query.where(Payment.client_id.in_(client_ids))
+    return query.subquery("paid")
+
+
+def outstanding_items(client_ids: Sequence[int] | None = None) -> Select[Any]:
+    """Open invoices with money still owed: id, number, client, currency, dates, outstanding."""
+    paid = paid_per_invoice(client_ids)
+    outstanding = (Invoice.amount_cents - func.coalesce(paid.c.paid, 0)).label("outstanding")
+    rescheduled = case(
+        (and_(Invoice.plan_id.is_not(None), PaymentPlan.status == PlanStatus.ACTIVE), 1),
+        else_=0,
+    ).label("rescheduled")
+    query = (
+        select(
+            Invoice.id,
+            Invoice.number,
+            Invoice.client_id,
+            Invoice.currency,
+            Invoice.issued_on,
+            Invoice.due_on,
+            Invoice.disputed,
+            Invoice.plan_id,
+            outstanding,
+            rescheduled,
+        )
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .outerjoin(PaymentPlan, PaymentPlan.id == Invoice.plan_id)
+        .where(Invoice.status == InvoiceStatus.OPEN)
+        .where(Invoice.amount_cents - func.coalesce(paid.c.paid, 0) > 0)
+    )
+    if client_ids is not None:
+        query = query.where(Invoice.client_id.in_(client_ids))
+    return query
+
+
+def _aging_query(
+    as_of: date, client_ids: Sequence[int] | None, lawyer_id: int | None, only_overdue: bool
+) -> Select[Any]:
+    items = outstanding_items(client_ids).subquery("items")
+    out = items.c.outstanding
+    due = items.c.due_on
+    past = due < as_of
+    edges = [as_of - timedelta(days=n) for n in (30, 60, 90)]
+
+    def total(condition: Any) -> Any:
+        return func.sum(case((condition, out), else_=literal(0)))
+
+    escalating = and_(past, items.c.disputed.is_(False), items.c.rescheduled == 0)
+    query = (
+        select(
+            items.c.client_id,
+            items.c.currency,
+            total(due >= as_of).label("b0"),
+            total(and_(past, due >= edges[0])).label("b1"),
+            total(and_(due < edges[0], due >= edges[1])).label("b2"),
+            total(and_(due < edges[1], due >= edges[2])).label("b3"),
+            total(due < edges[2]).label("b4"),
+            func.sum(out).label("total"),
+            total(items.c.disputed.is_(True)).label("disputed"),
+            total(and_(past, items.c.disputed.is_(False))).label("overdue_undisputed"),
+            func.min(case((escalating, due), else_=None)).label("oldest_due"),
+            func.max(items.c.rescheduled).label("on_plan"),
+            Client.code,
+            Client.name,
+            Client.lawyer_id,
+            User.slack_id,
+        )
+        .join(Client, Client.id == items.c.client_id)
+        .outerjoin(User, User.id == Client.lawyer_id)
+        .group_by(
+            items.c.client_id,
+            items.c.currency,
+            Client.code,
+            Client.name,
+            Client.lawyer_id,
+            User.slack_id,
+        )
+    )
+    if lawyer_id is not None:
+        query = query.where(Client.lawyer_id == lawyer_id)
+    if only_overdue:
+        query = query.having(total(past) > 0)
+    return query
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))  # SQLite returns MIN(CASE ...) as text
+
+
+def plan_progress(
+    session: Session, *, as_of: date, client_ids: Sequence[int] | None = None
+) -> dict[int, PlanProgress]:
+    """Active plans by client id, with how far each client is behind (three queries)."""
+    query = select(PaymentPlan).where(PaymentPlan.status == PlanStatus.ACTIVE)
+    if client_ids is not None:
+        query = query.where(PaymentPlan.client_id.in_(client_ids))
+    plans = list(session.scalars(query))
+    if not plans:
+        return {}
+    ids = [p.id for p in plans]
+    schedule: dict[int, list[PlannedInstallment]] = defaultdict(list)
+    paid: dict[int, int] = {}
+    for part in chunks(ids):
+        for row in session.execute(
+            select(
+                Installment.plan_id,
+                Installment.number,
+                Installment.due_on,
+                Installment.amount_cents,
+            )
+            .where(Installment.plan_id.in_(part))
+            .order_by(Installment.plan_id, Installment.number)
+        ):
+            schedule[row.plan_id].append(
+                PlannedInstallment(row.number, row.due_on, row.amount_cents)
+            )
+        for plan_id, cents in session.execute(
+            select(Invoice.plan_id, func.sum(PaymentAllocation.amount_cents))
+            .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
+            .join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .where(Payment.status == PaymentStatus.RECEIVED, Invoice.plan_id.in_(part))
+            .group_by(Invoice.plan_id)
+        ):
+            paid[plan_id] = int(cents or 0)
+    found: dict[int, PlanProgress] = {}
+    for plan in plans:
+        installments = tuple(schedule[plan.id])
+        on_plan = max(0, paid.get(plan.id, 0) - plan.baseline_paid_cents)
+        status = plan_status(installments, on_plan, as_of)
+        by_number = {i.number: i for i in installments}
+        oldest = by_number[status.late_installments[0]].due_on if status.late_installments else None
+        found[plan.client_id] = PlanProgress(
+            plan=plan,
+            installments=installments,
+            paid_cents=on_plan,
+            next_due=status.next_due,
+            behind_cents=status.behind_cents,
+            late_numbers=status.late_installments,
+            oldest_late_due=oldest,
+        )
+    return found
+
+
+def manual_floors(session: Session, client_ids: Sequence[int] | None = None) -> dict[int, Stage]:
+    query = select(CollectionState.client_id, CollectionState.manual_floor).where(
+        CollectionState.manual_floor.is_not(None)
+    )
+    if client_ids is not None:
+        query = query.where(CollectionState.client_id.in_(client_ids))
+    return {client_id: Stage(floor) for client_id, floor in session.execute(query)}
+
+
+def accounts(
+    session: Session,
+    *,
+    as_of: date,
+    client_ids: Sequence[int] | None = None,
+    lawyer_id: int | None = None,
+    only_overdue: bool = False,
+    thresholds: EscalationThresholds | None = None,
+) -> list[AccountAging]:
+    """Every account with money outstanding (or only overdue ones), unsorted."""
+    thresholds = thresholds or thresholds_in(session)
+    plans = plan_progress(session, as_of=as_of, client_ids=client_ids)
+    floors = manual_floors(session, client_ids)
+    found: list[AccountAging] = []
+    for row in session.execute(_aging_query(as_of, client_ids, lawyer_id, only_overdue)):
+        buckets = {bucket: int(getattr(row, f"b{i}") or 0) for i, bucket in enumerate(Bucket)}
+        oldest_due = _as_date(row.oldest_due)
+        days = (as_of - oldest_due).days if oldest_due else None
+        plan = plans.get(row.client_id)
+        from_plan = False
+        if plan is not None and plan.oldest_late_due is not None:
+            plan_days = (as_of - plan.oldest_late_due).days
+            if days is None or plan_days > days:
+                days, from_plan = plan_days, True
+        derived = stage_for(days, thresholds)
+        floor = floors.get(row.client_id)
+        total = int(row.total or 0)
+        overdue = total - buckets[Bucket.CURRENT]
+        found.append(
+            AccountAging(
+                client_id=row.client_id,
+                client_code=row.code,
+                client_name=row.name,
+                lawyer_id=row.lawyer_id,
+                lawyer_slack_id=row.slack_id,
+                currency=row.currency,
+                buckets=buckets,
+                total_cents=total,
+                overdue_cents=overdue,
+                disputed_cents=int(row.disputed or 0),
+                overdue_undisputed_cents=int(row.overdue_undisputed or 0),
+                oldest_days_overdue=days,
+                oldest_invoice_due=oldest_due,
+                stage=effective_stage(derived, floor),
+                derived_stage=derived,
+                manual_floor=floor,
+                on_plan=bool(row.on_plan) and plan is not None,
+                plan_behind_cents=plan.behind_cents if plan is not None else 0,
+                age_from_plan=from_plan,
+            )
+        )
+    return found
+
+
+def overdue_accounts(
+    session: Session,
+    *,
+    as_of: date,
+    lawyer_id: int | None = None,
+    thresholds: EscalationThresholds | None = None,
+) -> list[AccountAging]:
+    """Every account with money past due, worst first (stage, age, amount, then code).
+
+    ``lawyer_id`` narrows it to one responsible lawyer's clients (their DM, their Home tab).
+    """
+    found = accounts(
+        session, as_of=as_of, lawyer_id=lawyer_id, only_overdue=True, thresholds=thresholds
+    )
+    return sorted(found, key=lambda a: a.worst_first_key)
+
+
+def credits(
+    session: Session, client_ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], int]:
+    """Unapplied fee money by (client id, currency): overpayments and payments on voided bills."""
+    received = select(Payment.client_id, Payment.currency, func.sum(Payment.amount_cents)).where(
+        Payment.status == PaymentStatus.RECEIVED, Payment.is_trust.is_(False)
+    )
+    applied = (
+        select(Payment.client_id, Payment.currency, func.sum(PaymentAllocation.amount_cents))
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(
+            Payment.status == PaymentStatus.RECEIVED,
+            Payment.is_trust.is_(False),
+            Invoice.status == InvoiceStatus.OPEN,
+        )
+    )
+    if client_ids is not None:
+        received = received.where(Payment.client_id.in_(client_ids))
+        applied = applied.where(Payment.client_id.in_(client_ids))
+    totals: dict[tuple[int, str], int] = defaultdict(int)
+    for client_id, currency, cents in session.execute(
+        received.group_by(Payment.client_id, Payment.currency)
+    ):
+        totals[(client_id, currency)] += int(cents or 0)
+    for client_id, currency, cents in session.execute(
+        applied.group_by(Payment.client_id, Payment.currency)
+    ):
+        totals[(client_id, currency)] -= int(cents or 0)
+    return {key: cents for key, cents in totals.items() if cents}
+
+
+def trust_balances(
+    session: Session, client_ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], int]:
+    """Money held in trust by (client id, currency): deposits less withdrawals."""
+    signed = case(
+        (TrustTransaction.kind == TrustKind.WITHDRAWAL, -TrustTransaction.amount_cents),
+        else_=TrustTransaction.amount_cents,
+    )
+    query = select(
+        TrustTransaction.client_id, TrustTransaction.currency, func.sum(signed)
+    ).group_by(TrustTransaction.client_id, TrustTransaction.currency)
+    if client_ids is not None:
+        query = query.where(TrustTransaction.client_id.in_(client_ids))
+    return {(c, cur): int(cents or 0) for c, cur, cents in session.execute(query)}
+
+
+def client_balance_line(
+    session: Session, client: Client, as_of: date, *, home_currency: str = "USD"
+) -> str | None:
+    """One line for the client card; None when the client owes nothing and has no credit.
+
+    e.g. "Outstanding $12,500.00 · $4,000.00 overdue (31-60) · stage 2 formal notice".
+    """
+    parts: list[str] = []
+    for account in accounts(session, as_of=as_of, client_ids=[client.id]):
+        line = f"Outstanding {money(account.total_cents, account.currency, home_currency)}"
+        if account.overdue_cents:
+            worst = account.worst_bucket
+            line += (
+                f" · {money(account.overdue_cents, account.currency, home_currency)} overdue"
+                + (f" ({worst.label})" if worst else "")
+            )
+        if account.disputed_cents:
+            line += f" · {money(account.disputed_cents, account.currency, home_currency)} disputed"
+        if account.on_plan:
+            line += " · on a payment plan"
+        if account.stage is not Stage.CURRENT:
+            line += f" · stage {int(account.stage)} {account.stage.label}"
+        parts.append(line)
+    for (_client_id, currency), cents in sorted(credits(session, [client.id]).items()):
+        if cents > 0:
+            parts.append(f"Credit {money(cents, currency, home_currency)}")
+    return " · ".join(parts) if parts else None
+
+
+# --- firm totals for reports --------------------------------------------------------------
+
+
+def _by_currency(rows: Iterable[Any]) -> dict[str, int]:
+    return {currency: int(cents or 0) for currency, cents in rows if cents}
+
+
+def collections_between(session: Session, start: date, end: date) -> dict[str, int]:
+    """Fee payments received from ``start`` to ``end`` inclusive, by currency.
+
+    Trust deposits are not collections: that money is the client's until it is earned.
+    """
+    return _by_currency(
+        session.execute(
+            select(Payment.currency, func.sum(Payment.amount_cents))
+            .where(
+                Payment.status == PaymentStatus.RECEIVED,
+                Payment.is_trust.is_(False),
+                Payment.received_on >= start,
+                Payment.received_on <= end,
+            )
+            .group_by(Payment.currency)
+        )
+    )
+
+
+def billed_between(session: Session, start: date, end: date) -> dict[str, int]:
+    """Invoices issued from ``start`` to ``end`` inclusive (voided ones excluded), by currency."""
+    return _by_currency(
+        session.execute(
+            select(Invoice.currency, func.sum(Invoice.amount_cents))
+            .where(
+                Invoice.status == InvoiceStatus.OPEN,
+                Invoice.issued_on >= start,
+                Invoice.issued_on <= end,
+            )
+            .group_by(Invoice.currency)
+        )
+    )
+
+
+def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
+    """What clients owed at the end of ``as_of``, by currency (gross; credits not netted).
+
+    Invoices issued by then, less payments received by then; voided invoices are excluded.
+    """
+    paid = (
+        select(
+            PaymentAllocation.invoice_id.label("invoice_id"),
+            func.sum(PaymentAllocation.amount_cents).label("paid"),
+        )
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(Payment.status == PaymentStatus.RECEIVED, Payment.received_on <= as_of)
+        .group_by(PaymentAllocation.invoice_id)
+        .subquery()
+    )
+    outstanding = Invoice.amount_cents - func.coalesce(paid.c.paid, 0)
+    return _by_currency(
+        session.execute(
+            select(Invoice.currency, func.sum(outstanding))
+            .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+            .where(Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= as_of)
+            .group_by(Invoice.currency)
+        )
+    )
+
+
+def firm_aging(session: Session, *, as_of: date) -> dict[str, dict[Bucket, int]]:
+    """The firm's aging buckets by currency, as of today's allocations (for reports)."""
+    totals: dict[str, dict[Bucket, int]] = {}
+    for account in accounts(session, as_of=as_of, thresholds=EscalationThresholds()):
+        into = totals.setdefault(account.currency, dict.fromkeys(Bucket, 0))
+        for bucket, cents in account.buckets.items():
+            into[bucket] += cents
+    return totals
