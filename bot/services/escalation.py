@@ -82,10 +82,9 @@ class StageChange:
 
 
 def _states(session: Session, client_ids: Sequence[int] | None) -> dict[int, CollectionState]:
+    """Recorded states: all of them (one small row per client ever escalated), or some."""
     query = select(CollectionState)
-    if client_ids is None:
-        query = query.where((CollectionState.stage > 0) | CollectionState.manual_floor.is_not(None))
-    else:
+    if client_ids is not None:
         query = query.where(CollectionState.client_id.in_(client_ids))
     return {s.client_id: s for s in session.scalars(query)}
 
