@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -242,6 +242,7 @@ def restage(
     cause: str,
     today: date,
     thresholds: EscalationThresholds | None,
+    now: datetime | None = None,
 ) -> None:
     """Record any stage change the command caused, and the client's new outstanding."""
     outcome.changes = sync_escalation_stages(
@@ -251,6 +252,7 @@ def restage(
         client_ids=[outcome.client.id],
         actor=actor.slack_id,
         cause=cause,
+        at=now,
     )
     outcome.outstanding_cents = outstanding_of(session, outcome.client.id)
 
@@ -276,6 +278,7 @@ def add_invoice(
     new: NewInvoice,
     today: date,
     thresholds: EscalationThresholds | None = None,
+    now: datetime | None = None,
 ) -> Outcome:
     actor.require(Capability.MANAGE_BILLING)
     client = get_client(session, new.client_code)
@@ -329,6 +332,7 @@ def add_invoice(
         cause=f"invoice {number} recorded",
         today=today,
         thresholds=thresholds,
+        now=now,
     )
     return outcome
 
@@ -389,6 +393,7 @@ def mark_disputed(
     reason: str,
     today: date | None = None,
     thresholds: EscalationThresholds | None = None,
+    now: datetime | None = None,
 ) -> Outcome:
     """Put an invoice in dispute: it stays owed, but no longer escalates the account."""
     actor.require(Capability.MANAGE_BILLING)
@@ -411,6 +416,7 @@ def mark_disputed(
         cause=f"invoice {invoice.number} disputed ({why})",
         today=today or date.today(),
         thresholds=thresholds,
+        now=now,
     )
     return outcome
 
@@ -422,6 +428,7 @@ def resolve_dispute(
     invoice_number: str,
     today: date,
     thresholds: EscalationThresholds | None = None,
+    now: datetime | None = None,
 ) -> Outcome:
     """End a dispute: the invoice counts again from its own due date."""
     actor.require(Capability.MANAGE_BILLING)
@@ -438,6 +445,7 @@ def resolve_dispute(
         cause=f"dispute on invoice {invoice.number} resolved",
         today=today,
         thresholds=thresholds,
+        now=now,
     )
     return outcome
 
@@ -450,6 +458,7 @@ def void_invoice(
     reason: str,
     today: date,
     thresholds: EscalationThresholds | None = None,
+    now: datetime | None = None,
 ) -> Outcome:
     """Void an invoice (never delete it). Money paid on it becomes the client's credit."""
     actor.require(Capability.MANAGE_BILLING)
@@ -472,6 +481,7 @@ def void_invoice(
         cause=f"invoice {invoice.number} voided ({why})",
         today=today,
         thresholds=thresholds,
+        now=now,
     )
     return outcome
 

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -79,6 +79,7 @@ def add_payment(
     new: NewPayment,
     today: date,
     thresholds: EscalationThresholds | None = None,
+    now: datetime | None = None,
 ) -> PaymentOutcome:
     actor.require(Capability.MANAGE_BILLING)
     client = get_client(session, new.client_code)
@@ -145,7 +146,7 @@ def add_payment(
         cause = f"payment of {shown} recorded"
     outcome.credit_cents = credits(session, [client.id]).get((client.id, client.currency), 0)
     outcome.trust_cents = trust_balances(session, [client.id]).get((client.id, client.currency), 0)
-    restage(session, outcome, actor=actor, cause=cause, today=today, thresholds=thresholds)
+    restage(session, outcome, actor=actor, cause=cause, today=today, thresholds=thresholds, now=now)
     return outcome
 
 

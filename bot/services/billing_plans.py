@@ -11,7 +11,7 @@ plan; the plan completes itself when nothing it covers is owed. One active plan 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -70,6 +70,7 @@ def create_plan(
     new: NewPlan,
     today: date,
     thresholds: EscalationThresholds | None = None,
+    now: datetime | None = None,
 ) -> PlanOutcome:
     actor.require(Capability.MANAGE_BILLING)
     client = get_client(session, new.client_code)
@@ -138,6 +139,7 @@ def create_plan(
         cause=f"payment plan agreed ({len(installments)} installments)",
         today=today,
         thresholds=thresholds,
+        now=now,
     )
     return outcome
 
@@ -150,6 +152,7 @@ def cancel_plan(
     reason: str,
     today: date,
     thresholds: EscalationThresholds | None = None,
+    now: datetime | None = None,
 ) -> PlanOutcome:
     """End a plan early: its invoices escalate again from their own due dates."""
     actor.require(Capability.MANAGE_BILLING)
@@ -169,6 +172,7 @@ def cancel_plan(
         cause=f"payment plan cancelled ({why})",
         today=today,
         thresholds=thresholds,
+        now=now,
     )
     return outcome
 

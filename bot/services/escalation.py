@@ -127,8 +127,8 @@ def _why(
     worst = max(client_accounts, key=lambda a: (a.stage, a.oldest_days_overdue or 0))
     if worst.derived_stage is Stage.CURRENT:
         if worst.on_plan and any(a.disputed_cents < a.overdue_cents for a in client_accounts):
-            return "on a payment plan and up to date: escalation paused"
-        return "everything overdue is disputed: escalation paused"
+            return "on a payment plan and up to date, so escalation is paused"
+        return "everything overdue is disputed, so escalation is paused"
     parts: list[str] = []
     days = worst.oldest_days_overdue or 0
     if worst.age_from_plan and plan_late is not None:
@@ -202,7 +202,7 @@ def sync_escalation_stages(
             else None
         )
         why = _why(by_client.get(client_id, []), numbers.get(client_id), plan_late)
-        reason = f"{cause}: {why}" if cause else why
+        reason = f"{cause}; {why}" if cause else why
         state = states.get(client_id)
         if state is None:
             state = CollectionState(client_id=client_id, stage=int(after))

@@ -37,6 +37,7 @@ from bot.money.plans import Installment as PlannedInstallment
 from bot.money.plans import plan_status
 from storage.models import (
     Client,
+    EscalationEvent,
     FirmSetting,
     Installment,
     Invoice,
@@ -536,3 +537,85 @@ def firm_aging(session: Session, *, as_of: date) -> dict[str, dict[Bucket, int]]
         for bucket, cents in account.buckets.items():
             into[bucket] += cents
     return totals
+
+
+# --- one client's balance, everything /balance shows -----------------------------------
+
+
+@dataclass(frozen=True)
+class ClientBalance:
+    """Everything ``/balance CLIENT`` shows, read in a handful of set-based queries."""
+
+    client: Client
+    as_of: date
+    accounts: tuple[AccountAging, ...]  # one per currency with money outstanding
+    credit_cents: int  # unapplied fee money in the client's currency
+    trust_cents: int  # held in trust (retainer) in the client's currency
+    outstanding_cents: int  # open invoices in the client's currency
+    plan: PlanProgress | None
+    history: tuple[Any, ...]  # EscalationEvent rows, newest first
+    last_payment: Payment | None
+    stage: Stage
+
+    @property
+    def currency(self) -> str:
+        return self.client.currency
+
+    @property
+    def exposure_cents(self) -> int:
+        """What counts against the credit limit: owed less credit held."""
+        return max(0, self.outstanding_cents - self.credit_cents)
+
+    @property
+    def over_limit_cents(self) -> int:
+        limit = self.client.credit_limit_cents
+        return max(0, self.exposure_cents - limit) if limit is not None else 0
+
+    @property
+    def retainer_short_cents(self) -> int:
+        required = self.client.retainer_required_cents or 0
+        return max(0, required - self.trust_cents)
+
+
+def client_balance(
+    session: Session,
+    client: Client,
+    as_of: date,
+    *,
+    thresholds: EscalationThresholds | None = None,
+    history_limit: int = 8,
+) -> ClientBalance:
+    """The client's whole money position as of ``as_of`` (the firm's today)."""
+    found = tuple(
+        sorted(
+            accounts(session, as_of=as_of, client_ids=[client.id], thresholds=thresholds),
+            key=lambda a: (a.currency != client.currency, a.currency),
+        )
+    )
+    own = next((a for a in found if a.currency == client.currency), None)
+    events = tuple(
+        session.scalars(
+            select(EscalationEvent)
+            .where(EscalationEvent.client_id == client.id)
+            .order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
+            .limit(history_limit)
+        )
+    )
+    last = session.scalars(
+        select(Payment)
+        .where(Payment.client_id == client.id, Payment.status == PaymentStatus.RECEIVED)
+        .order_by(Payment.received_on.desc(), Payment.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return ClientBalance(
+        client=client,
+        as_of=as_of,
+        accounts=found,
+        credit_cents=credits(session, [client.id]).get((client.id, client.currency), 0),
+        trust_cents=trust_balances(session, [client.id]).get((client.id, client.currency), 0),
+        outstanding_cents=own.total_cents if own is not None else 0,
+        plan=plan_progress(session, as_of=as_of, client_ids=[client.id]).get(client.id),
+        history=events,
+        last_payment=last,
+        stage=max((a.stage for a in found), default=Stage.CURRENT),
+    )
