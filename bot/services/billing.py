@@ -280,7 +280,27 @@ def add_invoice(
     thresholds: EscalationThresholds | None = None,
     now: datetime | None = None,
 ) -> Outcome:
+    """``/invoice add``: record it, apply any credit, warn the lawyer, record stage changes."""
     actor.require(Capability.MANAGE_BILLING)
+    outcome = record_invoice(session, new=new, today=today, created_by_id=actor.user_id)
+    assert outcome.invoice is not None
+    outcome.notices = _warnings(session, outcome.client, outcome.matter, outcome.invoice)
+    restage(
+        session,
+        outcome,
+        actor=actor,
+        cause=f"invoice {outcome.invoice.number} recorded",
+        today=today,
+        thresholds=thresholds,
+        now=now,
+    )
+    return outcome
+
+
+def record_invoice(
+    session: Session, *, new: NewInvoice, today: date, created_by_id: int | None
+) -> Outcome:
+    """Check and store an invoice (no role check: ``/invoice`` and the CSV import share it)."""
     client = get_client(session, new.client_code)
     matter = None
     if new.matter_code:
@@ -318,22 +338,12 @@ def add_invoice(
         currency=new.amount.currency,
         issued_on=new.issued_on,
         due_on=due,
-        created_by_id=actor.user_id,
+        created_by_id=created_by_id,
     )
     session.add(invoice)
     session.flush()
     outcome = Outcome(client=client, invoice=invoice, matter=matter, currency_adopted=adopted)
     outcome.credit_applied_cents = apply_credit(session, client)
-    outcome.notices = _warnings(session, client, matter, invoice)
-    restage(
-        session,
-        outcome,
-        actor=actor,
-        cause=f"invoice {number} recorded",
-        today=today,
-        thresholds=thresholds,
-        now=now,
-    )
     return outcome
 
 

@@ -81,7 +81,27 @@ def add_payment(
     thresholds: EscalationThresholds | None = None,
     now: datetime | None = None,
 ) -> PaymentOutcome:
+    """``/payment add``: record it, apply it, and record any stage change it causes."""
     actor.require(Capability.MANAGE_BILLING)
+    outcome = record_payment(session, new=new, today=today, created_by_id=actor.user_id)
+    shown = money(new.amount.cents, new.amount.currency)
+    kind = "trust deposit" if new.trust else "payment"
+    restage(
+        session,
+        outcome,
+        actor=actor,
+        cause=f"{kind} of {shown} recorded",
+        today=today,
+        thresholds=thresholds,
+        now=now,
+    )
+    return outcome
+
+
+def record_payment(
+    session: Session, *, new: NewPayment, today: date, created_by_id: int | None
+) -> PaymentOutcome:
+    """Check, store and apply a payment (no role check: ``/payment`` and the CSV import)."""
     client = get_client(session, new.client_code)
     if new.trust and new.invoice_number:
         raise InvalidInput(
@@ -118,13 +138,12 @@ def add_payment(
         invoice_id=invoice.id if invoice is not None else None,
         is_trust=new.trust,
         reference=new.reference,
-        created_by_id=actor.user_id,
+        created_by_id=created_by_id,
     )
     session.add(payment)
     session.flush()
     outcome = PaymentOutcome(client=client, invoice=invoice, payment=payment)
     outcome.currency_adopted = adopted
-    shown = money(new.amount.cents, new.amount.currency)
     if new.trust:
         session.add(
             TrustTransaction(
@@ -135,18 +154,15 @@ def add_payment(
                 occurred_on=new.received_on,
                 payment_id=payment.id,
                 memo=new.reference or "Retainer deposit",
-                created_by_id=actor.user_id,
+                created_by_id=created_by_id,
             )
         )
         session.flush()
-        cause = f"trust deposit of {shown} recorded"
     else:
         _apply(session, outcome, payment, invoice)
         complete_settled_plans(session, client)
-        cause = f"payment of {shown} recorded"
     outcome.credit_cents = credits(session, [client.id]).get((client.id, client.currency), 0)
     outcome.trust_cents = trust_balances(session, [client.id]).get((client.id, client.currency), 0)
-    restage(session, outcome, actor=actor, cause=cause, today=today, thresholds=thresholds, now=now)
     return outcome
 
 

@@ -35,9 +35,15 @@ from sqlalchemy.sql import Select
 from bot.money import Bucket, EscalationThresholds, Money, Stage, effective_stage, stage_for
 from bot.money.plans import Installment as PlannedInstallment
 from bot.money.plans import plan_status
+from bot.services.billing_totals import (  # re-exported: reports import them from here
+    billed_between,
+    collections_between,
+    credits,
+    receivables_as_of,
+    trust_balances,
+)
 from storage.models import (
     Client,
-    EscalationEvent,
     FirmSetting,
     Installment,
     Invoice,
@@ -47,11 +53,26 @@ from storage.models import (
     PaymentPlan,
     PaymentStatus,
     PlanStatus,
-    TrustKind,
-    TrustTransaction,
     User,
 )
 from storage.models.billing import CollectionState
+
+__all__ = [
+    "AccountAging",
+    "PlanProgress",
+    "accounts",
+    "billed_between",
+    "client_balance_line",
+    "collections_between",
+    "credits",
+    "firm_aging",
+    "outstanding_items",
+    "overdue_accounts",
+    "plan_progress",
+    "receivables_as_of",
+    "thresholds_in",
+    "trust_balances",
+]
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 
@@ -385,54 +406,6 @@ def overdue_accounts(
     return sorted(found, key=lambda a: a.worst_first_key)
 
 
-def credits(
-    session: Session, client_ids: Sequence[int] | None = None
-) -> dict[tuple[int, str], int]:
-    """Unapplied fee money by (client id, currency): overpayments and payments on voided bills."""
-    received = select(Payment.client_id, Payment.currency, func.sum(Payment.amount_cents)).where(
-        Payment.status == PaymentStatus.RECEIVED, Payment.is_trust.is_(False)
-    )
-    applied = (
-        select(Payment.client_id, Payment.currency, func.sum(PaymentAllocation.amount_cents))
-        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
-        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
-        .where(
-            Payment.status == PaymentStatus.RECEIVED,
-            Payment.is_trust.is_(False),
-            Invoice.status == InvoiceStatus.OPEN,
-        )
-    )
-    if client_ids is not None:
-        received = received.where(Payment.client_id.in_(client_ids))
-        applied = applied.where(Payment.client_id.in_(client_ids))
-    totals: dict[tuple[int, str], int] = defaultdict(int)
-    for client_id, currency, cents in session.execute(
-        received.group_by(Payment.client_id, Payment.currency)
-    ):
-        totals[(client_id, currency)] += int(cents or 0)
-    for client_id, currency, cents in session.execute(
-        applied.group_by(Payment.client_id, Payment.currency)
-    ):
-        totals[(client_id, currency)] -= int(cents or 0)
-    return {key: cents for key, cents in totals.items() if cents}
-
-
-def trust_balances(
-    session: Session, client_ids: Sequence[int] | None = None
-) -> dict[tuple[int, str], int]:
-    """Money held in trust by (client id, currency): deposits less withdrawals."""
-    signed = case(
-        (TrustTransaction.kind == TrustKind.WITHDRAWAL, -TrustTransaction.amount_cents),
-        else_=TrustTransaction.amount_cents,
-    )
-    query = select(
-        TrustTransaction.client_id, TrustTransaction.currency, func.sum(signed)
-    ).group_by(TrustTransaction.client_id, TrustTransaction.currency)
-    if client_ids is not None:
-        query = query.where(TrustTransaction.client_id.in_(client_ids))
-    return {(c, cur): int(cents or 0) for c, cur, cents in session.execute(query)}
-
-
 def client_balance_line(
     session: Session, client: Client, as_of: date, *, home_currency: str = "USD"
 ) -> str | None:
@@ -462,73 +435,6 @@ def client_balance_line(
     return " · ".join(parts) if parts else None
 
 
-# --- firm totals for reports --------------------------------------------------------------
-
-
-def _by_currency(rows: Iterable[Any]) -> dict[str, int]:
-    return {currency: int(cents or 0) for currency, cents in rows if cents}
-
-
-def collections_between(session: Session, start: date, end: date) -> dict[str, int]:
-    """Fee payments received from ``start`` to ``end`` inclusive, by currency.
-
-    Trust deposits are not collections: that money is the client's until it is earned.
-    """
-    return _by_currency(
-        session.execute(
-            select(Payment.currency, func.sum(Payment.amount_cents))
-            .where(
-                Payment.status == PaymentStatus.RECEIVED,
-                Payment.is_trust.is_(False),
-                Payment.received_on >= start,
-                Payment.received_on <= end,
-            )
-            .group_by(Payment.currency)
-        )
-    )
-
-
-def billed_between(session: Session, start: date, end: date) -> dict[str, int]:
-    """Invoices issued from ``start`` to ``end`` inclusive (voided ones excluded), by currency."""
-    return _by_currency(
-        session.execute(
-            select(Invoice.currency, func.sum(Invoice.amount_cents))
-            .where(
-                Invoice.status == InvoiceStatus.OPEN,
-                Invoice.issued_on >= start,
-                Invoice.issued_on <= end,
-            )
-            .group_by(Invoice.currency)
-        )
-    )
-
-
-def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
-    """What clients owed at the end of ``as_of``, by currency (gross; credits not netted).
-
-    Invoices issued by then, less payments received by then; voided invoices are excluded.
-    """
-    paid = (
-        select(
-            PaymentAllocation.invoice_id.label("invoice_id"),
-            func.sum(PaymentAllocation.amount_cents).label("paid"),
-        )
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(Payment.status == PaymentStatus.RECEIVED, Payment.received_on <= as_of)
-        .group_by(PaymentAllocation.invoice_id)
-        .subquery()
-    )
-    outstanding = Invoice.amount_cents - func.coalesce(paid.c.paid, 0)
-    return _by_currency(
-        session.execute(
-            select(Invoice.currency, func.sum(outstanding))
-            .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-            .where(Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= as_of)
-            .group_by(Invoice.currency)
-        )
-    )
-
-
 def firm_aging(session: Session, *, as_of: date) -> dict[str, dict[Bucket, int]]:
     """The firm's aging buckets by currency, as of today's allocations (for reports)."""
     totals: dict[str, dict[Bucket, int]] = {}
@@ -537,85 +443,3 @@ def firm_aging(session: Session, *, as_of: date) -> dict[str, dict[Bucket, int]]
         for bucket, cents in account.buckets.items():
             into[bucket] += cents
     return totals
-
-
-# --- one client's balance, everything /balance shows -----------------------------------
-
-
-@dataclass(frozen=True)
-class ClientBalance:
-    """Everything ``/balance CLIENT`` shows, read in a handful of set-based queries."""
-
-    client: Client
-    as_of: date
-    accounts: tuple[AccountAging, ...]  # one per currency with money outstanding
-    credit_cents: int  # unapplied fee money in the client's currency
-    trust_cents: int  # held in trust (retainer) in the client's currency
-    outstanding_cents: int  # open invoices in the client's currency
-    plan: PlanProgress | None
-    history: tuple[Any, ...]  # EscalationEvent rows, newest first
-    last_payment: Payment | None
-    stage: Stage
-
-    @property
-    def currency(self) -> str:
-        return self.client.currency
-
-    @property
-    def exposure_cents(self) -> int:
-        """What counts against the credit limit: owed less credit held."""
-        return max(0, self.outstanding_cents - self.credit_cents)
-
-    @property
-    def over_limit_cents(self) -> int:
-        limit = self.client.credit_limit_cents
-        return max(0, self.exposure_cents - limit) if limit is not None else 0
-
-    @property
-    def retainer_short_cents(self) -> int:
-        required = self.client.retainer_required_cents or 0
-        return max(0, required - self.trust_cents)
-
-
-def client_balance(
-    session: Session,
-    client: Client,
-    as_of: date,
-    *,
-    thresholds: EscalationThresholds | None = None,
-    history_limit: int = 8,
-) -> ClientBalance:
-    """The client's whole money position as of ``as_of`` (the firm's today)."""
-    found = tuple(
-        sorted(
-            accounts(session, as_of=as_of, client_ids=[client.id], thresholds=thresholds),
-            key=lambda a: (a.currency != client.currency, a.currency),
-        )
-    )
-    own = next((a for a in found if a.currency == client.currency), None)
-    events = tuple(
-        session.scalars(
-            select(EscalationEvent)
-            .where(EscalationEvent.client_id == client.id)
-            .order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
-            .limit(history_limit)
-        )
-    )
-    last = session.scalars(
-        select(Payment)
-        .where(Payment.client_id == client.id, Payment.status == PaymentStatus.RECEIVED)
-        .order_by(Payment.received_on.desc(), Payment.id.desc())
-        .limit(1)
-    ).one_or_none()
-    return ClientBalance(
-        client=client,
-        as_of=as_of,
-        accounts=found,
-        credit_cents=credits(session, [client.id]).get((client.id, client.currency), 0),
-        trust_cents=trust_balances(session, [client.id]).get((client.id, client.currency), 0),
-        outstanding_cents=own.total_cents if own is not None else 0,
-        plan=plan_progress(session, as_of=as_of, client_ids=[client.id]).get(client.id),
-        history=events,
-        last_payment=last,
-        stage=max((a.stage for a in found), default=Stage.CURRENT),
-    )

@@ -1,0 +1,138 @@
+"""Firm-wide money totals for reports, and per-client credit and trust balances.
+
+Set-based aggregates (one GROUP BY each), re-exported by ``bot.services.receivables``.
+Sums come back as ``int`` cents on both databases (PostgreSQL's ``SUM(bigint)`` is
+``numeric``; ``int()`` of a ``Decimal`` holding whole cents is exact).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    PaymentStatus,
+    TrustKind,
+    TrustTransaction,
+)
+
+
+def credits(
+    session: Session, client_ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], int]:
+    """Unapplied fee money by (client id, currency): overpayments and payments on voided bills."""
+    received = select(Payment.client_id, Payment.currency, func.sum(Payment.amount_cents)).where(
+        Payment.status == PaymentStatus.RECEIVED, Payment.is_trust.is_(False)
+    )
+    applied = (
+        select(Payment.client_id, Payment.currency, func.sum(PaymentAllocation.amount_cents))
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
+        .where(
+            Payment.status == PaymentStatus.RECEIVED,
+            Payment.is_trust.is_(False),
+            Invoice.status == InvoiceStatus.OPEN,
+        )
+    )
+    if client_ids is not None:
+        received = received.where(Payment.client_id.in_(client_ids))
+        applied = applied.where(Payment.client_id.in_(client_ids))
+    totals: dict[tuple[int, str], int] = defaultdict(int)
+    for client_id, currency, cents in session.execute(
+        received.group_by(Payment.client_id, Payment.currency)
+    ):
+        totals[(client_id, currency)] += int(cents or 0)
+    for client_id, currency, cents in session.execute(
+        applied.group_by(Payment.client_id, Payment.currency)
+    ):
+        totals[(client_id, currency)] -= int(cents or 0)
+    return {key: cents for key, cents in totals.items() if cents}
+
+
+def trust_balances(
+    session: Session, client_ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], int]:
+    """Money held in trust by (client id, currency): deposits less withdrawals."""
+    signed = case(
+        (TrustTransaction.kind == TrustKind.WITHDRAWAL, -TrustTransaction.amount_cents),
+        else_=TrustTransaction.amount_cents,
+    )
+    query = select(
+        TrustTransaction.client_id, TrustTransaction.currency, func.sum(signed)
+    ).group_by(TrustTransaction.client_id, TrustTransaction.currency)
+    if client_ids is not None:
+        query = query.where(TrustTransaction.client_id.in_(client_ids))
+    return {(c, cur): int(cents or 0) for c, cur, cents in session.execute(query)}
+
+
+def _by_currency(rows: Iterable[Any]) -> dict[str, int]:
+    return {currency: int(cents or 0) for currency, cents in rows if cents}
+
+
+def collections_between(session: Session, start: date, end: date) -> dict[str, int]:
+    """Fee payments received from ``start`` to ``end`` inclusive, by currency.
+
+    Trust deposits are not collections: that money is the client's until it is earned.
+    """
+    return _by_currency(
+        session.execute(
+            select(Payment.currency, func.sum(Payment.amount_cents))
+            .where(
+                Payment.status == PaymentStatus.RECEIVED,
+                Payment.is_trust.is_(False),
+                Payment.received_on >= start,
+                Payment.received_on <= end,
+            )
+            .group_by(Payment.currency)
+        )
+    )
+
+
+def billed_between(session: Session, start: date, end: date) -> dict[str, int]:
+    """Invoices issued from ``start`` to ``end`` inclusive (voided ones excluded), by currency."""
+    return _by_currency(
+        session.execute(
+            select(Invoice.currency, func.sum(Invoice.amount_cents))
+            .where(
+                Invoice.status == InvoiceStatus.OPEN,
+                Invoice.issued_on >= start,
+                Invoice.issued_on <= end,
+            )
+            .group_by(Invoice.currency)
+        )
+    )
+
+
+def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
+    """What clients owed at the end of ``as_of``, by currency (gross; credits not netted).
+
+    Invoices issued by then, less payments received by then; voided invoices are excluded.
+    """
+    paid = (
+        select(
+            PaymentAllocation.invoice_id.label("invoice_id"),
+            func.sum(PaymentAllocation.amount_cents).label("paid"),
+        )
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(Payment.status == PaymentStatus.RECEIVED, Payment.received_on <= as_of)
+        .group_by(PaymentAllocation.invoice_id)
+        .subquery()
+    )
+    outstanding = Invoice.amount_cents - func.coalesce(paid.c.paid, 0)
+    return _by_currency(
+        session.execute(
+            select(Invoice.currency, func.sum(outstanding))
+            .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+            .where(Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= as_of)
+            .group_by(Invoice.currency)
+        )
+    )
