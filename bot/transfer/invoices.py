@@ -6,12 +6,10 @@ disputed invoice is still open and owed, but does not escalate the account).
 
 Import rules, the same as ``/invoice add`` where they apply:
 
-* numbers are unique across the firm, case-insensitive (stored upper-case), also within
-  the file: a number already in Clerk or earlier in the file is refused, so importing a file
-  twice cannot double a client's balance;
-* the client must exist, and the matter (if given) must be one of that client's;
-* each client's ledger is kept in one currency: a client with no money yet takes the
-  currency of its first invoice, after which other currencies are refused;
+* each row is checked and stored by ``bot.services.billing.record_invoice``, the function
+  behind ``/invoice add``: numbers are unique (case-insensitive), also within the file, so
+  importing a file twice cannot double a balance; the client must exist and the matter be
+  one of its own; one currency per client's ledger; nothing issued after today;
 * ``due_on`` may be empty: the client's payment terms then apply from ``issued_on``.
 
 Imported invoices have no payments; ``clerk import payments`` applies payments afterwards.
@@ -22,14 +20,15 @@ no column for it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import InvalidInput
 from bot.money import Money, normalize_currency
-from bot.services.billing import ledger_currency, normalise_number
+from bot.services.billing import NewInvoice, record_invoice
+from bot.settings import load_settings
 from bot.transfer import ImportContext, Kind, register
 from storage.models import Client, Invoice, InvoiceStatus, Matter, User
 
@@ -69,15 +68,6 @@ def day(value: str, column: str) -> date | None:
         raise InvalidInput(f"{column} {value[:40]!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def client_by_code(session: Session, code: str) -> Client:
-    if not code:
-        raise InvalidInput("client is required")
-    client = session.scalars(select(Client).where(Client.code == code.strip().upper())).first()
-    if client is None:
-        raise InvalidInput(f"there is no client {code.strip().upper()[:40]!r}")
-    return client
-
-
 def creator_id(ctx: ImportContext) -> int | None:
     """The importing person's user id when the actor is a known Slack id (else None)."""
     if "creator_id" not in ctx.cache:
@@ -88,18 +78,20 @@ def creator_id(ctx: ImportContext) -> int | None:
     return int(found) if found is not None else None
 
 
+def firm_today(ctx: ImportContext) -> date:
+    """Today in the firm's time zone: nothing dated after it is imported."""
+    if "today" not in ctx.cache:
+        ctx.cache["today"] = datetime.now(load_settings().tz).date()
+    found: date = ctx.cache["today"]
+    return found
+
+
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
+    """Check and store one invoice exactly as ``/invoice add`` does (``record_invoice``)."""
     session = ctx.session
-    number = normalise_number(row.get("number", "") or "")
-    client = client_by_code(session, row.get("client", ""))
-    matter = None
-    if row.get("matter"):
-        matter_code = row["matter"].strip().upper()
-        matter = session.scalars(select(Matter).where(Matter.code == matter_code)).first()
-        if matter is None:
-            raise InvalidInput(f"there is no matter {matter_code[:40]!r}")
-        if matter.client_id != client.id:
-            raise InvalidInput(f"matter {matter.code} is not one of {client.code}'s")
+    client_code = (row.get("client") or "").strip()
+    if not client_code:
+        raise InvalidInput("client is required")
     if not row.get("currency"):
         raise InvalidInput("currency is required (an ISO code such as USD)")
     currency = normalize_currency(row["currency"])
@@ -109,31 +101,30 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     issued = day(row.get("issued_on", ""), "issued_on")
     if issued is None:
         raise InvalidInput("issued_on is required (YYYY-MM-DD)")
-    due = day(row.get("due_on", ""), "due_on") or issued + timedelta(days=client.terms_days)
-    if due < issued:
-        raise InvalidInput(f"due_on {due.isoformat()} is before issued_on {issued.isoformat()}")
     status = (row.get("status") or "open").strip().lower()
     if status not in STATUSES:
         raise InvalidInput(f"status {status[:20]!r} is not one of {', '.join(STATUSES)}")
-    if session.scalar(select(Invoice.id).where(Invoice.number == number)) is not None:
-        raise InvalidInput(f"invoice {number} is already recorded (numbers are unique)")
-    ledger_currency(session, client, currency, "invoice")
-    session.add(
-        Invoice(
-            number=number,
-            client_id=client.id,
-            matter_id=matter.id if matter is not None else None,
-            amount_cents=amount.cents,
-            currency=currency,
+    outcome = record_invoice(
+        session,
+        new=NewInvoice(
+            client_code=client_code,
+            number=row.get("number", "") or "",
+            amount=amount,
             issued_on=issued,
-            due_on=due,
-            status=InvoiceStatus.VOID if status == "void" else InvoiceStatus.OPEN,
-            disputed=status == "disputed",
-            dispute_reason=IMPORTED_REASON if status == "disputed" else None,
-            void_reason=IMPORTED_REASON if status == "void" else None,
-            created_by_id=creator_id(ctx),
-        )
+            due_on=day(row.get("due_on", ""), "due_on"),
+            matter_code=(row.get("matter") or "").strip() or None,
+        ),
+        today=firm_today(ctx),
+        created_by_id=creator_id(ctx),
     )
+    invoice = outcome.invoice
+    assert invoice is not None
+    if status == "disputed":
+        invoice.disputed = True
+        invoice.dispute_reason = IMPORTED_REASON
+    elif status == "void":
+        invoice.status = InvoiceStatus.VOID
+        invoice.void_reason = IMPORTED_REASON
     session.flush()
 
 

@@ -20,21 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import InvalidInput
-from bot.money import Money, allocate_payment, allocate_to_invoice
-from bot.services.billing import invoice_outstanding, ledger_currency, normalise_number
-from bot.services.receivables import outstanding_items
+from bot.money import Money
+from bot.services.billing_payments import NewPayment, record_payment
+from bot.services.lookup import get_client
 from bot.transfer import ImportContext, Kind, register
-from bot.transfer.invoices import client_by_code, creator_id, day
-from storage.models import (
-    Client,
-    Invoice,
-    InvoiceStatus,
-    Payment,
-    PaymentAllocation,
-    PaymentStatus,
-    TrustKind,
-    TrustTransaction,
-)
+from bot.transfer.invoices import creator_id, day, firm_today
+from storage.models import Client, Invoice, Payment, PaymentStatus
 
 PINNED = ("client", "invoice", "amount", "received_on", "trust")
 TRUE = {"true", "yes", "1", "y", "trust"}
@@ -69,79 +60,30 @@ def _flag(value: str) -> bool:
 
 
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
+    """Check, store and apply one payment exactly as ``/payment add`` does."""
     session = ctx.session
-    client = client_by_code(session, row.get("client", ""))
+    code = (row.get("client") or "").strip()
+    if not code:
+        raise InvalidInput("client is required")
+    client = get_client(session, code)
     amount = Money.from_decimal_string(row.get("amount", ""), client.currency)
     if amount.cents <= 0:
         raise InvalidInput(f"amount {row.get('amount')!r} must be more than zero")
     received = day(row.get("received_on", ""), "received_on")
     if received is None:
         raise InvalidInput("received_on is required (YYYY-MM-DD)")
-    trust = _flag(row.get("trust", ""))
-    invoice = None
-    if row.get("invoice"):
-        if trust:
-            raise InvalidInput("a trust deposit is not applied to an invoice: empty invoice")
-        number = normalise_number(row["invoice"])
-        invoice = session.scalars(select(Invoice).where(Invoice.number == number)).first()
-        if invoice is None:
-            raise InvalidInput(f"there is no invoice {number} (import invoices first)")
-        if invoice.client_id != client.id:
-            raise InvalidInput(f"invoice {number} is not one of {client.code}'s")
-        if invoice.status is InvoiceStatus.VOID:
-            raise InvalidInput(f"invoice {number} is void")
-    ledger_currency(session, client, amount.currency, "payment")
-    payment = Payment(
-        client_id=client.id,
-        amount_cents=amount.cents,
-        currency=amount.currency,
-        received_on=received,
-        invoice_id=invoice.id if invoice is not None else None,
-        is_trust=trust,
+    record_payment(
+        session,
+        new=NewPayment(
+            client_code=client.code,
+            amount=amount,
+            received_on=received,
+            invoice_number=(row.get("invoice") or "").strip() or None,
+            trust=_flag(row.get("trust", "")),
+        ),
+        today=firm_today(ctx),
         created_by_id=creator_id(ctx),
     )
-    session.add(payment)
-    session.flush()
-    if trust:
-        session.add(
-            TrustTransaction(
-                client_id=client.id,
-                kind=TrustKind.DEPOSIT,
-                amount_cents=amount.cents,
-                currency=amount.currency,
-                occurred_on=received,
-                payment_id=payment.id,
-                memo="Retainer deposit (imported)",
-                created_by_id=creator_id(ctx),
-            )
-        )
-        session.flush()
-        return
-    if invoice is not None:
-        owed = invoice_outstanding(session, invoice)
-        rows = [(invoice.number, invoice.issued_on, invoice.due_on, owed)]
-        allocation = allocate_to_invoice(amount.cents, invoice.number, rows)
-        ids = {invoice.number: invoice.id}
-    else:
-        open_rows = session.execute(
-            outstanding_items([client.id]).where(
-                Invoice.disputed.is_(False), Invoice.currency == amount.currency
-            )
-        ).all()
-        allocation = allocate_payment(
-            amount.cents,
-            [(r.number, r.issued_on, r.due_on, int(r.outstanding)) for r in open_rows],
-        )
-        ids = {r.number: r.id for r in open_rows}
-    for application in allocation.applications:
-        session.add(
-            PaymentAllocation(
-                payment_id=payment.id,
-                invoice_id=ids[application.key],
-                amount_cents=application.applied_cents,
-            )
-        )
-    session.flush()
 
 
 KIND = register(Kind("payments", PINNED, export_rows, import_row))

@@ -94,15 +94,17 @@ def test_imported_payments_are_applied_like_payment_add(firm_db: Database) -> No
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("INV-9,NOPE,,1.00,USD,2026-10-01,,open", "no client 'NOPE'"),
-        ("INV-9,ACME,GLOBEX-1,1.00,USD,2026-10-01,,open", "not one of ACME's"),
+        ("INV-9,NOPE,,1.00,USD,2026-10-01,,open", "no client `NOPE`"),
+        ("INV-9,ACME,GLOBEX-1,1.00,USD,2026-10-01,,open", "not a matter of ACME"),
         ("INV-9,ACME,,1.005,USD,2026-10-01,,open", "plain decimal"),
         ("INV-9,ACME,,$1.00,USD,2026-10-01,,open", "plain decimal"),
         ("INV-9,ACME,,0.00,USD,2026-10-01,,open", "more than zero"),
         ("INV-9,ACME,,1.00,XYZ,2026-10-01,,open", "not a currency"),
         ("INV-9,ACME,,1.00,,2026-10-01,,open", "currency is required"),
         ("INV-9,ACME,,1.00,USD,10/01/2026,,open", "not a date"),
-        ("INV-9,ACME,,1.00,USD,2026-10-01,2026-09-01,open", "before issued_on"),
+        ("INV-9,ACME,,1.00,USD,2099-10-01,,open", "in the future"),
+        ("INV-9,ACME,NOPE-1,1.00,USD,2026-10-01,,open", "no matter"),
+        ("INV-9,ACME,,1.00,USD,2026-10-01,2026-09-01,open", "before the issue date"),
         ("INV-9,ACME,,1.00,USD,2026-10-01,,paid", "status"),
         ("INV 9,ACME,,1.00,USD,2026-10-01,,open", "not an invoice number"),
         ("inv-1,ACME,,1.00,USD,2026-10-01,,open", "already recorded"),
@@ -126,13 +128,14 @@ def test_a_bad_invoice_row_is_reported_with_its_line_and_nothing_is_written(
     ("line", "reason"),
     [
         ("NOPE,,1.00,2026-10-01,false", "no client"),
-        ("ACME,INV-404,1.00,2026-10-01,false", "no invoice INV-404"),
+        ("ACME,INV-404,1.00,2026-10-01,false", "no invoice `INV-404`"),
         ("GLOBEX,INV-1,1.00,2026-10-01,false", "not one of GLOBEX's"),
         ("GLOBEX,INV-4,1.00,2026-10-01,false", "void"),
         ("ACME,INV-1,1.00,2026-10-01,true", "trust deposit"),
         ("ACME,,1.00,2026-10-01,maybe", "true or false"),
         ("ACME,,-1.00,2026-10-01,false", "more than zero"),
         ("ACME,,1.00,,false", "received_on is required"),
+        ("ACME,,1.00,2099-01-01,false", "in the future"),
     ],
 )
 def test_a_bad_payment_row_writes_nothing(firm_db: Database, line: str, reason: str) -> None:
