@@ -1,450 +1,461 @@
-"""Messages for ``/balance``, ``/invoice`` and ``/payment``, and the overdue post's rows.
+"""What the money commands show: balances, overdue lists, receipts, and lawyer DMs.
 
-Pure builders (no Slack I/O, no database). Money is confidential (SPEC section 1): these
-messages go ephemerally to the asker, or through the outbox to the responsible lawyer.
-The modals live in ``handlers.views.money_forms``.
+Pure builders (no I/O). Amounts are written with ``Money.format(home)``: a symbol only for
+the firm's own currency, the ISO code otherwise, so ``$`` is never ambiguous. Every reply
+here carries money, so every one is ephemeral; the overdue post is for the billing channel.
+Modals are in ``handlers.views.money_forms``.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, tzinfo
 from enum import StrEnum
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.money import Bucket, Money, Stage
 from bot.rules.format import format_day
 from bot.services.billing import Notice, Outcome
 from bot.services.billing_payments import PaymentOutcome
 from bot.services.billing_plans import PlanOutcome
-from bot.services.billing_statement import InvoiceDetail, Statement
+from bot.services.billing_statement import InvoiceDetail, InvoiceLine, Statement
 from bot.services.escalation import StageChange
 from bot.services.receivables import AccountAging
 from handlers import blocks
+from storage.models import EscalationEvent
 
-OVERDUE_PER_PAGE = 15  # accounts per page; each account is one section block
+PER_PAGE = 20
 
 
 class MoneyAction(StrEnum):
-    OVERDUE_PAGE = "overdue_page"
+    OVERDUE_PAGE = "balance_overdue_page"
     LOG_CONTACT = "overdue_log_contact"
     MARK_DISPUTED = "overdue_mark_disputed"
     NEXT_STAGE = "overdue_next_stage"
 
 
-def fmt(cents: int, currency: str, home: str = "USD") -> str:
-    """``$12,500.00`` in the firm's currency, ``EUR 900.00`` in any other."""
+def fmt(cents: int, currency: str, home: str) -> str:
     return Money(cents, currency).format(home)
 
 
-def stage_text(stage: Stage | int) -> str:
-    stage = Stage(stage)
-    return f"stage {int(stage)} ({stage.label})"
+def stage_text(stage: Stage) -> str:
+    return f"stage {int(stage)} {stage.label}"
 
 
-def bucket_line(account: AccountAging, home: str) -> str:
-    return "  ·  ".join(
-        f"{bucket.label}: {fmt(account.buckets.get(bucket, 0), account.currency, home)}"
-        for bucket in Bucket
+def days_text(days: int) -> str:
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} overdue"
+    if days == 0:
+        return "due today"
+    return f"due in {-days} day{'s' if days != -1 else ''}"
+
+
+def _in_words(account: AccountAging, home: str) -> str:
+    line = f"{fmt(account.total_cents, account.currency, home)} outstanding"
+    if account.overdue_cents:
+        worst = account.worst_bucket
+        line += f", {fmt(account.overdue_cents, account.currency, home)} overdue"
+        line += f" ({worst.label})" if worst else ""
+    return line
+
+
+def aging_line(account: AccountAging, home: str) -> str:
+    parts = []
+    for bucket in Bucket:
+        cents = account.buckets.get(bucket, 0)
+        shown = fmt(cents, account.currency, home) if cents else "—"
+        parts.append(f"{bucket.label}: {shown}")
+    return " · ".join(parts)
+
+
+# --- /balance CLIENT ---------------------------------------------------------------------
+
+
+def balance_message(st: Statement, home: str, zone: tzinfo) -> blocks.Message:
+    c = st.client
+    title = f"{c.code} · {c.name}"
+    cur = c.currency
+    summary = " · ".join(_in_words(a, home) for a in st.accounts) or "Nothing outstanding"
+    summary += f" · {stage_text(st.stage)}"
+    rows: list[blocks.Block_] = [
+        blocks.header(blocks.truncate(title, 140)),
+        blocks.section(f"*{blocks.escape(summary)}*"),
+    ]
+    pairs: list[tuple[str, str]] = []
+    for account in st.accounts:
+        label = "Aging" if len(st.accounts) == 1 else f"Aging ({account.currency})"
+        pairs.append((label, aging_line(account, home).replace(" · ", "\n")))
+    credit = st.credit.get(cur, 0)
+    pairs.append(("Credit", fmt(credit, cur, home) if credit else "none"))
+    held = st.trust.get(cur, 0)
+    pairs.append(("Trust (retainer held)", fmt(held, cur, home)))
+    pairs.append(("Credit limit", _limit(st, home)))
+    pairs.append(("Retainer", _retainer(st, held, home)))
+    pairs.append(("Payment plan", _plan(st, home)))
+    pairs.append(("Collections", _stage(st)))
+    pairs.append(("Last payment", _last_payment(st, home)))
+    pairs.append(("Responsible lawyer", blocks.mention(st.lawyer_slack_id)))
+    rows += blocks.fields(pairs)
+    if st.invoices:
+        more = st.open_invoices - len(st.invoices)
+        listing = "\n".join(_invoice_line(line, home) for line in st.invoices)
+        if more > 0:
+            listing += f"\n… and {more} more (oldest shown first)"
+        rows.append(blocks.section(f"*Open invoices ({st.open_invoices})*\n{listing}"))
+    if st.events:
+        history = "\n".join(_event(e, zone) for e in st.events)
+        rows.append(blocks.section(f"*Stage history*\n{history}"))
+    rows.append(blocks.context(f"As of {format_day(st.as_of)} · only you can see this reply"))
+    return blocks.message(f"{title}: {summary}", rows)
+
+
+def _limit(st: Statement, home: str) -> str:
+    limit = st.client.credit_limit_cents
+    if limit is None:
+        return "none set"
+    cur = st.client.currency
+    used = max(0, st.owed(cur) - st.credit.get(cur, 0))
+    share = f"{used * 100 // limit}%" if limit else "—"
+    over = " :warning: over the limit" if used > limit else ""
+    return f"{fmt(used, cur, home)} used of {fmt(limit, cur, home)} ({share}){over}"
+
+
+def _retainer(st: Statement, held: int, home: str) -> str:
+    required = st.client.retainer_required_cents
+    cur = st.client.currency
+    if not required:
+        return "none required"
+    if held >= required:
+        return f"{fmt(required, cur, home)} required · held"
+    return (
+        f"{fmt(required, cur, home)} required · {fmt(held, cur, home)} held "
+        f":warning: {fmt(required - held, cur, home)} short"
     )
 
 
-def _who(actor: str) -> str:
-    return "Clerk (daily check)" if actor == "system" else blocks.mention(actor)
-
-
-# --- /balance CLIENT -----------------------------------------------------------------------
-
-
-def balance_message(statement: Statement, home: str, tz: ZoneInfo | None = None) -> blocks.Message:
-    """Outstanding, aging, trust and retainer, credit limit, plan, stage and history."""
-    client = statement.client
-    cur = client.currency
-    title = f"{client.code} · {client.name}"
-    rows: list[blocks.Block_] = [blocks.header(blocks.truncate(f"Balance: {title}", 150))]
-    owed = statement.owed(cur)
-    if not statement.accounts:
-        rows.append(blocks.section(f"*{blocks.escape(client.name)}* owes nothing."))
-    for account in statement.accounts:
-        line = f"*Outstanding {fmt(account.total_cents, account.currency, home)}*"
-        if account.overdue_cents:
-            line += f" · {fmt(account.overdue_cents, account.currency, home)} overdue"
-            if account.oldest_days_overdue:
-                line += f" (oldest {account.oldest_days_overdue} days)"
-        if account.disputed_cents:
-            line += (
-                f" · {fmt(account.disputed_cents, account.currency, home)} disputed"
-                " (not escalating)"
-            )
-        rows.append(blocks.section(line))
-        rows.append(blocks.context(f"Aging: {bucket_line(account, home)}"))
-    rows.extend(blocks.fields(_facts(statement, home, owed)))
-    if statement.invoices:
-        rows.append(blocks.section(_invoice_lines(statement, home)))
-    if statement.plan is not None:
-        rows.append(blocks.section(plan_text(statement, home)))
-    rows.append(blocks.section(_history(statement, tz)))
-    text = f"{title}: outstanding {fmt(owed, cur, home)}; {stage_text(statement.stage)}"
-    return blocks.message(text, rows)
-
-
-def _facts(statement: Statement, home: str, owed: int) -> list[tuple[str, str]]:
-    client = statement.client
-    cur = client.currency
-    trust = statement.trust.get(cur, 0)
-    credit = statement.credit.get(cur, 0)
-    facts: list[tuple[str, str]] = [("*Trust (retainer) held*", fmt(trust, cur, home))]
-    if credit:
-        facts.append(("*Credit on account*", fmt(credit, cur, home)))
-    limit = client.credit_limit_cents
-    if limit is not None:
-        used = max(0, owed - credit)
-        text = f"{fmt(used, cur, home)} used of {fmt(limit, cur, home)}"
-        if used > limit:
-            text += f"\n:warning: {fmt(used - limit, cur, home)} over the limit"
-        facts.append(("*Credit limit*", text))
-    else:
-        facts.append(("*Credit limit*", "none set"))
-    required = client.retainer_required_cents
-    if required:
-        text = f"{fmt(trust, cur, home)} held of {fmt(required, cur, home)} required"
-        if trust < required:
-            text += f"\n:warning: {fmt(required - trust, cur, home)} short"
-        facts.append(("*Retainer*", text))
-    last = statement.last_payment
-    if last is not None:
-        paid = f"{fmt(last.amount_cents, last.currency, home)} on {format_day(last.received_on)}"
-        facts.append(("*Last payment*", paid + (" (trust deposit)" if last.is_trust else "")))
-    else:
-        facts.append(("*Last payment*", "none recorded"))
-    facts.append(("*Escalation*", stage_text(statement.stage)))
-    facts.append(("*Responsible lawyer*", blocks.mention(statement.lawyer_slack_id)))
-    return facts
-
-
-def _invoice_lines(statement: Statement, home: str) -> str:
-    lines = []
-    for inv in statement.invoices:
-        status = "current" if inv.days_overdue <= 0 else f"{inv.days_overdue} days overdue"
-        notes = []
-        if inv.disputed:
-            notes.append(f"disputed: {blocks.escape(inv.dispute_reason or '')}")
-        if inv.on_plan:
-            notes.append("on the plan")
-        matter = f" ({inv.matter_code})" if inv.matter_code else ""
-        tail = f" · {'; '.join(notes)}" if notes else ""
-        lines.append(
-            f"• {inv.number}{matter}: {fmt(inv.outstanding_cents, inv.currency, home)} of "
-            f"{fmt(inv.amount_cents, inv.currency, home)}, due {format_day(inv.due_on)}, "
-            f"{status}{tail}"
-        )
-    more = statement.open_invoices - len(statement.invoices)
-    if more > 0:
-        lines.append(f"… and {more} more open invoice(s)")
-    return blocks.truncate("*Open invoices*\n" + "\n".join(lines), blocks.MAX_SECTION_TEXT)
-
-
-def plan_text(statement: Statement, home: str) -> str:
-    progress = statement.plan
-    assert progress is not None
-    plan = progress.plan
-    cur = plan.currency
-    total = sum(i.amount_cents for i in progress.installments)
-    every = "weekly" if plan.frequency.value == "week" else "monthly"
+def _plan(st: Statement, home: str) -> str:
+    p = st.plan
+    if p is None:
+        return "none"
+    cur = p.plan.currency
+    every = "weekly" if p.plan.frequency.value == "week" else "monthly"
+    done, running = 0, 0
+    for installment in p.installments:
+        running += installment.amount_cents
+        done += running <= p.paid_cents
     text = (
-        f"*Payment plan* ({every} from {format_day(plan.starts_on)}): "
-        f"{fmt(progress.paid_cents, cur, home)} paid of {fmt(total, cur, home)} "
-        f"in {len(progress.installments)} installments"
+        f"{fmt(p.paid_cents, cur, home)} of {fmt(p.plan.total_cents, cur, home)} paid "
+        f"({done}/{len(p.installments)} installments, {every})"
     )
-    if progress.next_due is not None:
+    if p.next_due is not None:
         text += (
-            f"\nNext installment #{progress.next_due.number}: "
-            f"{fmt(progress.next_due.amount_cents, cur, home)} due "
-            f"{format_day(progress.next_due.due_on)}"
+            f"\nNext: {fmt(p.next_due.amount_cents, cur, home)} on {format_day(p.next_due.due_on)}"
         )
-    if progress.behind_cents:
-        late = ", ".join(f"#{n}" for n in progress.late_numbers)
-        text += f"\n:warning: Behind by {fmt(progress.behind_cents, cur, home)} (late: {late})"
+    if p.late_numbers:
+        text += f"\n:warning: {fmt(p.behind_cents, cur, home)} behind"
     return text
 
 
-def _history(statement: Statement, tz: ZoneInfo | None) -> str:
-    if not statement.events:
-        return "*Stage history*\nNo stage changes recorded."
-    lines = []
-    for event in statement.events:
-        at = event.at.astimezone(tz) if tz is not None else event.at
-        lines.append(
-            f"• {format_day(at.date())}: {stage_text(event.from_stage)} → "
-            f"*{stage_text(event.to_stage)}*, {blocks.escape(event.reason)} "
-            f"({_who(event.actor)}{', set by hand' if event.manual else ''})"
-        )
-    return blocks.truncate("*Stage history*\n" + "\n".join(lines), blocks.MAX_SECTION_TEXT)
+def _stage(st: Statement) -> str:
+    text = stage_text(st.stage)
+    account = max(st.accounts, key=lambda a: a.stage, default=None)
+    if account is None:
+        return text
+    if account.manual_floor is not None and account.stage > account.derived_stage:
+        text += " (set by hand)"
+    if account.on_plan and account.derived_stage is Stage.CURRENT:
+        text += "\nPaused: on a payment plan and up to date"
+    elif account.disputed_cents and account.derived_stage is Stage.CURRENT:
+        text += "\nPaused: what is overdue is disputed"
+    return text
 
 
-# --- /balance overdue ------------------------------------------------------------------
+def _last_payment(st: Statement, home: str) -> str:
+    p = st.last_payment
+    if p is None:
+        return "none recorded"
+    kind = " (trust deposit)" if p.is_trust else ""
+    return f"{fmt(p.amount_cents, p.currency, home)} on {format_day(p.received_on)}{kind}"
+
+
+def _invoice_line(line: InvoiceLine, home: str) -> str:
+    owed = fmt(line.outstanding_cents, line.currency, home)
+    if line.outstanding_cents != line.amount_cents:
+        owed += f" of {fmt(line.amount_cents, line.currency, home)}"
+    where = f" {line.matter_code}" if line.matter_code else ""
+    due = f"due {format_day(line.due_on)} ({days_text(line.days_overdue)})"
+    text = f"`{line.number}`{where} · {owed} · {due}"
+    if line.disputed:
+        text += f" · *disputed*: {blocks.escape(blocks.truncate(line.dispute_reason or '', 80))}"
+    if line.on_plan:
+        text += " · on the plan"
+    return text
+
+
+def _event(event: EscalationEvent, zone: tzinfo) -> str:
+    who = "Clerk" if event.actor == "system" else blocks.mention(event.actor)
+    how = " by hand" if event.manual else ""
+    moved = f"{Stage(event.from_stage).label} → *{stage_text(Stage(event.to_stage))}*"
+    return (
+        f"{format_day(event.at.astimezone(zone).date())} · {moved}{how} · {who}: "
+        f"{blocks.escape(blocks.truncate(event.reason, 200))}"
+    )
+
+
+def invoice_message(found: InvoiceDetail, home: str) -> blocks.Message:
+    inv, c = found.invoice, found.client
+    status = "void" if inv.status.value == "void" else ("disputed" if inv.disputed else "open")
+    if status == "open" and found.outstanding_cents == 0:
+        status = "paid"
+    days = (found.as_of - inv.due_on).days
+    title = f"Invoice {inv.number} · {c.code}"
+    due = format_day(inv.due_on) + (f" ({days_text(days)})" if status == "open" else "")
+    pairs = [
+        ("Client", f"{c.code} · {blocks.escape(c.name)}"),
+        ("Matter", found.matter_code or "—"),
+        ("Amount", fmt(inv.amount_cents, inv.currency, home)),
+        ("Outstanding", fmt(found.outstanding_cents, inv.currency, home)),
+        ("Issued", format_day(inv.issued_on)),
+        ("Due", due),
+        ("Status", status),
+    ]
+    if inv.disputed and inv.dispute_reason:
+        pairs.append(("Dispute", blocks.escape(inv.dispute_reason)))
+    if inv.void_reason and status == "void":
+        pairs.append(("Voided because", blocks.escape(inv.void_reason)))
+    rows: list[blocks.Block_] = [blocks.header(title), *blocks.fields(pairs)]
+    if found.payments:
+        lines = []
+        for p in found.payments[:20]:
+            part = fmt(p.applied_cents, inv.currency, home)
+            if p.payment_cents != p.applied_cents:
+                part += f" of a {fmt(p.payment_cents, inv.currency, home)} payment"
+            lines.append(f"• {format_day(p.received_on)}: {part}")
+        rows.append(blocks.section("*Payments applied*\n" + "\n".join(lines)))
+    text = (
+        f"{title}: {fmt(inv.amount_cents, inv.currency, home)}, "
+        f"{fmt(found.outstanding_cents, inv.currency, home)} outstanding, {status}."
+    )
+    return blocks.message(text, rows)
+
+
+# --- /balance overdue and the billing post ------------------------------------------------
 
 
 def account_block(account: AccountAging, home: str) -> blocks.Block_:
-    """One overdue account: client, lawyer, amounts, age, stage and buckets."""
-    cur = account.currency
-    extras = []
-    if account.disputed_cents:
-        extras.append(f"{fmt(account.disputed_cents, cur, home)} disputed")
-    if account.on_plan:
-        behind = account.plan_behind_cents
-        extras.append(
-            f"on a payment plan, {fmt(behind, cur, home)} behind" if behind else "on a payment plan"
-        )
-    age = f", oldest {account.oldest_days_overdue} days" if account.oldest_days_overdue else ""
-    tail = f" · {'; '.join(extras)}" if extras else ""
-    return blocks.section(
-        f"*{account.client_code}* {blocks.escape(account.client_name)} · "
-        f"{blocks.mention(account.lawyer_slack_id)}\n"
-        f"*{fmt(account.overdue_cents, cur, home)} overdue* of "
-        f"{fmt(account.total_cents, cur, home)}{age} · {stage_text(account.stage)}{tail}\n"
-        f"{bucket_line(account, home)}",
-        block_id=f"overdue_account:{account.client_id}:{cur}",
-    )
-
-
-def overdue_buttons(client_id: int) -> blocks.Block_:
-    value = json.dumps({"client_id": client_id}, separators=(",", ":"))
-    return blocks.actions(
-        blocks.button("Log contact", MoneyAction.LOG_CONTACT, value),
-        blocks.button("Mark disputed", MoneyAction.MARK_DISPUTED, value),
-        blocks.button("Next stage", MoneyAction.NEXT_STAGE, value),
-        block_id=f"overdue_buttons:{client_id}",
-    )
-
-
-def with_note(rows: Sequence[blocks.Block_], client_id: int, note: str) -> list[blocks.Block_]:
-    """The post's blocks with ``note`` added under that client's buttons (or at the end)."""
-    found = [dict(b) for b in rows]
-    note_block = blocks.context(note)
-    at = next(
-        (i for i, b in enumerate(found) if b.get("block_id") == f"overdue_buttons:{client_id}"),
-        None,
-    )
-    if at is None:
-        found.append(note_block)
+    """One overdue account as a section: who, how much, how old, what stage."""
+    if account.oldest_days_overdue:
+        age = f"oldest {account.oldest_days_overdue} days"
+    elif account.on_plan:
+        age = "on a payment plan, up to date"
     else:
-        found.insert(at + 1, note_block)
-    return found[: blocks.MAX_BLOCKS_MESSAGE]
+        age = "overdue only in dispute"
+    extra = ""
+    if account.disputed_cents:
+        extra += f" · {fmt(account.disputed_cents, account.currency, home)} disputed"
+    if account.on_plan and account.oldest_days_overdue:
+        extra += " · on a payment plan"
+    text = (
+        f"*{account.client_code}* {blocks.escape(blocks.truncate(account.client_name, 80))} · "
+        f"{blocks.mention(account.lawyer_slack_id)}\n{_in_words(account, home)} · {age} · "
+        f"*{stage_text(account.stage)}*{extra}\n{aging_line(account, home)}"
+    )
+    return blocks.section(text)
 
 
 def overdue_page(
-    accounts: Sequence[AccountAging],
+    found: Sequence[AccountAging],
     *,
     page: int,
     as_of: date,
     home: str,
     whole_firm: bool,
+    per_page: int = PER_PAGE,
 ) -> blocks.Message:
-    """One page of the overdue list, worst first, with buttons to the other pages."""
-    scope = "every client" if whole_firm else "your clients"
-    if not accounts:
-        return blocks.success(f"No overdue accounts among {scope} as of {format_day(as_of)}.")
+    """One page of the overdue list (Slack allows 50 blocks), with Previous / Next buttons."""
+    title = "Overdue accounts" if whole_firm else "Your clients' overdue accounts"
+    if not found:
+        text = f"{title}: none as of {format_day(as_of)}."
+        return blocks.message(text, blocks.section(f":tada: {text}"))
+    pages = max(1, -(-len(found) // per_page))
+    page = min(max(page, 1), pages)
+    shown = found[(page - 1) * per_page : page * per_page]
     totals: dict[str, int] = {}
-    for account in accounts:
+    for account in found:
         totals[account.currency] = totals.get(account.currency, 0) + account.overdue_cents
-    summary = ", ".join(fmt(c, cur, home) for cur, c in sorted(totals.items()))
-    lead = [
-        blocks.context(
-            f"{len(accounts)} overdue account(s) among {scope} as of {format_day(as_of)}, "
-            f"worst first · {summary} overdue"
-        )
-    ]
-    pages = blocks.paginate(
-        "Overdue accounts",
-        [account_block(a, home) for a in accounts],
-        lead=lead,
-        fallback=f"Overdue accounts: {len(accounts)}, {summary} overdue",
-        per_page=OVERDUE_PER_PAGE,
+    total_text = ", ".join(fmt(c, cur, home) for cur, c in sorted(totals.items()))
+    suffix = f" (page {page}/{pages})" if pages > 1 else ""
+    summary = (
+        f"{len(found)} overdue account{'s' if len(found) != 1 else ''} · {total_text} overdue "
+        f"· as of {format_day(as_of)} · worst first"
     )
-    number = min(max(page, 1), len(pages))
-    shown = pages[number - 1]
-    if len(pages) == 1:
-        return shown
+    rows: list[blocks.Block_] = [blocks.header(title + suffix), blocks.context(summary)]
+    rows += [account_block(a, home) for a in shown]
     nav = []
-    if number > 1:
-        nav.append(_page_button("◀ Previous", number - 1))
-    if number < len(pages):
-        nav.append(_page_button("Next ▶", number + 1))
-    # One button per actions block: Slack wants action ids unique within a block.
-    rows = [
-        *shown.blocks,
-        blocks.context(f"Page {number} of {len(pages)}"),
-        *(blocks.actions(b) for b in nav),
-    ]
-    return blocks.Message(text=shown.text, blocks=rows)
+    if page > 1:
+        nav.append(blocks.button("Previous", MoneyAction.OVERDUE_PAGE, {"p": page - 1}))
+    if page < pages:
+        nav.append(blocks.button("Next page", MoneyAction.OVERDUE_PAGE, {"p": page + 1}))
+    if nav:
+        rows.append(blocks.actions(*nav, block_id="overdue-pages"))
+    lines = "; ".join(f"{a.client_code} {fmt(a.overdue_cents, a.currency, home)}" for a in shown)
+    return blocks.message(f"{title}{suffix}: {summary}. {lines}", rows)
 
 
-def _page_button(label: str, page: int) -> blocks.Block_:
-    value = json.dumps({"p": page}, separators=(",", ":"))
-    return blocks.button(label, MoneyAction.OVERDUE_PAGE, value)
+def overdue_buttons(client_id: int) -> blocks.Block_:
+    """*Log contact*, *Mark disputed*, *Next stage* for one account of the billing post.
+
+    Each button's value is ``{"client_id": N}``; ``handlers.balances`` answers them.
+    """
+    value = {"client_id": client_id}
+    return blocks.actions(
+        blocks.button("Log contact", MoneyAction.LOG_CONTACT, value),
+        blocks.button("Mark disputed", MoneyAction.MARK_DISPUTED, value),
+        blocks.button("Next stage", MoneyAction.NEXT_STAGE, value, style="danger"),
+        block_id=f"overdue-actions-{client_id}",
+    )
 
 
-# --- receipts of money commands --------------------------------------------------------
+def with_note(rows: Sequence[blocks.Block_], client_id: int, note: str) -> list[blocks.Block_]:
+    """The overdue post with ``note`` added under the account's buttons.
+
+    Notes for one account gather in one context block (the last ten are kept); the account is
+    found by the ``client_id`` in its buttons' values, and a post without them gets the note
+    at the end.
+    """
+    updated = copy.deepcopy(list(rows))
+    note_id = f"overdue-note-{client_id}"
+    for block in updated:
+        if block.get("block_id") == note_id:
+            elements = [*block.get("elements", []), blocks.mrkdwn(note)]
+            block["elements"] = elements[-blocks.MAX_CONTEXT_ELEMENTS :]
+            return updated
+    at = len(updated)
+    for index, block in enumerate(updated):
+        if _names_client(block, client_id):
+            at = index + 1
+            break
+    context = blocks.context(note)
+    context["block_id"] = note_id
+    updated.insert(at, context)
+    return updated[: blocks.MAX_BLOCKS_MESSAGE]
 
 
-def _changes(outcome: Outcome) -> list[str]:
+def _names_client(block: blocks.Block_, client_id: int) -> bool:
+    elements = list(block.get("elements") or [])
+    if block.get("accessory"):
+        elements.append(block["accessory"])
+    for element in elements:
+        if not isinstance(element, dict) or element.get("type") != "button":
+            continue
+        try:
+            value = json.loads(element.get("value") or "")
+        except ValueError:
+            continue
+        if isinstance(value, dict) and value.get("client_id") == client_id:
+            return True
+    return False
+
+
+# --- receipts ----------------------------------------------------------------------------
+
+
+def notices_text(notices: Sequence[Notice]) -> list[str]:
+    lines = []
+    for n in notices:
+        told = (
+            f" {blocks.mention(n.target)} has been told."
+            if n.target
+            else " The client has no responsible lawyer, so nobody else was told."
+        )
+        lines.append(f":warning: {blocks.escape(n.text)}{told}")
+    return lines
+
+
+def changes_text(changes: Sequence[StageChange]) -> list[str]:
     return [
-        f"{c.client_code}: {stage_text(c.from_stage)} → {stage_text(c.to_stage)} ({c.reason})."
-        for c in outcome.changes
+        f"Collections: {stage_text(c.from_stage)} → *{stage_text(c.to_stage)}* "
+        f"({blocks.escape(c.reason)})"
+        for c in changes
     ]
 
 
 def receipt(headline: str, details: Sequence[str], outcome: Outcome, home: str) -> blocks.Message:
-    """What a money command did: the headline, what follows, warnings the lawyer was sent."""
-    client = outcome.client
-    lines = [*details, *_changes(outcome)]
-    lines.append(f"{client.code} now owes {fmt(outcome.outstanding_cents, client.currency, home)}.")
-    rows: list[blocks.Block_] = [
+    c = outcome.client
+    owed = f"{c.code} now owes {fmt(outcome.outstanding_cents, c.currency, home)}."
+    lines = [*details, owed, *changes_text(outcome.changes), *notices_text(outcome.notices)]
+    rows = [
         blocks.section(f":white_check_mark: {blocks.escape(headline)}"),
-        blocks.context(*[blocks.escape(line) for line in lines[:10]]),
+        blocks.section("\n".join(lines)),
+        blocks.context(f"`/balance {c.code}` for the full account"),
     ]
-    for notice in outcome.notices:
-        told = (
-            f"{blocks.mention(notice.target)} has been told."
-            if notice.target
-            else f"{client.code} has no responsible lawyer to tell."
-        )
-        rows.append(blocks.section(f":warning: {blocks.escape(notice.text)} {told}"))
-    text = " ".join([headline, *(n.text for n in outcome.notices)])
-    return blocks.message(text, rows)
+    return blocks.message(f"{headline} {' '.join(lines)}", rows)
 
 
-def payment_details(outcome: PaymentOutcome, home: str) -> list[str]:
-    payment = outcome.payment
-    assert payment is not None
-    cur = payment.currency
-    code = outcome.client.code
-    if payment.is_trust:
-        return [
-            f"Held in trust for {code}, not applied to invoices; "
-            f"{code} now holds {fmt(outcome.trust_cents, cur, home)} in trust."
-        ]
-    details = []
-    if outcome.applications:
-        details.append(
-            "Applied: "
-            + ", ".join(
-                f"{fmt(a.applied_cents, cur, home)} to {a.key}" for a in outcome.applications
-            )
-            + "."
+def payment_details(out: PaymentOutcome, home: str) -> list[str]:
+    cur = out.client.currency
+    if out.payment is not None and out.payment.is_trust:
+        return [f"Held in trust for {out.client.code}: {fmt(out.trust_cents, cur, home)}."]
+    lines = []
+    for a in out.applications:
+        rest = "paid in full" if a.pays_in_full else f"{fmt(a.remaining_cents, cur, home)} left"
+        lines.append(f"• {a.key}: {fmt(a.applied_cents, cur, home)} ({rest})")
+    if out.disputed_invoice and out.invoice is not None:
+        lines.append(
+            f"{out.invoice.number} is disputed: `/invoice resolve {out.invoice.number}` if this "
+            "payment settles it."
         )
-    else:
-        details.append("There was no undisputed open invoice to apply it to.")
-    if outcome.unapplied_cents:
-        details.append(
-            f"{fmt(outcome.unapplied_cents, cur, home)} more than was owed is kept as credit "
-            f"({fmt(outcome.credit_cents, cur, home)} credit on account)."
+    if out.unapplied_cents:
+        lines.append(
+            f"{fmt(out.unapplied_cents, cur, home)} was not needed for an open invoice: it is "
+            f"credit on the account (credit now {fmt(out.credit_cents, cur, home)})."
         )
-    if outcome.disputed_invoice and outcome.invoice is not None:
-        details.append(f"Invoice {outcome.invoice.number} is still marked disputed.")
-    return details
+    return lines
 
 
-def plan_details(outcome: PlanOutcome, home: str) -> list[str]:
-    plan = outcome.plan
-    assert plan is not None
-    cur = plan.currency
-    shown = outcome.installments[:6]
-    details = [
-        "Installments: "
-        + ", ".join(
-            f"#{i.number} {format_day(i.due_on)} {fmt(i.amount_cents, cur, home)}" for i in shown
-        )
-        + (
-            f" … and {len(outcome.installments) - len(shown)} more"
-            if len(outcome.installments) > 6
-            else ""
-        )
-        + ".",
-        f"Covers invoice(s) {', '.join(outcome.covered)}; "
-        "while the plan is kept up, they do not escalate.",
+def plan_details(out: PlanOutcome, home: str) -> list[str]:
+    cur = out.client.currency
+    shown = [
+        f"{i.number}. {format_day(i.due_on)} · {fmt(i.amount_cents, cur, home)}"
+        for i in out.installments[:12]
     ]
-    if outcome.left_out_disputed:
-        details.append(
-            f"{fmt(outcome.left_out_disputed, cur, home)} of disputed invoices is not on the plan."
+    if len(out.installments) > 12:
+        last = out.installments[-1]
+        shown.append(
+            f"… {last.number}. {format_day(last.due_on)} · {fmt(last.amount_cents, cur, home)}"
         )
-    return details
+    lines = [f"Covers {', '.join(out.covered)}.", *shown]
+    if out.left_out_disputed:
+        lines.append(f"{fmt(out.left_out_disputed, cur, home)} in dispute is not on the plan.")
+    return lines
 
 
-def notice_payload(notice: Notice, *, by: str, client_code: str) -> dict[str, Any]:
-    """The responsible lawyer's DM (credit limit or retainer warning), through the outbox."""
-    body = blocks.message(
-        notice.text,
-        [
-            blocks.section(f":warning: {blocks.escape(notice.text)}"),
-            blocks.context(
-                f"Recorded by {blocks.mention(by)}. `/balance {client_code}` shows the account."
-            ),
-        ],
-    )
-    return body.payload()
+# --- proactive messages (through the outbox) ------------------------------------------------
 
 
-def stage_change_payload(change: StageChange) -> dict[str, Any]:
-    """The lawyer's DM when one of their clients changes collection stage."""
+def notice_payload(notice: Notice, *, by: str, client_code: str) -> dict[str, object]:
+    rows = [
+        blocks.section(f":warning: {blocks.escape(notice.text)}"),
+        blocks.context(f"Recorded by {blocks.mention(by)} · `/balance {client_code}` for details"),
+    ]
+    return {"text": notice.text, "blocks": rows}
+
+
+def stage_change_payload(change: StageChange) -> dict[str, object]:
+    """The DM to the responsible lawyer when a client's collections stage changes."""
+    verb = "moved up to" if change.raised else "moved down to"
     text = (
-        f"{change.client_code} ({change.client_name}) moved from {stage_text(change.from_stage)} "
-        f"to {stage_text(change.to_stage)}: {change.reason}"
+        f"{change.client_code} ({change.client_name}) {verb} {stage_text(change.to_stage)}: "
+        f"{change.reason}."
     )
-    body = blocks.message(
-        text,
-        [
-            blocks.section(f":moneybag: {blocks.escape(text)}"),
-            blocks.context(
-                f"By {_who(change.actor)}. `/balance {change.client_code}` shows the account."
-            ),
-        ],
-    )
-    return body.payload()
-
-
-def invoice_message(found: InvoiceDetail, home: str) -> blocks.Message:
-    """``/invoice NUMBER``: the invoice, what was paid on it, and its state."""
-    inv = found.invoice
-    cur = inv.currency
-    status = inv.status.value
-    if inv.status.value == "void":
-        status = f"void: {inv.void_reason}"
-    elif inv.disputed:
-        status = f"disputed: {inv.dispute_reason}"
-    elif found.outstanding_cents == 0:
-        status = "paid"
-    elif inv.due_on < found.as_of:
-        status = f"{(found.as_of - inv.due_on).days} days overdue"
-    facts = [
-        ("*Client*", f"{found.client.code} · {blocks.escape(found.client.name)}"),
-        ("*Matter*", found.matter_code or "none"),
-        ("*Amount*", fmt(inv.amount_cents, cur, home)),
-        ("*Outstanding*", fmt(found.outstanding_cents, cur, home)),
-        ("*Issued*", format_day(inv.issued_on)),
-        ("*Due*", format_day(inv.due_on)),
-        ("*Status*", blocks.escape(status)),
+    who = "by hand" if change.manual else "automatically"
+    actor = "Clerk" if change.actor == "system" else blocks.mention(change.actor)
+    rows = [
+        blocks.section(f":bell: {blocks.escape(text)}"),
+        blocks.context(
+            f"Changed {who} by {actor} · was {stage_text(change.from_stage)} · "
+            f"`/balance {change.client_code}`"
+        ),
     ]
-    rows: list[blocks.Block_] = [blocks.header(f"Invoice {inv.number}"), *blocks.fields(facts)]
-    if found.payments:
-        lines = [
-            f"• {format_day(p.received_on)}: {fmt(p.applied_cents, cur, home)}"
-            + (
-                f" (of a {fmt(p.payment_cents, cur, home)} payment)"
-                if p.payment_cents != p.applied_cents
-                else ""
-            )
-            + (f", ref {blocks.escape(p.reference)}" if p.reference else "")
-            for p in found.payments
-        ]
-        rows.append(blocks.section(blocks.truncate("*Payments*\n" + "\n".join(lines), 3000)))
-    else:
-        rows.append(blocks.context("No payments applied to it."))
-    text = (
-        f"Invoice {inv.number} ({found.client.code}): {fmt(found.outstanding_cents, cur, home)} "
-        f"outstanding of {fmt(inv.amount_cents, cur, home)}; {status}"
-    )
-    return blocks.message(text, rows)
+    return {"text": text, "blocks": rows}
