@@ -35,6 +35,8 @@ from handlers.views.money_forms import MoneyField, MoneyView, invoice_modal
 from schedules.outbox import enqueue
 from storage.models import Client, Matter
 
+FAR_DUE_DAYS = 180  # a due date further from the issue date than this is asked about
+
 USAGE = blocks.usage(
     "/invoice: invoices",
     [
@@ -177,6 +179,14 @@ def add(request: CommandRequest) -> Reply:
         if isinstance(read, blocks.Message):
             return read
         due = read
+        if (due - issued).days > FAR_DUE_DAYS:
+            request.confirm(
+                f"far-due:{due.isoformat()}",
+                f"`due {words.due}` reads as *{format_day(due)}*, {(due - issued).days} days "
+                f"after the issue date ({format_day(issued)}). Is that the due date? Nothing is "
+                "stored until you confirm.",
+                f"Yes, due {format_day(due)}",
+            )
     new = billing.NewInvoice(
         client_code=client.code,
         number=number,

@@ -32,6 +32,8 @@ from handlers.views import money as views
 from handlers.views.money_forms import MoneyField, MoneyView, payment_modal
 from storage.models import Client
 
+FAR_START_DAYS = 180  # a first installment further out than this is asked about
+
 USAGE = blocks.usage(
     "/payment: payments, trust deposits and payment plans",
     [PAYMENT_USAGE, PLAN_USAGE, "/payment plan cancel CLIENT REASON"],
@@ -100,6 +102,14 @@ def plan(request: CommandRequest) -> Reply:
     start = read_day(request, words.start, prefer="future", allow_past=False)
     if isinstance(start, blocks.Message):
         return start
+    if (start - today(clerk)).days > FAR_START_DAYS:
+        request.confirm(
+            f"far-start:{start.isoformat()}",
+            f"The plan would start on *{format_day(start)}*, "
+            f"{(start - today(clerk)).days} days from now. Is that the first installment's "
+            "date? Nothing is stored until you confirm.",
+            f"Yes, from {format_day(start)}",
+        )
     new = billing_plans.NewPlan(
         client_code=code,
         installment=installment,
