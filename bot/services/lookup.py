@@ -6,7 +6,7 @@ and names, so a typo costs one glance instead of a second command.
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,12 @@ def suggest_clients(session: Session, text: str, *, limit: int = MAX_SUGGESTIONS
         for row in session.execute(select(Client.code, Client.name))
     }
     found = process.extract(
-        text, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGESTION_CUTOFF
+        text,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=SUGGESTION_CUTOFF,
     )
     return [code for _label, _score, code in found]
 
