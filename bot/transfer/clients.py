@@ -1,0 +1,125 @@
+"""``clerk export/import clients`` with the pinned columns of SPEC section 6.
+
+Users are Slack ids; an id Clerk has not seen yet becomes a member with the default role
+(their profile is read from Slack the first time they use Clerk). Amounts are decimal
+strings in the firm's currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import InvalidInput
+from bot.money.amounts import Money
+from bot.services.clients import check_code, check_email, check_phone, code_taken
+from bot.text import BARE_ID
+from bot.transfer import ImportContext, Kind, register
+from storage.models import Client, ClientKind, ClientStatus, User
+
+COLUMNS = (
+    "code",
+    "name",
+    "kind",
+    "status",
+    "lawyer",
+    "key",
+    "email",
+    "phone",
+    "credit_limit",
+    "terms_days",
+)
+KINDS = {
+    "person": ClientKind.PERSON,
+    "organization": ClientKind.ORGANIZATION,
+    "org": ClientKind.ORGANIZATION,
+}
+
+
+def slack_ids(session: Session) -> dict[int, str]:
+    return {uid: sid for uid, sid in session.execute(select(User.id, User.slack_id))}
+
+
+def user_for(ctx: ImportContext, slack_id: str, column: str) -> int | None:
+    """The user id of a Slack id, adding the member if Clerk has not seen them."""
+    if not slack_id:
+        return None
+    if not BARE_ID.match(slack_id):
+        raise InvalidInput(f"{column} must be a Slack user id such as U012ABCDEF, not '{slack_id}'")
+    found = ctx.session.scalar(select(User.id).where(User.slack_id == slack_id))
+    if found is not None:
+        return int(found)
+    user = User(slack_id=slack_id)
+    ctx.session.add(user)
+    ctx.session.flush()
+    return user.id
+
+
+def flag(value: str, column: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("true", "yes", "1", "key"):
+        return True
+    if lowered in ("", "false", "no", "0"):
+        return False
+    raise InvalidInput(f"{column} must be true or false, not '{value}'")
+
+
+def export_rows(session: Session) -> Iterator[dict[str, str]]:
+    users = slack_ids(session)
+    for c in session.scalars(select(Client).order_by(Client.code)):
+        yield {
+            "code": c.code,
+            "name": c.name,
+            "kind": c.kind.value,
+            "status": c.status.value,
+            "lawyer": users.get(c.lawyer_id or 0, ""),
+            "key": "true" if c.is_key else "false",
+            "email": c.email or "",
+            "phone": c.phone or "",
+            "credit_limit": Money(c.credit_limit_cents, c.currency).decimal_string()
+            if c.credit_limit_cents is not None
+            else "",
+            "terms_days": str(c.terms_days),
+        }
+
+
+def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
+    code = check_code(row["code"])
+    if code_taken(ctx.session, code):
+        raise InvalidInput(f"client {code} already exists")
+    if not row["name"]:
+        raise InvalidInput("name is empty")
+    kind = KINDS.get(row["kind"].lower() or "organization")
+    if kind is None:
+        raise InvalidInput(f"kind must be person or organization, not '{row['kind']}'")
+    try:
+        status = ClientStatus(row["status"].lower() or "active")
+    except ValueError as exc:
+        raise InvalidInput(
+            f"status must be prospect, active or former, not '{row['status']}'"
+        ) from exc
+    terms = row["terms_days"] or "30"
+    if not terms.isdigit() or not 0 < int(terms) <= 3650:
+        raise InvalidInput(f"terms_days must be a number of days, not '{terms}'")
+    credit = None
+    if row["credit_limit"]:
+        credit = Money.from_decimal_string(row["credit_limit"], "USD").cents
+    ctx.session.add(
+        Client(
+            code=code,
+            name=row["name"][:300],
+            kind=kind,
+            status=status,
+            lawyer_id=user_for(ctx, row["lawyer"], "lawyer"),
+            is_key=flag(row["key"], "key"),
+            email=check_email(row["email"]) if row["email"] else None,
+            phone=check_phone(row["phone"]) if row["phone"] else None,
+            credit_limit_cents=credit,
+            terms_days=int(terms),
+        )
+    )
+
+
+register(Kind("clients", COLUMNS, export_rows, import_row))
