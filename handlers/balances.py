@@ -123,15 +123,21 @@ def _client_id(action: dict[str, Any]) -> int:
 
 
 def _remember(clerk: Clerk, actor: Actor, body: dict[str, Any], client_id: int) -> str:
-    """Keep the post so the form can update it; '' for a message Clerk cannot update."""
+    """Keep the post so the form can update it; no ts for a message Clerk cannot update."""
     message = body.get("message") or {}
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
     ts = container.get("message_ts") or message.get("ts") or ""
-    if not (channel and ts and message.get("blocks")) or container.get("is_ephemeral"):
+    if not (channel and ts) or container.get("is_ephemeral"):
         return forms.metadata(client_id, channel, "", "")
-    post = billing_notes.Post(channel, ts, message.get("text", ""), message["blocks"])
     with clerk.db.unit_of_work(actor.slack_id) as session:
+        if message.get("blocks"):
+            post = billing_notes.Post(channel, ts, message.get("text", ""), message["blocks"])
+        else:
+            found = billing_notes.from_outbox(session, channel, ts)
+            if found is None:
+                return forms.metadata(client_id, channel, "", "")
+            post = found
         key = billing_notes.remember(session, actor=actor, post=post, now=clerk.now())
     return forms.metadata(client_id, channel, ts, key)
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import FieldErrors, NotFound
 from bot.permissions import Actor, Capability
-from storage.models import Client, Contact, ContactKind, PendingConfirmation
+from storage.models import Client, Contact, ContactKind, OutboxMessage, PendingConfirmation
 
 KIND = "overdue-post"
 KEEP = timedelta(days=30)
@@ -35,6 +35,19 @@ class Post:
     ts: str
     text: str
     blocks: list[dict[str, Any]]
+
+
+def from_outbox(session: Session, channel: str, ts: str) -> Post | None:
+    """A post Clerk sent through the outbox, for a button payload that came without the
+    message's blocks (some clients send only its ts)."""
+    row = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.slack_channel == channel, OutboxMessage.slack_ts == ts
+        )
+    ).first()
+    if row is None or not row.payload.get("blocks"):
+        return None
+    return Post(channel, ts, str(row.payload.get("text", "")), list(row.payload["blocks"]))
 
 
 def post_key(channel: str, ts: str) -> str:

@@ -167,3 +167,42 @@ def test_a_form_without_a_reason_stays_open(clerk_at: Harness) -> None:
     answer = h.slack.view_submission("U_BILL", view, {MoneyField.REASON: "   "}).json()
     assert answer["response_action"] == "errors" and "reason" in answer["errors"][MoneyField.REASON]
     assert counts(h.db) == before
+
+
+def test_a_press_without_the_message_blocks_uses_the_post_clerk_sent(clerk_at: Harness) -> None:
+    from storage.models import OutboxMessage, OutboxStatus
+
+    h = clerk_at
+    post = setup_late_acme(h)
+    with h.db.unit_of_work("system") as s:
+        s.add(
+            OutboxMessage(
+                key="overdue:test",
+                kind="overdue_accounts",
+                target="C_BILLING",
+                payload={"text": post["text"], "blocks": post["blocks"]},
+                status=OutboxStatus.SENT,
+                slack_channel="C_BILLING",
+                slack_ts=post["ts"],
+            )
+        )
+    bare = {"ts": post["ts"], "text": post["text"], "blocks": post["blocks"]}
+    value = next(
+        e["value"]
+        for b in bare["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == views.MoneyAction.NEXT_STAGE
+    )
+    pressed = h.slack.action(
+        "U_BILL",
+        views.MoneyAction.NEXT_STAGE,
+        value,
+        channel_id="C_BILLING",
+        message={"ts": post["ts"], "text": post["text"]},
+        ephemeral=False,
+    )
+    done = h.slack.view_submission("U_BILL", opened_view(pressed), {MoneyField.REASON: "no reply"})
+    (update,) = done.calls_to("chat.update")
+    assert "by <@U_BILL>: no reply" in shown({"blocks": update.params["blocks"]})
+    assert len(update.params["blocks"]) == len(post["blocks"]) + 1
