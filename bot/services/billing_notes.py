@@ -26,7 +26,6 @@ from storage.models import Client, Contact, ContactKind, OutboxMessage, PendingC
 
 KIND = "overdue-post"
 KEEP = timedelta(days=30)
-MAX_SUMMARY = 4000
 
 
 @dataclass(frozen=True)
@@ -119,28 +118,26 @@ def log_contact(
 ) -> Contact:
     """A collections contact logged from the overdue post (*Log contact*).
 
-    Kept to what the post's form asks (kind and summary, occurred now); follow-ups and matter
-    links are logged with ``/contact``.
+    Logged through ``bot.services.contacts`` like any other contact; the post's form asks
+    only the kind and what was said (occurred now). Follow-ups are set with ``/contact``.
     """
+    from bot.services.contacts import ContactInput
+    from bot.services.contacts import log_contact as log
+
     actor.require(Capability.LOG_CONTACTS)
     text = summary.strip()
     if not text:
         raise FieldErrors({"money_summary": "Say what was discussed."})
-    if len(text) > MAX_SUMMARY:
-        raise FieldErrors({"money_summary": f"At most {MAX_SUMMARY:,} characters."})
     try:
         contact_kind = ContactKind(kind)
     except ValueError:
         raise FieldErrors({"money_kind": "Pick call, email, meeting, letter or message."}) from None
-    if session.get(Client, client_id) is None:
+    client = session.get(Client, client_id)
+    if client is None:
         raise NotFound("That client is no longer in Clerk.")
-    contact = Contact(
-        client_id=client_id,
-        kind=contact_kind,
-        summary=text,
-        occurred_at=now,
-        logged_by_id=actor.user_id,
+    return log(
+        session,
+        actor=actor,
+        data=ContactInput(client_code=client.code, summary=text, kind=contact_kind),
+        now=now,
     )
-    session.add(contact)
-    session.flush()
-    return contact
