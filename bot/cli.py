@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         return int(args.handler(args) or 0)
     except ClerkError as exc:

@@ -28,6 +28,7 @@ Type what a person would type in Slack, as one of the sample firm's people:
   as @bill /balance overdue
   as @lena dm log call with ACME: agreed to mediation     (a DM to Clerk)
   press 1            press the first button of the last reply (press 2, 3, ... for others)
+  wait 10            let 10 seconds pass (with --at, watch the 08:00 posts arrive)
   /client ACME       (without "as", the last person you used; @lena at first)
   people | help | quit
 """
@@ -123,6 +124,10 @@ def run_line(session: DemoSession, line: str) -> bool:
         return False
     if lowered == "help":
         print(PROMPT_HELP, file=session.out)
+        return True
+    if lowered == "wait" and len(words) > 1 and words[1].isdigit():
+        time.sleep(min(int(words[1]), 120))  # let scheduled posts arrive (the clock runs on)
+        flush_output(session)
         return True
     if lowered == "people":
         for slack_id, handle in session.users.items():

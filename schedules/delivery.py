@@ -1,0 +1,152 @@
+"""Sending outbox rows exactly once, with retries for what may pass and reports for what won't.
+
+A row is claimed by a conditional UPDATE (pending -> sending), so two processes never both
+send it. Transient failures (rate limits, Slack's 5xx, network) go back to pending with an
+exponential backoff; permanent ones (the channel is gone, Clerk is not in it) are marked
+failed and reported once to each admin. A row left in ``sending`` by a process that died is
+put back after ``STUCK_AFTER``: if that process died after Slack accepted the message but
+before marking it sent, the message goes out twice — Slack offers no idempotency key to
+prevent it, and losing a deadline reminder is worse than repeating one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select, update
+
+from bot.clerk import Clerk
+from schedules.outbox import enqueue
+from storage.models import OutboxMessage, OutboxStatus, Role, User
+
+log = logging.getLogger("clerk.delivery")
+
+PERMANENT = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "user_not_found",
+    "user_disabled",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+    "cannot_dm_bot",
+    "account_inactive",
+    "invalid_auth",
+    "not_authed",
+}
+STUCK_AFTER = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _claim(clerk: Clerk, message_id: int, owner: str) -> bool:
+    with clerk.db.unit_of_work("system") as session:
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENDING, claimed_by=owner, claimed_at=clerk.now())
+        )
+        return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _set(clerk: Clerk, message_id: int, **values: Any) -> None:
+    with clerk.db.unit_of_work("system") as session:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+        )
+
+
+def _report_failure(clerk: Clerk, message: OutboxMessage, error: str) -> None:
+    where = f"<@{message.target}>" if message.target[:1] in "UW" else f"<#{message.target}>"
+    text = (
+        f":warning: Clerk could not deliver a {message.kind} message to {where}"
+        f": Slack said `{error}`. Invite Clerk to the channel or fix the setting "
+        "(`/clerk settings`); the message will not be retried."
+    )
+    with clerk.db.unit_of_work("system") as session:
+        admins = session.scalars(select(User.slack_id).where(User.role == Role.ADMIN)).all()
+        for admin in admins:
+            enqueue(
+                session,
+                key=f"failure:{message.id}:{admin}",
+                target=admin,
+                kind="delivery_failure",
+                payload={"text": text},
+            )
+
+
+def send_one(clerk: Clerk, message: OutboxMessage) -> None:
+    channel = message.target
+    try:
+        if channel[:1] in ("U", "W"):
+            channel = clerk.client.conversations_open(users=channel)["channel"]["id"]
+        answer = clerk.client.chat_postMessage(channel=channel, **message.payload)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or exc.response.status_code)
+        if error in PERMANENT:
+            log.warning("outbox %s failed permanently: %s", message.id, error)
+            _set(clerk, message.id, status=OutboxStatus.FAILED, last_error=error)
+            _report_failure(clerk, message, error)
+            return
+        _retry(clerk, message, error)
+        return
+    except (SlackClientError, OSError) as exc:
+        _retry(clerk, message, type(exc).__name__)
+        return
+    _set(
+        clerk,
+        message.id,
+        status=OutboxStatus.SENT,
+        sent_at=clerk.now(),
+        slack_ts=answer.get("ts"),
+        slack_channel=answer.get("channel") or channel,
+    )
+
+
+def _retry(clerk: Clerk, message: OutboxMessage, error: str) -> None:
+    attempts = message.attempts + 1
+    log.info("outbox %s will be retried (%s, attempt %s)", message.id, error, attempts)
+    _set(
+        clerk,
+        message.id,
+        status=OutboxStatus.PENDING,
+        attempts=attempts,
+        last_error=error,
+        next_attempt_at=clerk.now() + backoff(attempts),
+    )
+
+
+def deliver_due(clerk: Clerk, *, owner: str, limit: int = 100) -> int:
+    """Send what is due; returns how many were sent or settled."""
+    now = clerk.now()
+    with clerk.db.unit_of_work("system") as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.claimed_at < now - STUCK_AFTER,
+            )
+            .values(status=OutboxStatus.PENDING)
+        )
+    with clerk.db.reading() as session:
+        due = session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        ).all()
+    handled = 0
+    for message in due:
+        if _claim(clerk, message.id, owner):
+            send_one(clerk, message)
+            handled += 1
+    return handled
