@@ -5,8 +5,9 @@ overdue accounts post.
 
 * action ids ``overdue_log_contact``, ``overdue_mark_disputed``, ``overdue_next_stage``;
 * each button's ``value`` is JSON ``{"client_id": <clients.id>}``;
-* ``handlers.views.money.overdue_buttons(client_id)`` builds the three as one actions block,
-  and ``handlers.views.money.account_block(account, home)`` the account's line above them.
+* ``handlers.views.money_overdue.overdue_post(accounts, as_of=, home=)`` builds the whole
+  post (each account's line with its three buttons, split to fit Slack's limits);
+  ``overdue_buttons(client_id)`` and ``account_block(account, home)`` build one account's.
 
 Put them on a channel message (not an ephemeral one). Each opens a short form; once it is
 submitted Clerk stores the action, adds a note under that account's buttons with
@@ -40,8 +41,9 @@ from handlers.commands import CommandRequest, Reply, send, slash_command
 from handlers.invoices import home, queue_messages, today
 from handlers.views import money as views
 from handlers.views import money_forms as forms
-from handlers.views.money import MoneyAction
+from handlers.views import money_overdue as overdue_views
 from handlers.views.money_forms import MoneyField, MoneyView
+from handlers.views.money_overdue import MoneyAction
 from storage.models import Client
 
 USAGE = blocks.usage(
@@ -66,7 +68,7 @@ def show(clerk: Clerk, actor: Actor, code: str) -> blocks.Message:
 def overdue(clerk: Clerk, actor: Actor, page: int = 1) -> blocks.Message:
     with clerk.db.reading() as session:
         found, whole_firm = billing_statement.overdue_for(session, actor=actor, as_of=today(clerk))
-    return views.overdue_page(
+    return overdue_views.overdue_page(
         found, page=page, as_of=today(clerk), home=home(clerk), whole_firm=whole_firm
     )
 
@@ -155,7 +157,7 @@ def _annotate(
         with clerk.db.unit_of_work(actor.slack_id) as session:
             post = billing_notes.latest(session, key)
             if post is not None:
-                rows = views.with_note(post.blocks, client_id, note)
+                rows = overdue_views.with_note(post.blocks, client_id, note)
                 try:
                     client.chat_update(
                         channel=post.channel, ts=post.ts, text=post.text, blocks=rows

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.money import Stage
-from handlers.views import money as views
+from handlers.views import money_overdue as views
 from handlers.views.money_forms import MoneyField, MoneyView
 from storage.models import Contact, EscalationEvent, Invoice
 from tests.billing.conftest import counts
@@ -206,3 +206,46 @@ def test_a_press_without_the_message_blocks_uses_the_post_clerk_sent(clerk_at: H
     (update,) = done.calls_to("chat.update")
     assert "by <@U_BILL>: no reply" in shown({"blocks": update.params["blocks"]})
     assert len(update.params["blocks"]) == len(post["blocks"]) + 1
+
+
+def test_the_morning_post_fits_slack_and_points_to_the_rest(clerk_at: Harness) -> None:
+    from datetime import date
+
+    from bot.money import Bucket
+    from bot.services.receivables import AccountAging
+
+    def account(n: int) -> AccountAging:
+        return AccountAging(
+            client_id=n,
+            client_code=f"C{n:03d}",
+            client_name=f"Client {n}",
+            lawyer_id=None,
+            lawyer_slack_id=None,
+            currency="USD",
+            buckets=dict.fromkeys(Bucket, 0) | {Bucket.DAYS_31_60: 100},
+            total_cents=100,
+            overdue_cents=100,
+            disputed_cents=0,
+            overdue_undisputed_cents=100,
+            oldest_days_overdue=40,
+            oldest_invoice_due=date(2026, 10, 9),
+            stage=Stage.FORMAL_NOTICE,
+            derived_stage=Stage.FORMAL_NOTICE,
+            manual_floor=None,
+            on_plan=False,
+            plan_behind_cents=0,
+        )
+
+    found = [account(n) for n in range(1, 71)]
+    messages = views.overdue_post(found, as_of=date(2026, 11, 18), home="USD")
+    assert len(messages) == 3  # 60 accounts shown, 22 a message
+    for message in messages:
+        blocks_validate(message.blocks)
+    assert "… and 10 more" in shown(messages[-1].payload())
+    assert views.overdue_post([], as_of=date(2026, 11, 18), home="USD") == []
+
+
+def blocks_validate(rows: list[dict[str, Any]]) -> None:
+    from handlers import blocks
+
+    blocks.validate(rows)
