@@ -224,7 +224,8 @@ def overdue(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     """
     from bot.services.escalation import sync_escalation_stages
     from bot.services.receivables import overdue_accounts, thresholds_in
-    from handlers.views.money import account_block, overdue_buttons, stage_change_payload
+    from handlers.views.money import stage_change_payload
+    from handlers.views.money_overdue import account_block, overdue_buttons
 
     if not is_working_day(clerk, day):
         return []
