@@ -8,41 +8,44 @@ from bot.clerk import Clerk
 
 
 def register_all(app: App, clerk: Clerk) -> None:
-    from handlers import admin, commands, conversation, errors
+    """Register every listener once. Order matters in two places: the error handler and the
+    ack middleware come first, and the catch-all event listener comes last; feature modules
+    add their DM sentence readers in the order they should be tried.
+    """
+    from handlers import (
+        admin,
+        audit,
+        balances,
+        clients,
+        commands,
+        contacts,
+        conversation,
+        deadlines,
+        errors,
+        home,
+        invoices,
+        matters,
+        payments,
+        reminders,
+        rulesets,
+    )
 
     errors.register(app, clerk)
     commands.register(app, clerk)
     conversation.register(app, clerk)
     admin.register(app, clerk)
-    for module in _feature_modules():
+    for module in (
+        clients,
+        matters,
+        contacts,
+        deadlines,
+        rulesets,
+        balances,
+        invoices,
+        payments,
+        home,
+        reminders,
+        audit,
+    ):
         module.register(app, clerk)
     conversation.register_fallback(app)
-
-
-def _feature_modules() -> list:  # type: ignore[type-arg]
-    """Feature modules in the order their sentence readers should be tried."""
-    import importlib
-
-    names = [
-        "clients",
-        "matters",
-        "contacts",
-        "imports",
-        "deadlines",
-        "rulesets",
-        "balances",
-        "invoices",
-        "payments",
-        "home",
-        "reminders",
-        "reports",
-        "audit",
-    ]
-    found = []
-    for name in names:
-        try:
-            found.append(importlib.import_module(f"handlers.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"handlers.{name}":
-                raise
-    return found

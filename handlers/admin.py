@@ -1,6 +1,6 @@
 """``/clerk``: help, who am I, roles, firm settings and closure days.
 
-Feature modules add their own ``/clerk`` words (``report``, ``import``, ``audit``) through
+Feature modules add their own ``/clerk`` words (such as ``audit``) through
 ``clerk.admin_subcommands``; this module owns the dispatch and the firm-level words.
 """
 
@@ -22,8 +22,6 @@ USAGE_LINES = [
     "/clerk role @user ROLE",
     "/clerk settings [KEY VALUE]",
     "/clerk holiday add DATE NAME",
-    "/clerk report (week|month)",
-    "/clerk import KIND  (then send the CSV file to Clerk in a DM)",
     "/clerk audit CLIENT|MATTER",
 ]
 USAGE = blocks.usage(

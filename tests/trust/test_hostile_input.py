@@ -25,7 +25,7 @@ COMMANDS = {
     "/balance": ["", "overdue", "ACME"],
     "/invoice": ["", "add", "dispute", "resolve", "void"],
     "/payment": ["", "add", "plan"],
-    "/clerk": ["", "role", "settings", "holiday add", "audit", "report", "import"],
+    "/clerk": ["", "role", "settings", "holiday add", "audit", "whoami"],
 }
 NASTY = [
     "'; DROP TABLE clients; --",
