@@ -35,7 +35,18 @@ class ClerkWSGI:
         path = environ.get("PATH_INFO", "")
         if path == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
             return self._health(start_response)
-        return self._slack(environ, start_response)
+        try:
+            return self._slack(environ, start_response)
+        except (ValueError, AttributeError, TypeError, KeyError):
+            # bolt parses the body (form or JSON) before it can route or verify it; a body
+            # that is neither, or JSON of the wrong shape, is a bad request, not a 500.
+            log.warning("refused a malformed request to %s", path, exc_info=True)
+            body = b'{"error": "malformed request"}'
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         try:
