@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select, update
 
 from bot.clerk import Clerk
+from handlers.views.digests import failure_report
 from schedules.outbox import enqueue
 from storage.models import OutboxMessage, OutboxStatus, Role, User
 
@@ -40,9 +41,11 @@ PERMANENT = {
 }
 STUCK_AFTER = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
+MAX_ATTEMPTS = 20  # about half a day of retries at the backoff ceiling, then report it
 
 
 def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... doubling up to an hour: Slack outages rarely last longer."""
     return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
@@ -64,32 +67,36 @@ def _set(clerk: Clerk, message_id: int, **values: Any) -> None:
 
 
 def _report_failure(clerk: Clerk, message: OutboxMessage, error: str) -> None:
-    where = f"<@{message.target}>" if message.target[:1] in "UW" else f"<#{message.target}>"
-    text = (
-        f":warning: Clerk could not deliver a {message.kind} message to {where}"
-        f": Slack said `{error}`. Invite Clerk to the channel or fix the setting "
-        "(`/clerk settings`); the message will not be retried."
-    )
+    """One report per admin (the key makes a second report of the same row a no-op)."""
+    if message.kind == "delivery_failure":
+        return  # a report that cannot be delivered is logged, not reported in turn
+    report = failure_report(kind=message.kind, target=message.target, error=error)
     with clerk.db.unit_of_work("system") as session:
-        admins = session.scalars(select(User.slack_id).where(User.role == Role.ADMIN)).all()
-        for admin in admins:
+        admins = set(
+            session.scalars(
+                select(User.slack_id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+            )
+        )
+        admins |= {a for a in clerk.settings.admins if a}
+        for admin in sorted(admins):
             enqueue(
                 session,
                 key=f"failure:{message.id}:{admin}",
                 target=admin,
                 kind="delivery_failure",
-                payload={"text": text},
+                payload=report.payload(),
             )
 
 
 def send_one(clerk: Clerk, message: OutboxMessage) -> None:
+    """Send one claimed row and settle it: sent, back to pending, or failed and reported."""
     channel = message.target
     try:
         if channel[:1] in ("U", "W"):
             channel = clerk.client.conversations_open(users=channel)["channel"]["id"]
         answer = clerk.client.chat_postMessage(channel=channel, **message.payload)
     except SlackApiError as exc:
-        error = str(exc.response.get("error") or exc.response.status_code)
+        error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         if error in PERMANENT:
             log.warning("outbox %s failed permanently: %s", message.id, error)
             _set(clerk, message.id, status=OutboxStatus.FAILED, last_error=error)
@@ -97,7 +104,7 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
             return
         _retry(clerk, message, error)
         return
-    except (SlackClientError, OSError) as exc:
+    except (SlackClientError, OSError) as exc:  # timeouts, refused connections
         _retry(clerk, message, type(exc).__name__)
         return
     _set(
@@ -112,6 +119,11 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
 
 def _retry(clerk: Clerk, message: OutboxMessage, error: str) -> None:
     attempts = message.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        log.warning("outbox %s gave up after %s attempts: %s", message.id, attempts, error)
+        _set(clerk, message.id, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
+        _report_failure(clerk, message, f"still failing after {attempts} attempts ({error})")
+        return
     log.info("outbox %s will be retried (%s, attempt %s)", message.id, error, attempts)
     _set(
         clerk,

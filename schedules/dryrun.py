@@ -1,25 +1,25 @@
-"""``clerk digest --dry-run``: what the day's jobs would send, with times, sending nothing."""
+"""``clerk digest --dry-run``: what the day's jobs would send, with times, sending nothing.
+
+Uses the jobs' own builders (:func:`schedules.jobs.preview`), so what it prints is what the
+scheduler would enqueue; nothing is queued and nothing is written.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.clerk import Clerk
-from schedules import jobs
+from schedules.jobs import Planned, all_jobs, at_time, preview
 
 
-def plan(clerk: Clerk, at: datetime) -> list[tuple[datetime, jobs.Planned]]:
+def plan(clerk: Clerk, at: datetime) -> list[tuple[datetime, Planned]]:
     """Every message the jobs scheduled from the start of ``at``'s day up to ``at`` would send."""
     zone = clerk.settings.tz
     local = at.astimezone(zone)
-    schedule = {
-        "morning": (str(clerk.firm.get("digest_time")), jobs.MORNING),
-        "billing": (str(clerk.firm.get("overdue_time")), jobs.BILLING),
-    }
-    found: list[tuple[datetime, jobs.Planned]] = []
-    for hhmm, builders in schedule.values():
-        when = jobs.at_time(local.date(), hhmm, zone)
-        if when <= local:
-            for item in jobs.run_builders(clerk, builders, local.date(), queue=False):
-                found.append((when, item))
-    return sorted(found, key=lambda pair: pair[0])
+    day = local.date()
+    found: list[tuple[datetime, Planned]] = []
+    for job in all_jobs():
+        when = at_time(day, job.time_of_day(clerk), zone)
+        if when <= local and job.runs_on(day):
+            found += [(when, item) for item in preview(clerk, job, day)]
+    return sorted(found, key=lambda pair: pair[0])  # stable: job order within a time

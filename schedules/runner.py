@@ -1,11 +1,13 @@
 """The in-process scheduler: APScheduler 3 cron triggers in the firm time zone.
 
 Exactly-once does not rest on APScheduler: each job claims its slot in the ``job_runs``
-ledger and every message has an outbox key. APScheduler only decides *when* to look. On
-start-up the most recent slot of each job is run if it was missed (once: the ledger says
-whether it ran). On PostgreSQL only the process holding an advisory lock runs jobs; the
-others retry and take over within ``LEADER_RETRY_S`` when it dies. ``--at`` shifts every
-trigger by the clock's offset so a rehearsed morning fires on time.
+ledger and every message has an outbox key; APScheduler only decides *when* to look (a
+MemoryJobStore, since static jobs need no pickled persistent store). On start-up, and when
+this process becomes the leader, the most recent slot of each job is run if it was missed and
+is less than a day old. On PostgreSQL only the process holding a session-level advisory lock
+on a dedicated connection runs jobs and deliveries; the others retry every ``LEADER_RETRY_S``
+and take over when it dies. ``--at`` shifts every trigger by the clock's offset so a rehearsed
+morning fires on time.
 """
 
 from __future__ import annotations
@@ -17,26 +19,32 @@ import threading
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clerk import Clerk
-from schedules import jobs, ledger
+from schedules import ledger
 from schedules.delivery import deliver_due
+from schedules.jobs import Job, all_jobs, job_named, run_job
 
 log = logging.getLogger("clerk.scheduler")
 
-LEADER_LOCK_KEY = 0x434C45524B  # "CLERK"
+LEADER_LOCK_KEY = 0x434C45524B  # "CLERK" as a number: one lock per database
 LEADER_RETRY_S = 20
-DELIVERY_EVERY_S = 15
-CATCH_UP_WITHIN = timedelta(hours=12)
+DELIVERY_EVERY_S = 30
 
 
 class ShiftedTrigger(BaseTrigger):  # type: ignore[misc]
-    """A trigger read on Clerk's clock: fires at real time = virtual time - offset."""
+    """A trigger read on Clerk's clock: fires at real time = virtual time - offset.
+
+    APScheduler passes real times (``previous_fire_time``, ``now``) and expects a real time
+    back; the inner trigger (e.g. 08:00 in the firm zone) speaks virtual time.
+    """
 
     def __init__(self, inner: BaseTrigger, offset: timedelta) -> None:
         self.inner = inner
@@ -49,9 +57,16 @@ class ShiftedTrigger(BaseTrigger):  # type: ignore[misc]
         found = self.inner.get_next_fire_time(previous, now + self.offset)
         return found - self.offset if found else None
 
+    def __str__(self) -> str:
+        return f"{self.inner} shifted by {self.offset}"
+
 
 class Leader:
-    """PostgreSQL advisory lock held on a dedicated connection for the process lifetime."""
+    """The PostgreSQL advisory lock, held on a dedicated connection for the process lifetime.
+
+    The lock is session-level: it goes when the connection does, so a killed leader frees it
+    and a follower's next try (every ``LEADER_RETRY_S``) takes over.
+    """
 
     def __init__(self, clerk: Clerk) -> None:
         self.clerk = clerk
@@ -59,20 +74,27 @@ class Leader:
         self.lock = threading.Lock()
 
     def holds(self) -> bool:
+        """True if this process leads, trying to become the leader if it does not."""
         if self.clerk.db.is_sqlite:
             return True  # SQLite serves one office from one process
         with self.lock:
             if self.connection is not None:
                 try:
                     self.connection.execute(text("SELECT 1"))
+                    self.connection.commit()
                     return True
-                except Exception:  # noqa: BLE001 - a dead connection means we lost the lock
+                except SQLAlchemyError:
+                    log.warning("lost the scheduler lock's connection")
                     self.connection = None
-            connection = self.clerk.db.engine.connect()
-            got = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY}
-            ).scalar()
-            connection.commit()
+            try:
+                connection = self.clerk.db.engine.connect()
+                got = connection.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY}
+                ).scalar()
+                connection.commit()
+            except SQLAlchemyError:
+                log.warning("could not ask for the scheduler lock", exc_info=True)
+                return False
             if got:
                 self.connection = connection
                 log.info("this process now runs the scheduler")
@@ -83,6 +105,13 @@ class Leader:
     def release(self) -> None:
         with self.lock:
             if self.connection is not None:
+                try:
+                    self.connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": LEADER_LOCK_KEY}
+                    )
+                    self.connection.commit()
+                except SQLAlchemyError:
+                    pass  # closing the connection frees the lock anyway
                 self.connection.close()
                 self.connection = None
 
@@ -90,44 +119,51 @@ class Leader:
 class Scheduler:
     def __init__(self, clerk: Clerk) -> None:
         self.clerk = clerk
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"[:64]
         self.leader = Leader(clerk)
+        self.was_leader = False
         self.aps = BackgroundScheduler(
             timezone=clerk.settings.tz,
+            jobstores={"default": MemoryJobStore()},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
         )
 
-    def _trigger(self, inner: BaseTrigger) -> BaseTrigger:
+    def cron(self, job: Job) -> CronTrigger:
+        """The job's trigger in virtual (Clerk clock) time, in the firm time zone."""
+        hour, minute = (int(x) for x in job.time_of_day(self.clerk).split(":"))
+        return CronTrigger(
+            day_of_week=job.days, hour=hour, minute=minute, timezone=self.clerk.settings.tz
+        )
+
+    def real(self, trigger: BaseTrigger) -> BaseTrigger:
         offset = self.clerk.clock.offset
-        return ShiftedTrigger(inner, offset) if offset else inner
-
-    def _cron(self, hhmm: str) -> CronTrigger:
-        hour, minute = (int(x) for x in hhmm.split(":"))
-        return CronTrigger(hour=hour, minute=minute, timezone=self.clerk.settings.tz)
-
-    def schedule(self) -> dict[str, str]:
-        return {
-            "morning": str(self.clerk.firm.get("digest_time")),
-            "billing": str(self.clerk.firm.get("overdue_time")),
-        }
+        return ShiftedTrigger(trigger, offset) if offset else trigger
 
     def start(self) -> Scheduler:
-        for job, hhmm in self.schedule().items():
+        for job in all_jobs():
             self.aps.add_job(
-                self.run_today,
-                self._trigger(self._cron(hhmm)),
-                args=[job],
-                id=job,
+                self.fire,
+                self.real(self.cron(job)),
+                args=[job.name],
+                id=job.name,
+                name=job.name,
                 replace_existing=True,
             )
         self.aps.add_job(
             self.deliver,
-            self._trigger(IntervalTrigger(seconds=DELIVERY_EVERY_S)),
+            IntervalTrigger(seconds=DELIVERY_EVERY_S),
             id="delivery",
             replace_existing=True,
         )
+        if not self.clerk.db.is_sqlite:
+            self.aps.add_job(
+                self.contend,
+                IntervalTrigger(seconds=LEADER_RETRY_S),
+                id="leader",
+                replace_existing=True,
+            )
         self.aps.start()
-        threading.Thread(target=self.catch_up, name="clerk-catch-up", daemon=True).start()
+        threading.Thread(target=self.contend, name="clerk-catch-up", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -137,34 +173,48 @@ class Scheduler:
     def today(self) -> date:
         return self.clerk.clock.now_in(self.clerk.settings.tz).date()
 
+    def contend(self) -> None:
+        """Try to lead; on becoming the leader (or at start-up), catch up missed slots."""
+        leads = self.leader.holds()
+        if leads and not self.was_leader:
+            self.was_leader = True
+            self.catch_up()
+        self.was_leader = leads
+
     def catch_up(self) -> None:
-        """Run today's slots whose time has passed while Clerk was down (once)."""
+        """Run each job's most recent slot if it passed unrun less than a day ago (once)."""
         now = self.clerk.now()
-        for job, hhmm in self.schedule().items():
-            slot = jobs.at_time(self.today(), hhmm, self.clerk.settings.tz)
-            if slot <= now and now - slot <= CATCH_UP_WITHIN:
-                self.run_slot(job, slot)
+        for job in all_jobs():
+            slot = ledger.most_recent_slot(self.cron(job), now)
+            if slot is not None and not ledger.has_run(self.clerk.db, job=job.name, slot=slot):
+                log.info("catching up %s for %s", job.name, slot)
+                self.run_slot(job.name, slot)
         self.deliver()
 
-    def run_today(self, job: str) -> None:
-        slot = jobs.at_time(self.today(), self.schedule()[job], self.clerk.settings.tz)
-        self.run_slot(job, slot)
+    def fire(self, name: str) -> None:
+        """APScheduler's entry point: the slot is the trigger's time today, in virtual time."""
+        job = job_named(name)
+        slot = ledger.most_recent_slot(self.cron(job), self.clerk.now())
+        if slot is not None:
+            self.run_slot(name, slot)
         self.deliver()
 
-    def run_slot(self, job: str, slot: datetime) -> None:
+    def run_slot(self, name: str, slot: datetime) -> bool:
+        """Run ``name`` for ``slot`` if this process leads and nobody ran it; True if it ran."""
         if not self.leader.holds():
-            return
-        run_id = ledger.claim_slot(self.clerk.db, job=job, slot=slot, owner=self.owner)
+            return False
+        run_id = ledger.claim_slot(self.clerk.db, job=name, slot=slot, owner=self.owner)
         if run_id is None:
-            return  # this slot already ran (another process, or before a restart)
-        builders = jobs.MORNING if job == "morning" else jobs.BILLING
+            return False  # this slot already ran (another process, or before a restart)
+        day = slot.astimezone(self.clerk.settings.tz).date()
         try:
-            jobs.run_builders(self.clerk, builders, slot.date(), queue=True)
-        except Exception as exc:
-            log.exception("job %s for %s failed", job, slot)
-            ledger.finish(self.clerk.db, run_id, error=type(exc).__name__)
-            return
+            run_job(self.clerk, job_named(name), day)
+        except Exception as exc:  # noqa: BLE001 - record the failure; the next slot still runs
+            log.exception("job %s for %s failed", name, slot)
+            ledger.finish(self.clerk.db, run_id, error=f"{type(exc).__name__}: {exc}"[:2000])
+            return False
         ledger.finish(self.clerk.db, run_id)
+        return True
 
     def deliver(self) -> None:
         if self.leader.holds():
@@ -172,4 +222,5 @@ class Scheduler:
 
 
 def start(clerk: Clerk) -> Scheduler:
+    """Start the scheduler in background threads; call ``.stop()`` on the result at exit."""
     return Scheduler(clerk).start()

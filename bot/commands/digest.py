@@ -11,9 +11,15 @@ from bot.settings import load_settings
 
 
 def add_digest(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("digest", help="show what today's scheduled jobs would send")
+    parser = sub.add_parser(
+        "digest",
+        help="show what the scheduled jobs would send today (sends nothing)",
+        description="Print every post and DM the scheduled jobs would send from the start of "
+        "TIME's day up to TIME (default: the whole of today), each with its time. Nothing is "
+        "sent and nothing is written.",
+    )
     parser.add_argument("--dry-run", action="store_true", required=True, help="send nothing")
-    parser.add_argument("--at", help='up to TIME (firm time), e.g. "2026-12-01 08:00"')
+    parser.add_argument("--at", help='up to TIME (firm time zone), e.g. "2026-12-01 08:00"')
     parser.set_defaults(handler=run)
 
 
@@ -25,22 +31,31 @@ def run(args: argparse.Namespace) -> int:
     from storage.migrate import NotMigrated, require_up_to_date
 
     settings = load_settings()
+    try:
+        at = parse_at(args.at, settings.tz) if args.at else None
+    except ValueError as exc:
+        raise ClerkError(
+            f'--at: could not read "{args.at}"; write e.g. "2026-12-01 08:00".'
+        ) from exc
     db = Database(settings.database_url)
     try:
         require_up_to_date(db)
     except NotMigrated as exc:
         raise ClerkError(str(exc)) from exc
-    at = parse_at(args.at, settings.tz) if args.at else None
     if at is None:
         today = Clock().now_in(settings.tz).date()
-        at = datetime.combine(today, time(23, 59), tzinfo=settings.tz)
+        at = datetime.combine(today, time(23, 59, 59), tzinfo=settings.tz)
     clerk = build_clerk(settings, clock=Clock(at), db=db)
-    found = plan(clerk, at)
+    try:
+        found = plan(clerk, at)
+    finally:
+        db.dispose()
     if not found:
         print(f"Nothing would be sent on {at:%a %-d %b %Y} up to {at:%H:%M}.")
     for when, item in found:
-        where = f"DM to {item.target}" if item.target[:1] in "UW" else f"#{item.target}"
-        print(f"── {when:%a %-d %b %H:%M} · {where} · {item.kind} ──")
+        where = f"DM to {item.target}" if item.is_dm else f"post to {item.target}"
+        print(f"── {when:%a %-d %b %Y %H:%M} · {where} · {item.kind.replace('_', ' ')} ──")
         print(render_message(item.message.payload(), {}))
         print()
+    print(f"{len(found)} message{'s' if len(found) != 1 else ''} · dry run: nothing was sent.")
     return 0

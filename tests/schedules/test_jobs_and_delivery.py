@@ -13,6 +13,7 @@ from handlers import blocks
 from schedules import jobs
 from schedules.delivery import deliver_due
 from schedules.dryrun import plan
+from schedules.jobs import digest
 from schedules.runner import Scheduler
 from storage.models import (
     Client,
@@ -56,20 +57,26 @@ def firm(database_url: str) -> Iterator[Harness]:
         yield harness
 
 
-def _run(harness: Harness, day: date, builders: dict[str, jobs.Builder]) -> list[jobs.Planned]:
-    return jobs.run_builders(harness.clerk, builders, day, queue=True)
+def _run(harness: Harness, day: date, names: list[str]) -> list[jobs.Planned]:
+    found: list[jobs.Planned] = []
+    for name in names:
+        found += jobs.run_job(harness.clerk, jobs.job_named(name), day)
+    return found
+
+
+MORNING = ["deadline_digest", "reminders", "follow_ups", "key_clients"]
 
 
 def test_digest_lists_missed_today_and_the_week_and_fridays_cover_monday(firm: Harness) -> None:
-    thursday = jobs.digest
+    thursday = digest.build
     with firm.db.reading() as session:
         thu = thursday(firm.clerk, session, date(2026, 12, 3))
         fri = thursday(firm.clerk, session, date(2026, 12, 4))
     text_thu = str(thu[0].message.blocks)
-    assert "*Missed*" in text_thu and "Missed brief" in text_thu
+    assert "Missed*" in text_thu and "Missed brief" in text_thu
     assert "Answer" in text_thu and "Monday motion" in text_thu  # within 7 days
     text_fri = str(fri[0].message.blocks)
-    assert "*Due today*" in text_fri and "Monday motion" in text_fri
+    assert "Due today*" in text_fri and "Monday motion" in text_fri
     for planned in thu + fri:
         blocks.validate(planned.message.blocks)
         assert planned.target == "C_DEADLINES"
@@ -77,21 +84,21 @@ def test_digest_lists_missed_today_and_the_week_and_fridays_cover_monday(firm: H
 
 def test_no_digest_on_weekends_or_holidays(firm: Harness) -> None:
     with firm.db.reading() as session:
-        assert jobs.digest(firm.clerk, session, date(2026, 12, 5)) == []  # Saturday
-        assert jobs.digest(firm.clerk, session, date(2026, 12, 25)) == []  # Christmas
+        assert digest.build(firm.clerk, session, date(2026, 12, 5)) == []  # Saturday
+        assert digest.build(firm.clerk, session, date(2026, 12, 25)) == []  # Christmas
 
 
 def test_reminders_follow_the_chain_and_a_rerun_queues_nothing_new(firm: Harness) -> None:
     day = date(2026, 12, 4)  # Answer due today (0), Monday motion in 3, Far away in 30
-    first = [p for p in _run(firm, day, jobs.MORNING) if p.kind == "deadline_reminder"]
+    first = [p for p in _run(firm, day, MORNING) if p.kind == "deadline_reminder"]
     assert sorted(p.key.split(":")[2] for p in first) == ["0", "3", "30"]
     count = firm.count(OutboxMessage)
-    _run(firm, day, jobs.MORNING)
+    _run(firm, day, MORNING)
     assert firm.count(OutboxMessage) == count
 
 
 def test_delivery_sends_once_and_retries_429_and_500(firm: Harness) -> None:
-    _run(firm, date(2026, 12, 3), {"deadline_digest": jobs.digest})
+    _run(firm, date(2026, 12, 3), ["deadline_digest"])
     firm.standin.fail_next("chat.postMessage", status=500, times=3)  # beyond slack-sdk's retries
     deliver_due(firm.clerk, owner="t")
     with firm.db.reading() as session:
@@ -109,7 +116,7 @@ def test_delivery_sends_once_and_retries_429_and_500(firm: Harness) -> None:
 
 
 def test_channel_not_found_is_reported_to_admins_once_and_not_retried(firm: Harness) -> None:
-    _run(firm, date(2026, 12, 3), {"deadline_digest": jobs.digest})
+    _run(firm, date(2026, 12, 3), ["deadline_digest"])
     firm.standin.fail_next("chat.postMessage", error="channel_not_found")
     deliver_due(firm.clerk, owner="t")
     deliver_due(firm.clerk, owner="t")
@@ -123,7 +130,7 @@ def test_channel_not_found_is_reported_to_admins_once_and_not_retried(firm: Harn
 
 
 def test_a_row_left_sending_by_a_killed_process_is_sent_once_later(firm: Harness) -> None:
-    _run(firm, date(2026, 12, 3), {"deadline_digest": jobs.digest})
+    _run(firm, date(2026, 12, 3), ["deadline_digest"])
     from datetime import timedelta
 
     with firm.db.unit_of_work("test") as session:
@@ -138,9 +145,9 @@ def test_a_row_left_sending_by_a_killed_process_is_sent_once_later(firm: Harness
 def test_a_slot_runs_once_even_when_two_schedulers_try(firm: Harness) -> None:
     slot = datetime(2026, 12, 3, 8, 0, tzinfo=NY)
     a, b = Scheduler(firm.clerk), Scheduler(firm.clerk)
-    a.run_slot("morning", slot)
+    a.run_slot("deadline_digest", slot)
     count = firm.count(OutboxMessage)
-    b.run_slot("morning", slot)
+    b.run_slot("deadline_digest", slot)
     assert firm.count(OutboxMessage) == count > 0
 
 
@@ -170,7 +177,7 @@ def test_reminder_buttons_mark_done_and_update_the_dm(firm: Harness) -> None:
         ephemeral=False,
     )
     updates = exchange.calls_to("chat.update")
-    assert len(updates) == 1 and "Marked done" in updates[0].params["text"]
+    assert len(updates) == 1 and "marked done" in updates[0].params["text"]
     with firm.db.reading() as session:
         assert session.get(Deadline, deadline_id).status.value == "done"  # type: ignore[union-attr]
     refused = firm.slack.action("U_BILL", "reminder_snooze", str(deadline_id), channel_id="DU_BILL")

@@ -1,0 +1,187 @@
+"""The messages Clerk sends on its own: the deadline digest, reminder DMs, follow-up and
+key-client nudges, delivery-failure reports. Pure functions of already-loaded rows, so the
+scheduler, ``clerk digest --dry-run`` and the tests all build the very same messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from enum import StrEnum
+
+from handlers import blocks
+
+SECTION_ROOM = 2900  # Slack refuses section text over 3000 characters
+
+
+class ReminderAction(StrEnum):
+    DONE = "reminder_done"
+    SNOOZE = "reminder_snooze"
+    REASSIGN = "reminder_reassign"
+    REASSIGN_MODAL = "reminder_reassign_modal"
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One deadline line of the digest, with what the query joined in."""
+
+    deadline_id: int
+    matter_code: str
+    title: str
+    due_on: date
+    due_at: datetime | None
+    lawyer_slack_id: str | None
+    citation: str | None = None
+
+
+def day_text(day: date) -> str:
+    return f"{day:%a %-d %b %Y}"
+
+
+def time_text(at: datetime | None, zone: tzinfo) -> str:
+    return f"{at.astimezone(zone):%-I:%M %p}" if at else ""
+
+
+def _lines_to_sections(title: str, lines: Sequence[str]) -> list[blocks.Block_]:
+    """A titled group as one or more sections, each under Slack's text limit."""
+    found: list[blocks.Block_] = []
+    current = f"*{title}*"
+    for line in lines:
+        if len(current) + len(line) + 1 > SECTION_ROOM:
+            found.append(blocks.section(current))
+            current = f"*{title}* (continued)"
+        current += "\n" + line
+    found.append(blocks.section(current))
+    return found
+
+
+def digest_line(item: DigestItem, zone: tzinfo, *, show_day: bool = False) -> str:
+    parts = [f"• *{item.matter_code}* {blocks.escape(blocks.truncate(item.title, 200))}"]
+    if show_day:
+        parts.append(f"was due {item.due_on:%a %-d %b}")
+    if item.due_at:
+        parts.append(time_text(item.due_at, zone))
+    parts.append(blocks.mention(item.lawyer_slack_id) if item.lawyer_slack_id else "_no lawyer_")
+    line = " · ".join(parts)
+    if item.citation:
+        line += f" _({blocks.escape(item.citation)})_"
+    return line
+
+
+def digest_messages(
+    items: Iterable[DigestItem], *, day: date, horizon: date, zone: tzinfo
+) -> list[blocks.Message]:
+    """Missed, due today, then each day up to ``horizon``; split to fit Slack's limits."""
+    missed: list[str] = []
+    today: list[str] = []
+    later: dict[date, list[str]] = {}
+    count = 0
+    for item in items:
+        count += 1
+        if item.due_on < day:
+            missed.append(digest_line(item, zone, show_day=True))
+        elif item.due_on == day:
+            today.append(digest_line(item, zone))
+        else:
+            later.setdefault(item.due_on, []).append(digest_line(item, zone))
+    body: list[blocks.Block_] = []
+    if missed:
+        body += _lines_to_sections(":red_circle: Missed", missed)
+    if today:
+        body += _lines_to_sections(":alarm_clock: Due today", today)
+    for when, lines in later.items():
+        body += _lines_to_sections(f"{when:%A %-d %b}", lines)
+    if not body:
+        body = [blocks.section(f"Nothing due through {horizon:%a %-d %b}. :tada:")]
+    summary = (
+        f"{len(missed)} missed · {len(today)} due today · "
+        f"{count - len(missed) - len(today)} through {horizon:%a %-d %b}"
+    )
+    return blocks.paginate(
+        f"Deadlines · {day_text(day)}",
+        body,
+        lead=[blocks.context(summary)],
+        fallback=f"Deadlines for {day_text(day)}: {summary}",
+    )
+
+
+def reminder_buttons(deadline_id: int) -> blocks.Block_:
+    value = str(deadline_id)
+    return blocks.actions(
+        blocks.button("Mark done", ReminderAction.DONE, value, style="primary"),
+        blocks.button("Snooze reminder 1 day", ReminderAction.SNOOZE, value),
+        blocks.button("Reassign", ReminderAction.REASSIGN, value),
+    )
+
+
+def when_text(days_before: int) -> str:
+    if days_before == 0:
+        return "today"
+    if days_before == 1:
+        return "tomorrow"
+    return f"in {days_before} days"
+
+
+def reminder_message(item: DigestItem, days_before: int, zone: tzinfo) -> blocks.Message:
+    """The DM for one step of the reminder chain, with the three buttons."""
+    when = when_text(days_before)
+    at = f" at {time_text(item.due_at, zone)}" if item.due_at else ""
+    text = f"Reminder: {item.matter_code} {item.title} is due {when}{at} ({day_text(item.due_on)})"
+    detail = f"Deadline #{item.deadline_id} · {day_text(item.due_on)}{at}"
+    if item.citation:
+        detail += f" · {blocks.escape(item.citation)}"
+    if item.lawyer_slack_id:
+        detail += f" · responsible {blocks.mention(item.lawyer_slack_id)}"
+    return blocks.message(
+        blocks.truncate(text, 300),
+        blocks.section(
+            f":alarm_clock: *{item.matter_code}* "
+            f"{blocks.escape(blocks.truncate(item.title, 500))} is due *{when}*{at}"
+        ),
+        blocks.context(detail),
+        reminder_buttons(item.deadline_id),
+    )
+
+
+def follow_up_message(
+    *, client_code: str, client_name: str, summary: str, follow_up_on: date, today: date
+) -> blocks.Message:
+    late = (today - follow_up_on).days
+    due = "today" if late <= 0 else f"{late} day{'s' if late != 1 else ''} ago"
+    return blocks.message(
+        blocks.truncate(f"Follow up with {client_code}: {summary}", 300),
+        blocks.section(
+            f":calendar: Follow-up with *{client_code}* {blocks.escape(client_name)} "
+            f"was due *{due}* ({follow_up_on:%a %-d %b}):\n"
+            + blocks.escape(blocks.truncate(summary, 1500))
+        ),
+        blocks.context(f"When it's done, log it: `/contact {client_code} call …`"),
+    )
+
+
+def cadence_message(
+    *, client_code: str, client_name: str, days_since: int | None, cadence_days: int
+) -> blocks.Message:
+    said = f"{days_since} days ago" if days_since is not None else "never"
+    return blocks.message(
+        f"Key client {client_code} was last contacted {said}",
+        blocks.section(
+            f":star: Key client *{client_code}* {blocks.escape(client_name)} was last "
+            f"contacted *{said}* (every {cadence_days} days is the aim)."
+        ),
+        blocks.context(f"Log the call with `/contact {client_code} call …`"),
+    )
+
+
+def failure_report(*, kind: str, target: str, error: str) -> blocks.Message:
+    where = blocks.mention(target) if target[:1] in ("U", "W") else f"<#{target}>"
+    text = f"Clerk could not deliver a {kind.replace('_', ' ')} message to {where}: {error}"
+    return blocks.message(
+        text,
+        blocks.section(f":warning: {text}"),
+        blocks.context(
+            "Slack refused it for good, so it will not be retried. Invite Clerk to the "
+            "channel, or set the right one with `/clerk settings`."
+        ),
+    )

@@ -1,0 +1,116 @@
+"""What Clerk says on its own, as jobs that *build* messages and then *enqueue* them.
+
+Each job is a pure build (what would be sent for a given day, from one set-based query) plus
+the shared :func:`run_job`, which enqueues under deterministic outbox keys. So
+``clerk digest --dry-run`` prints exactly what the scheduler would send (:func:`preview`),
+and a re-run of a job queues nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+
+from sqlalchemy.orm import Session
+
+from bot.clerk import Clerk
+from handlers import blocks
+from schedules.outbox import enqueue
+
+log = logging.getLogger("clerk.jobs")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message a job would send: its outbox key, where it goes, and what it says."""
+
+    key: str
+    target: str  # a channel id, or a user id (U…/W…) for a DM
+    kind: str
+    message: blocks.Message
+
+    @property
+    def is_dm(self) -> bool:
+        return self.target[:1] in ("U", "W")
+
+
+Builder = Callable[[Clerk, Session, date], list[Planned]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its name (the ledger's and APScheduler's id), the firm setting holding
+    its time of day, the cron day-of-week it fires on, and its builder."""
+
+    name: str
+    time_setting: str
+    days: str  # APScheduler cron day_of_week: "*", "mon-fri", "mon"
+    build: Builder
+
+    def time_of_day(self, clerk: Clerk) -> str:
+        return str(clerk.firm.get(self.time_setting))
+
+    def runs_on(self, day: date) -> bool:
+        if self.days == "*":
+            return True
+        if self.days == "mon-fri":
+            return day.weekday() < 5
+        return day.weekday() == 0  # "mon"
+
+
+def all_jobs() -> list[Job]:
+    """Every scheduled job, in the order their messages are listed by the dry run."""
+    from schedules.jobs import cadence, digest, follow_ups, overdue, reminders
+
+    return [
+        Job("deadline_digest", "digest_time", "mon-fri", digest.build),
+        Job("reminders", "digest_time", "*", reminders.build),
+        Job("follow_ups", "digest_time", "*", follow_ups.build),
+        Job("key_clients", "digest_time", "mon", cadence.build),
+        Job("overdue_accounts", "overdue_time", "mon-fri", overdue.build),
+    ]
+
+
+def job_named(name: str) -> Job:
+    for job in all_jobs():
+        if job.name == name:
+            return job
+    raise KeyError(name)
+
+
+def is_working_day(clerk: Clerk, day: date) -> bool:
+    """Not a weekend, a legal holiday of the firm's calendar, or a firm closure day."""
+    return day.weekday() < 5 and clerk.court_calendar().is_court_day(day)
+
+
+def at_time(day: date, hhmm: str, zone: tzinfo) -> datetime:
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+def run_job(clerk: Clerk, job: Job, day: date) -> list[Planned]:
+    """Build the job's messages for ``day`` and enqueue them, in one unit of work."""
+    with clerk.db.unit_of_work("system") as session:
+        planned = job.build(clerk, session, day)
+        added = 0
+        for item in planned:
+            added += enqueue(
+                session,
+                key=item.key,
+                target=item.target,
+                kind=item.kind,
+                payload=item.message.payload(),
+            )
+    log.info("%s for %s: %s messages, %s new", job.name, day, len(planned), added)
+    return planned
+
+
+def preview(clerk: Clerk, job: Job, day: date) -> list[Planned]:
+    """What ``run_job`` would enqueue, building inside a unit of work that is rolled back
+    (the overdue job records stage changes while building: a dry run must keep none)."""
+    with clerk.db.unit_of_work("system") as session:
+        planned = job.build(clerk, session, day)
+        session.rollback()
+    return planned

@@ -1,0 +1,34 @@
+"""Follow-ups: a DM to whoever logged a contact whose follow-up date is today or past.
+
+One DM per contact and follow-up date: it is not repeated every morning (the key carries the
+date), and changing the follow-up date makes a new one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.clerk import Clerk
+from handlers.views.digests import follow_up_message
+from schedules import queries
+from schedules.jobs import Planned
+
+
+def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
+    return [
+        Planned(
+            f"followup:{row.contact_id}:{row.follow_up_on}",
+            row.logged_by_slack_id,
+            "follow_up",
+            follow_up_message(
+                client_code=row.client_code,
+                client_name=row.client_name,
+                summary=row.summary,
+                follow_up_on=row.follow_up_on,
+                today=day,
+            ),
+        )
+        for row in queries.follow_ups_due(session, day=day)
+    ]

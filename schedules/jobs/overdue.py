@@ -1,0 +1,65 @@
+"""Overdue accounts (08:30, working days): one post to the billing channel only, worst first,
+each account with *Log contact*, *Mark disputed* and *Next stage*; and a DM to each
+responsible lawyer whose client's collections stage changed.
+
+Stages are synced first (each change recorded as an escalation event with why), so the post,
+the DMs and ``/balance`` agree. The money services are imported when the job runs: a Clerk
+built without them skips this job with a log line rather than failing the morning.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from bot.clerk import Clerk
+from handlers import blocks
+from schedules.jobs import Planned, is_working_day
+
+log = logging.getLogger("clerk.jobs")
+
+
+def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
+    if not is_working_day(clerk, day):
+        return []
+    try:
+        from bot.services.escalation import sync_escalation_stages
+        from bot.services.receivables import overdue_accounts, thresholds_in
+        from handlers.views.money import stage_change_payload
+        from handlers.views.money_overdue import overdue_post
+    except ImportError as exc:
+        log.info("overdue accounts job skipped: the money services are not installed (%s)", exc)
+        return []
+    planned: list[Planned] = []
+    for change in sync_escalation_stages(session, as_of=day, thresholds=thresholds_in(session)):
+        if not change.lawyer_slack_id:
+            continue
+        payload = stage_change_payload(change)
+        message = blocks.Message(
+            text=str(payload["text"]),
+            blocks=list(payload["blocks"]),  # type: ignore[call-overload]
+        )
+        planned.append(
+            Planned(
+                f"stage:{change.client_id}:{change.event_id}",
+                change.lawyer_slack_id,
+                "stage_change",
+                message,
+            )
+        )
+    channel = clerk.firm.get("billing_channel")
+    if not channel:
+        return planned
+    found = overdue_accounts(session, as_of=day)
+    key = f"overdue:{day}:{channel}"
+    for number, page in enumerate(
+        overdue_post(found, as_of=day, home=clerk.settings.currency), start=1
+    ):
+        planned.append(
+            Planned(
+                key if number == 1 else f"{key}:{number}", str(channel), "overdue_accounts", page
+            )
+        )
+    return planned
