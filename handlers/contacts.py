@@ -1,125 +1,91 @@
 """``/contact``: log a call, email, meeting, letter or message; list a client's contacts.
 
-Also the *Log as client contact* message shortcut and the DM sentence
-``log call with ACME: agreed to mediation``.
+Also the *Log as client contact* message shortcut, the log-contact modal, and the DM or
+@mention sentence ``log call with ACME: agreed to mediation``.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.clerk import Clerk
-from bot.errors import FieldErrors, InvalidInput
+from bot.errors import InvalidInput
 from bot.permissions import Actor, Capability
+from bot.services import client_contact_text as text_reader
 from bot.services import contacts as service
-from bot.services.lookup import looks_like_matter_code
-from handlers import blocks
-from handlers.commands import CommandRequest, Reply, slash_command
-from handlers.views import clients as views
-from storage.models import ContactKind
+from bot.services.client_forms import read_contact_form
+from bot.services.lookup import get_client, get_matter
+from handlers import blocks, imports
+from handlers.clients import dm, firm_today
+from handlers.commands import CommandRequest, Reply, send, slash_command
+from handlers.views import contacts as views
 
-LOG_USAGE = (
-    "/contact CLIENT[ MATTER] [call|email|meeting|letter|message] SUMMARY [; follow up DATE]"
-)
-USAGE = blocks.usage(
-    "/contact: the client contact log",
-    [LOG_USAGE, "/contact list CLIENT [N]"],
-    [
-        "/contact ACME call discussed settlement range; follow up next Tuesday",
-        "/contact list ACME 5",
-    ],
-)
-FOLLOW_UP = re.compile(r";\s*follow[ -]?up(?:\s+(?:on|by))?\s+(?P<date>.+)$", re.IGNORECASE)
-SENTENCE = re.compile(
-    r"^log\s+(?:an?\s+)?(?P<kind>call|email|e-mail|meeting|letter|message)\s+with\s+"
-    r"(?P<code>[A-Za-z0-9-]+)\s*[:,-]\s*(?P<summary>.+)$",
-    re.IGNORECASE | re.DOTALL,
-)
-SHORTCUT = "log_client_contact"
+DEFAULT_LIST = 10
 
 
-def split_follow_up(clerk: Clerk, text: str, confirm: Any) -> tuple[str, date | None]:
-    """The summary and the follow-up date after ``; follow up``, read as a future date."""
-    found = FOLLOW_UP.search(text)
-    if not found:
-        return text, None
-    parsed = clerk.dates.parse(found.group("date"), now=clerk.now(), prefer="future")
-    today = clerk.now().astimezone(clerk.settings.tz).date()
-    if parsed.alternatives:
-        raise InvalidInput(
-            f"`{found.group('date')}` could be {parsed.day:%a %-d %b} or "
-            f"{parsed.alternatives[0]:%a %-d %b}; write the month as a word, e.g. Dec 3."
-        )
-    if parsed.day < today:
-        confirm(
-            "past-follow-up",
-            f"The follow-up date {parsed.day:%a %-d %b %Y} is in the past. Keep it anyway?",
-            "Yes, keep it",
-        )
-    return text[: found.start()].rstrip(), parsed.day
-
-
-def log(
-    clerk: Clerk, actor: Actor, data: service.ContactInput, *, when: datetime | None = None
-) -> blocks.Message:
+def log(clerk: Clerk, actor: Actor, data: service.ContactInput) -> blocks.Message:
+    """Store one contact (audited) and say what was logged."""
     with clerk.db.unit_of_work(actor.slack_id) as session:
-        contact = service.log_contact(session, actor=actor, data=data, now=when or clerk.now())
-        follow = contact.follow_up_on
-    notes = [f"Follow-up reminder on {follow:%a %-d %b %Y}." if follow else "No follow-up set."]
-    return blocks.success(
-        f"Logged a {data.kind.value} with *{data.client_code.upper()}*"
-        + (f" ({data.matter_code.upper()})" if data.matter_code else "")
-        + f": {blocks.truncate(blocks.escape(data.summary), 500)}",
-        *notes,
-    )
+        result = service.record_contact(
+            session, actor=actor, data=data, now=clerk.now(), today=firm_today(clerk)
+        )
+        return views.logged(result, clerk.settings.tz)
+
+
+def _past_follow_up(clerk: Clerk, follow: text_reader.FollowUp | None) -> bool:
+    return follow is not None and follow.parsed.day < firm_today(clerk)
 
 
 def _log_command(request: CommandRequest) -> Reply:
-    request.actor.require(Capability.LOG_CONTACTS)
-    words = request.text.split(" ")
-    client_code, rest = words[0], words[1:]
-    matter_code = None
-    if rest and looks_like_matter_code(rest[0]):
-        matter_code, rest = rest[0], rest[1:]
-    if looks_like_matter_code(client_code):
-        matter_code, client_code = client_code, client_code.rsplit("-", 1)[0]
-    kind = ContactKind.CALL
-    if rest and rest[0].lower() in service.KIND_WORDS:
-        kind, rest = service.KIND_WORDS[rest[0].lower()], rest[1:]
-    summary, follow_up = split_follow_up(request.clerk, " ".join(rest), request.confirm)
-    if not summary.strip():
-        raise InvalidInput("Say what the contact was about.", usage=LOG_USAGE)
+    clerk, actor = request.clerk, request.actor
+    actor.require(Capability.LOG_CONTACTS)
+    rest, follow = text_reader.split_follow_up(request.text, dates=clerk.dates, now=clerk.now())
+    words = text_reader.parse_command(rest)
+    with clerk.db.reading() as session:
+        get_client(session, words.client_code)  # an unknown code is refused before any question
+        if words.matter_code:
+            get_matter(session, words.matter_code)
+    if not words.summary.strip():
+        raise InvalidInput(
+            "Say what the contact was about, e.g. `/contact ACME call discussed settlement`.",
+            usage=text_reader.LOG_USAGE,
+        )
+    if follow is not None and _past_follow_up(clerk, follow):
+        request.confirm(
+            "past-follow-up",
+            f"The follow-up date {follow.parsed.day:%a %-d %b %Y} is in the past, so the "
+            "reminder would be due at once. Keep it anyway?",
+            "Yes, keep it",
+        )
     data = service.ContactInput(
-        client_code=client_code,
-        matter_code=matter_code,
-        kind=kind,
-        summary=summary,
-        follow_up_on=follow_up,
+        client_code=words.client_code,
+        matter_code=words.matter_code,
+        kind=words.kind,
+        summary=words.summary,
+        follow_up_on=follow.parsed.day if follow else None,
     )
-    return log(request.clerk, request.actor, data)
+    return log(clerk, actor, data)
 
 
 def _list(request: CommandRequest) -> Reply:
     words = request.words
     if len(words) < 2 or len(words) > 3 or (len(words) == 3 and not words[2].isdigit()):
-        raise InvalidInput("Usage: /contact list CLIENT [N]")
-    limit = int(words[2]) if len(words) == 3 else 10
-    with request.clerk.db.reading() as session:
-        client, rows = service.recent_contacts(
-            session, actor=request.actor, client_code=words[1], limit=limit
+        raise InvalidInput(
+            "Say whose contacts, e.g. `/contact list ACME` or `/contact list ACME-1 20`.",
+            usage="/contact list CLIENT|MATTER [N]",
         )
-        code = client.code
-    zone = request.clerk.settings.tz
-    lines = [
-        blocks.section(views.contact_line(c, m, zone) + f"\n_logged by {blocks.mention(u)}_")
-        for c, m, u in rows
-    ] or [blocks.section("_No contacts logged yet._")]
-    return blocks.paginate(f"Contacts with {code}", lines)
+    limit = int(words[2]) if len(words) == 3 else DEFAULT_LIST
+    if limit < 1:
+        raise InvalidInput("Ask for at least one contact, e.g. `/contact list ACME 5`.")
+    with request.clerk.db.reading() as session:
+        listing = service.recent_contacts(session, actor=request.actor, code=words[1], limit=limit)
+        return views.contact_list(listing, request.clerk.settings.tz)
 
 
 def run(request: CommandRequest) -> Reply:
@@ -131,72 +97,115 @@ def run(request: CommandRequest) -> Reply:
 def read_sentence(
     *, clerk: Clerk, actor: Actor, text: str, reply: Any, event: dict[str, Any]
 ) -> bool:
-    found = SENTENCE.match(text.strip())
-    if not found:
+    """``log call with ACME[ yesterday]: ...[; follow up DATE]`` in a DM or @mention."""
+    if event.get("files"):
+        return False  # a file sent to Clerk is an import, not a sentence
+    sentence = text_reader.parse_sentence(text)
+    if sentence is None:
         return False
-    code = found.group("code")
-    matter = code if looks_like_matter_code(code) else None
-    client_code = code.rsplit("-", 1)[0] if matter else code
-    summary, follow_up = split_follow_up(clerk, found.group("summary"), _no_confirm)
+    actor.require(Capability.LOG_CONTACTS)
+    now = clerk.now()
+    source = f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else None
+    if source:
+        with clerk.db.reading() as session:
+            if service.already_logged(session, source):
+                return True  # the same message delivered twice (a DM that also @mentions)
+    summary, follow = text_reader.split_follow_up(sentence.summary, dates=clerk.dates, now=now)
+    if follow is not None and _past_follow_up(clerk, follow):
+        raise InvalidInput(
+            f"The follow-up date {follow.parsed.day:%a %-d %b %Y} is in the past. Give a date "
+            "still to come, or use `/contact` to keep a past one.",
+            usage=text_reader.SENTENCE_USAGE,
+        )
     data = service.ContactInput(
-        client_code=client_code,
-        matter_code=matter,
-        kind=service.KIND_WORDS[found.group("kind").lower()],
+        client_code=sentence.client_code,
+        matter_code=sentence.matter_code,
+        kind=sentence.kind,
         summary=summary,
-        follow_up_on=follow_up,
-        source_key=f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else None,
+        occurred_at=text_reader.occurred_at(
+            sentence.when, dates=clerk.dates, now=now, zone=clerk.settings.tz
+        ),
+        follow_up_on=follow.parsed.day if follow else None,
+        source_key=source,
     )
     reply(log(clerk, actor, data))
     return True
 
 
-def _no_confirm(key: str, question: str, label: str) -> None:
-    raise InvalidInput(question.replace("Keep it anyway?", "Use /contact to confirm a past date."))
+def _permalink(client: WebClient, channel: str, ts: str) -> str:
+    """The message's link, or "" when Slack won't give one (a channel Clerk is not in)."""
+    try:
+        found = client.chat_getPermalink(channel=channel, message_ts=ts)
+    except SlackApiError:
+        return ""
+    return str(found.get("permalink") or "")
 
 
 def register(app: App, clerk: Clerk) -> None:
     slash_command(
-        app, clerk, "/contact", run, usage=USAGE, open_modal=lambda _r: views.contact_modal()
+        app,
+        clerk,
+        "/contact",
+        run,
+        usage=views.USAGE,
+        open_modal=lambda _request: views.contact_modal(today=firm_today(clerk)),
     )
     clerk.sentence_handlers.append(("contacts", read_sentence))
+    # `/clerk import` and CSV files sent by DM: registered here, right after the contact
+    # sentence, until handlers/__init__ lists `imports` itself (registering is idempotent).
+    imports.register(app, clerk)
 
-    @app.shortcut(SHORTCUT)
-    def from_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+    @app.shortcut(views.ContactIds.SHORTCUT)
+    def from_message(
+        ack: Ack, shortcut: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
         ack()
+        actor = clerk.directory.actor(shortcut["user"]["id"])
+        actor.require(Capability.LOG_CONTACTS)
         message = shortcut.get("message") or {}
         channel = (shortcut.get("channel") or {}).get("id", "")
-        permalink = ""
-        if channel and message.get("ts"):
-            permalink = client.chat_getPermalink(channel=channel, message_ts=message["ts"]).get(
-                "permalink", ""
-            )
-        view = views.contact_modal(summary=message.get("text", ""), permalink=permalink)
+        ts = message.get("ts") or shortcut.get("message_ts") or ""
+        source = f"{channel}:{ts}" if channel and ts else ""
+        summary = text_reader.plain_text(message.get("text") or "")
+        with clerk.db.reading() as session:
+            found = service.already_logged(session, source) if source else None
+            guess = service.guess_code(session, summary)
+        if found:
+            when = f"{found[1].astimezone(clerk.settings.tz):%a %-d %b %Y}"
+            send(respond, views.already_logged(found[0], when))
+            return
+        view = views.contact_modal(
+            summary=summary,
+            permalink=_permalink(client, channel, ts) if source else "",
+            source=source,
+            client=guess,
+            today=firm_today(clerk),
+        )
         client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 
-    @app.view(views.CONTACT_MODAL)
+    @app.view(views.ContactIds.MODAL)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        values = blocks.view_values(view)
         actor = clerk.directory.actor(body["user"]["id"])
-        code = (values.get("client") or "").strip()
-        summary = (values.get("summary") or "").strip()
-        errors = {}
-        if not code:
-            errors["client"] = "Which client or matter?"
-        if not summary:
-            errors["summary"] = "Say what was discussed."
-        if errors:
-            raise FieldErrors(errors)
-        matter = code if looks_like_matter_code(code) else None
-        follow = values.get("follow_up")
-        data = service.ContactInput(
-            client_code=code.rsplit("-", 1)[0] if matter else code,
-            matter_code=matter,
-            kind=service.KIND_WORDS.get(values.get("kind") or "call", ContactKind.CALL),
-            summary=summary,
-            follow_up_on=date.fromisoformat(follow) if follow else None,
-            permalink=view.get("private_metadata") or None,
+        actor.require(Capability.LOG_CONTACTS)
+        meta = views.read_metadata(view.get("private_metadata"))
+        with clerk.db.reading() as session:
+            form = read_contact_form(session, blocks.view_values(view), today=firm_today(clerk))
+        now = clerk.now()
+        occurred: datetime = (
+            text_reader.day_time(form.occurred_on, now=now, zone=clerk.settings.tz)
+            if form.occurred_on
+            else now
         )
-        message = log(clerk, actor, data)
+        data = service.ContactInput(
+            client_code=form.client_code,
+            matter_code=form.matter_code,
+            kind=form.kind,
+            summary=form.summary,
+            occurred_at=occurred,
+            follow_up_on=form.follow_up_on,
+            permalink=meta.get("permalink"),
+            source_key=meta.get("source"),
+        )
+        reply = log(clerk, actor, data)
         ack()
-        dm = client.conversations_open(users=actor.slack_id)["channel"]["id"]
-        client.chat_postMessage(channel=dm, **message.payload())
+        dm(client, actor, reply)

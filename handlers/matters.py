@@ -1,4 +1,4 @@
-"""``/matter``: open (``add``), show and close matters."""
+"""``/matter``: open (``add``), show and close matters; and the open-matter modal."""
 
 from __future__ import annotations
 
@@ -6,96 +6,85 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.clerk import Clerk
 from bot.errors import InvalidInput
 from bot.permissions import Capability
-from bot.services import clients as service
-from bot.services.lookup import get_matter
-from bot.text import split_words, user_id
+from bot.services import client_matters as service
+from bot.services.client_forms import read_matter_form
+from bot.services.lookup import get_matter, looks_like_matter_code
+from bot.text import split_words
 from handlers import blocks
+from handlers.clients import dm, firm_today, user_resolver
 from handlers.commands import CommandRequest, Reply, slash_command
 from handlers.views import clients as views
-from storage.models import Client, Deadline, DeadlineStatus, User
-
-ADD_USAGE = '/matter add CLIENT "Title" [lawyer @user]'
-USAGE = blocks.usage(
-    "/matter: a client's matters",
-    [ADD_USAGE, "/matter CODE", "/matter close CODE [REASON]"],
-    ['/matter add ACME "Supply contract dispute" lawyer @lena', "/matter close ACME-1 settled"],
-)
-
-
-def _today(clerk: Clerk) -> Any:
-    return clerk.now().astimezone(clerk.settings.tz).date()
-
-
-def _open(request: CommandRequest, client_code: str, title: str, lawyer: int | None) -> Reply:
-    clerk = request.clerk
-    with clerk.db.unit_of_work(request.actor.slack_id) as session:
-        matter = service.add_matter(
-            session,
-            actor=request.actor,
-            client_code=client_code,
-            title=title,
-            lawyer_id=lawyer,
-            today=_today(clerk),
-        )
-        code, title = matter.code, matter.title
-    return blocks.success(
-        f"Opened matter *{code}* {blocks.escape(title)}.",
-        f"Add deadlines with `/deadline {code} TITLE on DATE`.",
-    )
+from storage.models import MatterStatus
 
 
 def _add(request: CommandRequest) -> Reply:
-    request.actor.require(Capability.WRITE_MATTERS)
+    clerk, actor = request.clerk, request.actor
+    actor.require(Capability.WRITE_MATTERS)
     words = split_words(request.text)
     if len(words) < 3:
-        raise InvalidInput("Give the client code and a title.", usage=ADD_USAGE)
-    lawyer = None
+        raise InvalidInput(
+            'Give the client code and a title, e.g. /matter add ACME "Lease dispute".',
+            usage=views.MATTER_ADD_USAGE,
+        )
     rest = words[3:]
+    lawyer = None
     if rest:
-        if rest[0].lower() != "lawyer" or len(rest) != 2 or not user_id(rest[1]):
+        if rest[0].lower() != "lawyer" or len(rest) != 2:
             raise InvalidInput(
-                'Put a title of several words in quotes: /matter add ACME "Lease dispute".',
-                usage=ADD_USAGE,
+                f"I don't understand `{' '.join(rest)}`. If the title has several words, put "
+                f'it in quotes: /matter add {words[1].upper()} "{words[2]} {" ".join(rest)}".',
+                usage=views.MATTER_ADD_USAGE,
             )
-        lawyer = request.clerk.directory.member(user_id(rest[1]) or "").user_id
-    return _open(request, words[1], words[2], lawyer)
+        lawyer = user_resolver(clerk)(rest[1])
+    with clerk.db.unit_of_work(actor.slack_id) as session:
+        matter = service.add_matter(
+            session,
+            actor=actor,
+            client_code=words[1],
+            title=words[2],
+            lawyer_id=lawyer,
+            today=firm_today(clerk),
+        )
+        return views.matter_opened(matter)
 
 
 def _close(request: CommandRequest) -> Reply:
+    clerk, actor = request.clerk, request.actor
+    actor.require(Capability.WRITE_MATTERS)
     parts = request.text.split(" ", 2)
-    if len(parts) < 2:
-        raise InvalidInput("Usage: /matter close CODE [REASON]")
-    reason = parts[2].strip() if len(parts) > 2 else None
-    with request.clerk.db.unit_of_work(request.actor.slack_id) as session:
-        matter = service.close_matter(
-            session, actor=request.actor, code=parts[1], reason=reason, today=_today(request.clerk)
+    if len(parts) < 2 or not looks_like_matter_code(parts[1]):
+        raise InvalidInput(
+            "Say which matter, e.g. `/matter close ACME-1 settled`.",
+            usage="/matter close CODE [REASON]",
         )
-        code = matter.code
-    return blocks.success(f"Closed matter *{code}*.", "Its history stays; nothing is deleted.")
+    reason = parts[2].strip() if len(parts) > 2 else None
+    with clerk.db.reading() as session:
+        matter = get_matter(session, parts[1])
+        pending = service.open_deadlines(session, matter)
+        code, is_open = matter.code, matter.status is MatterStatus.OPEN
+    if pending.count and is_open:
+        next_due = pending.next_due.due_on if pending.next_due else None
+        request.confirm(
+            "open-deadlines",
+            views.close_question(code, pending.count, next_due),
+            f"Close {code}",
+        )
+    with clerk.db.unit_of_work(actor.slack_id) as session:
+        matter = service.close_matter(
+            session, actor=actor, code=code, reason=reason, today=firm_today(clerk)
+        )
+        return views.matter_closed(matter, pending.count)
 
 
 def _show(request: CommandRequest) -> Reply:
-    request.actor.require(Capability.READ_CLIENTS)
-    with request.clerk.db.reading() as session:
-        matter = get_matter(session, request.words[0])
-        client = session.get(Client, matter.client_id)
-        lawyer = session.get(User, matter.lawyer_id) if matter.lawyer_id else None
-        open_deadlines = session.scalars(
-            select(Deadline)
-            .where(Deadline.matter_id == matter.id, Deadline.status == DeadlineStatus.OPEN)
-            .order_by(Deadline.due_on)
-            .limit(10)
-        ).all()
-    assert client is not None
-    lines = [
-        f"• `#{d.id}` {d.due_on:%a %-d %b %Y} · {blocks.escape(d.title)}" for d in open_deadlines
-    ]
-    return views.matter_card(matter, client, lawyer.slack_id if lawyer else None, lines)
+    clerk = request.clerk
+    with clerk.db.reading() as session:
+        card = service.matter_card(session, actor=request.actor, code=request.words[0])
+        return views.matter_card(card, clerk.settings.tz)
 
 
 def run(request: CommandRequest) -> Reply:
@@ -103,33 +92,50 @@ def run(request: CommandRequest) -> Reply:
     if word == "add":
         return _add(request)
     if word == "close":
-        request.actor.require(Capability.WRITE_MATTERS)
         return _close(request)
     if len(request.words) > 1:
-        raise InvalidInput(f"I don't know `/matter {request.words[0]} …`.", usage=ADD_USAGE)
+        raise InvalidInput(
+            f"I don't know `/matter {request.words[0]} …`.", usage=views.MATTER_ADD_USAGE
+        )
+    if not looks_like_matter_code(request.words[0]):
+        raise InvalidInput(
+            f"`{request.words[0]}` is not a matter code: matters look like ACME-1. "
+            f"`/client {request.words[0].upper()}` lists a client's open matters.",
+            usage=views.MATTER_ADD_USAGE,
+        )
     return _show(request)
 
 
 def register(app: App, clerk: Clerk) -> None:
     slash_command(
-        app, clerk, "/matter", run, usage=USAGE, open_modal=lambda _r: views.matter_modal()
+        app,
+        clerk,
+        "/matter",
+        run,
+        usage=views.MATTER_USAGE,
+        open_modal=lambda _request: views.matter_modal(),
     )
 
-    @app.view(views.MATTER_MODAL)
+    @app.view(views.ClientIds.MATTER_MODAL)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        values = blocks.view_values(view)
         actor = clerk.directory.actor(body["user"]["id"])
-        lawyer = clerk.directory.member(values["lawyer"]).user_id if values.get("lawyer") else None
+        actor.require(Capability.WRITE_MATTERS)
+        values = blocks.view_values(view)
+        with clerk.db.reading() as session:
+            form = read_matter_form(
+                session,
+                values,
+                member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
+            )
         with clerk.db.unit_of_work(actor.slack_id) as session:
             matter = service.add_matter(
                 session,
                 actor=actor,
-                client_code=values.get("client") or "",
-                title=values.get("title") or "",
-                lawyer_id=lawyer,
-                today=_today(clerk),
+                client_code=form.client_code,
+                title=form.title,
+                lawyer_id=form.lawyer_id,
+                today=firm_today(clerk),
             )
-            code = matter.code
+            reply = views.matter_opened(matter)
         ack()
-        dm = client.conversations_open(users=actor.slack_id)["channel"]["id"]
-        client.chat_postMessage(channel=dm, **blocks.success(f"Opened matter *{code}*.").payload())
+        dm(client, actor, reply)

@@ -2,7 +2,8 @@
 
 Users are Slack ids; an id Clerk has not seen yet becomes a member with the default role
 (their profile is read from Slack the first time they use Clerk). Amounts are decimal
-strings in the firm's currency.
+strings in the client's currency (the firm's, ``CLERK_CURRENCY``, for a new client). Each
+row is checked as ``/client add`` checks it: code, name, email and phone.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from bot.errors import InvalidInput
 from bot.money.amounts import Money
-from bot.services.clients import check_code, check_email, check_phone, code_taken
+from bot.services.clients import (
+    check_code,
+    email_problem,
+    name_problem,
+    phone_problem,
+)
+from bot.settings import load_settings
 from bot.text import BARE_ID
 from bot.transfer import ImportContext, Kind, register
 from storage.models import Client, ClientKind, ClientStatus, User
@@ -57,6 +64,16 @@ def user_for(ctx: ImportContext, slack_id: str, column: str) -> int | None:
     return user.id
 
 
+IMPORTED_REASON = "imported as former from a CSV file"
+
+
+def firm_currency(ctx: ImportContext) -> str:
+    if "currency" not in ctx.cache:
+        ctx.cache["currency"] = load_settings().currency
+    currency: str = ctx.cache["currency"]
+    return currency
+
+
 def flag(value: str, column: str) -> bool:
     lowered = value.strip().lower()
     if lowered in ("true", "yes", "1", "key"):
@@ -87,10 +104,11 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
 
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     code = check_code(row["code"])
-    if code_taken(ctx.session, code):
+    if ctx.session.scalar(select(Client.id).where(Client.code == code)) is not None:
         raise InvalidInput(f"client {code} already exists")
-    if not row["name"]:
-        raise InvalidInput("name is empty")
+    problem = name_problem(row["name"])
+    if problem:
+        raise InvalidInput(f"name: {problem}")
     kind = KINDS.get(row["kind"].lower() or "organization")
     if kind is None:
         raise InvalidInput(f"kind must be person or organization, not '{row['kind']}'")
@@ -102,20 +120,28 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         ) from exc
     terms = row["terms_days"] or "30"
     if not terms.isdigit() or not 0 < int(terms) <= 3650:
-        raise InvalidInput(f"terms_days must be a number of days, not '{terms}'")
+        raise InvalidInput(f"terms_days must be a number of days from 1 to 3650, not '{terms}'")
+    for column, check in (("email", email_problem), ("phone", phone_problem)):
+        if row[column] and (problem := check(row[column])):
+            raise InvalidInput(f"{column}: {problem}")
+    currency = firm_currency(ctx)
     credit = None
     if row["credit_limit"]:
-        credit = Money.from_decimal_string(row["credit_limit"], "USD").cents
+        credit = Money.from_decimal_string(row["credit_limit"], currency).cents
+        if credit < 0:
+            raise InvalidInput(f"credit_limit can't be negative ('{row['credit_limit']}')")
     ctx.session.add(
         Client(
             code=code,
-            name=row["name"][:300],
+            name=row["name"].strip(),
             kind=kind,
             status=status,
+            status_reason=IMPORTED_REASON if status is ClientStatus.FORMER else None,
             lawyer_id=user_for(ctx, row["lawyer"], "lawyer"),
             is_key=flag(row["key"], "key"),
-            email=check_email(row["email"]) if row["email"] else None,
-            phone=check_phone(row["phone"]) if row["phone"] else None,
+            email=row["email"] or None,
+            phone=row["phone"] or None,
+            currency=currency,
             credit_limit_cents=credit,
             terms_days=int(terms),
         )

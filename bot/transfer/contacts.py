@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import InvalidInput
+from bot.services.contacts import FUTURE_SLACK, summary_problem
 from bot.services.lookup import get_client, get_matter
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.clients import slack_ids, user_for
@@ -64,8 +65,11 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     logged_by = user_for(ctx, row["logged_by"], "logged_by")
     if logged_by is None:
         raise InvalidInput("logged_by is empty: say who logged the contact (a Slack id)")
-    if not row["summary"]:
-        raise InvalidInput("summary is empty")
+    if occurred > datetime.now(UTC) + FUTURE_SLACK:
+        raise InvalidInput(f"occurred_at {row['occurred_at']} is in the future")
+    problem = summary_problem(row["summary"])
+    if problem:
+        raise InvalidInput(f"summary: {problem}")
     ctx.session.add(
         Contact(
             client_id=client.id,

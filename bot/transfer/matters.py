@@ -1,15 +1,22 @@
-"""``clerk export/import matters``: code,client,title,lawyer,status."""
+"""``clerk export/import matters``: code,client,title,lawyer,status.
+
+Codes keep their numbers (``ACME-7`` stays ``ACME-7``) so documents that quote them still
+point at the right matter; ``/matter add`` then continues after the highest number. The
+file has no opening date, so an imported matter opens on the day of the import.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import InvalidInput
+from bot.services.client_matters import title_problem
 from bot.services.lookup import get_client, normalise_code
+from bot.settings import load_settings
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.clients import slack_ids, user_for
 from storage.models import Client, Matter, MatterStatus
@@ -34,6 +41,13 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
         }
 
 
+def firm_today(ctx: ImportContext) -> date:
+    if "today" not in ctx.cache:
+        ctx.cache["today"] = datetime.now(load_settings().tz).date()
+    today: date = ctx.cache["today"]
+    return today
+
+
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     client = get_client(ctx.session, row["client"])
     code = normalise_code(row["code"])
@@ -42,19 +56,20 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         raise InvalidInput(f"matter code '{row['code']}' must be {client.code}-N")
     if ctx.session.scalar(select(Matter.id).where(Matter.code == code)) is not None:
         raise InvalidInput(f"matter {code} already exists")
-    if not row["title"]:
-        raise InvalidInput("title is empty")
+    problem = title_problem(row["title"])
+    if problem:
+        raise InvalidInput(f"title: {problem}")
     try:
         status = MatterStatus(row["status"].lower() or "open")
     except ValueError as exc:
         raise InvalidInput(f"status must be open or closed, not '{row['status']}'") from exc
-    today = ctx.cache.setdefault("today", date.today())
+    today = firm_today(ctx)
     ctx.session.add(
         Matter(
             code=code,
             client_id=client.id,
             number=int(number),
-            title=row["title"][:300],
+            title=row["title"].strip(),
             lawyer_id=user_for(ctx, row["lawyer"], "lawyer") or client.lawyer_id,
             status=status,
             opened_on=today,
