@@ -40,17 +40,21 @@ OVERVIEW = [
 ]
 
 
+HELP = blocks.message(
+    "Clerk help: deadlines, client contacts and balances",
+    blocks.header("Clerk: deadlines, client contacts and balances"),
+    blocks.fields(OVERVIEW),
+    blocks.section("*Administration*\n" + "\n".join(f"`{line}`" for line in USAGE_LINES)),
+    blocks.context(
+        "Type any command with `help` for its grammar and examples, or with nothing to "
+        "open a form. You can also DM me plain sentences: `log call with ACME: agreed to "
+        "mediation`, `ACME-1 reply brief due next Friday`, `balance ACME`."
+    ),
+)
+
+
 def _help(request: CommandRequest) -> Reply:
-    return blocks.message(
-        "Clerk help",
-        blocks.header("Clerk: deadlines, client contacts and balances"),
-        blocks.fields(OVERVIEW),
-        blocks.context(
-            "Type any command with `help` for its grammar and examples, or with nothing to "
-            "open a form. You can also DM me plain sentences: `log call with ACME: agreed to "
-            "mediation`, `ACME-1 reply brief due next Friday`, `balance ACME`."
-        ),
-    )
+    return HELP
 
 
 def _whoami(request: CommandRequest) -> Reply:
@@ -141,4 +145,4 @@ def run(request: CommandRequest) -> Reply:
 
 
 def register(app: App, clerk: Clerk) -> None:
-    slash_command(app, clerk, "/clerk", run, usage=USAGE)
+    slash_command(app, clerk, "/clerk", run, usage=HELP)
