@@ -24,11 +24,6 @@ USAGE_LINES = [
     "/clerk holiday add DATE NAME",
     "/clerk audit CLIENT|MATTER",
 ]
-USAGE = blocks.usage(
-    "/clerk: firm administration",
-    USAGE_LINES,
-    ["/clerk role <@U0LENA|lena> lawyer", "/clerk settings digest_time 07:45"],
-)
 
 OVERVIEW = [
     ("Clients", '/client add CODE "Full name" …  ·  /client CODE  ·  /client find TEXT'),
