@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from bot.clerk import Clerk
 from handlers.views.digests import failure_report
@@ -151,7 +151,10 @@ def deliver_due(clerk: Clerk, *, owner: str, limit: int = 100) -> int:
         due = session.scalars(
             select(OutboxMessage)
             .where(
-                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
+                OutboxMessage.status == OutboxStatus.PENDING,
+                # a fresh row is due at once; its default next_attempt_at is the real time,
+                # which a clock moved back with --at would otherwise never reach
+                or_(OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at <= now),
             )
             .order_by(OutboxMessage.id)
             .limit(limit)

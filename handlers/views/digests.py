@@ -13,6 +13,7 @@ from enum import StrEnum
 from handlers import blocks
 
 SECTION_ROOM = 2900  # Slack refuses section text over 3000 characters
+SECTIONS_PER_MESSAGE = 12  # keeps a page under the 40,000 characters Slack keeps of a message
 
 
 class ReminderAction(StrEnum):
@@ -103,6 +104,7 @@ def digest_messages(
         body,
         lead=[blocks.context(summary)],
         fallback=f"Deadlines for {day_text(day)}: {summary}",
+        per_page=SECTIONS_PER_MESSAGE,
     )
 
 
