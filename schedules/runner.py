@@ -122,6 +122,7 @@ class Scheduler:
         self.owner = f"{socket.gethostname()}:{os.getpid()}"[:64]
         self.leader = Leader(clerk)
         self.was_leader = False
+        self.catching_up: threading.Thread | None = None
         self.aps = BackgroundScheduler(
             timezone=clerk.settings.tz,
             jobstores={"default": MemoryJobStore()},
@@ -163,11 +164,14 @@ class Scheduler:
                 replace_existing=True,
             )
         self.aps.start()
-        threading.Thread(target=self.contend, name="clerk-catch-up", daemon=True).start()
+        self.catching_up = threading.Thread(target=self.contend, name="clerk-catch-up", daemon=True)
+        self.catching_up.start()
         return self
 
     def stop(self) -> None:
         self.aps.shutdown(wait=True)
+        if self.catching_up is not None:
+            self.catching_up.join(timeout=30)
         self.leader.release()
 
     def today(self) -> date:
@@ -182,11 +186,20 @@ class Scheduler:
         self.was_leader = leads
 
     def catch_up(self) -> None:
-        """Run each job's most recent slot if it passed unrun less than a day ago (once)."""
+        """Run each job's most recent slot if it passed unrun less than a day ago (once).
+
+        A snapshot job's slot from yesterday is left alone when the job runs again today.
+        """
         now = self.clerk.now()
+        today = self.today()
         for job in all_jobs():
             slot = ledger.most_recent_slot(self.cron(job), now)
-            if slot is not None and not ledger.has_run(self.clerk.db, job=job.name, slot=slot):
+            if slot is None:
+                continue
+            stale = slot.astimezone(self.clerk.settings.tz).date() < today
+            if job.snapshot and stale and job.runs_on(today):
+                continue  # today's run says it all again, up to date
+            if not ledger.has_run(self.clerk.db, job=job.name, slot=slot):
                 log.info("catching up %s for %s", job.name, slot)
                 self.run_slot(job.name, slot)
         self.deliver()

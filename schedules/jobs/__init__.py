@@ -48,6 +48,9 @@ class Job:
     time_setting: str
     days: str  # APScheduler cron day_of_week: "*", "mon-fri", "mon"
     build: Builder
+    # A snapshot (the digest, the overdue post, follow-ups due) is superseded by the same
+    # day's run: yesterday's missed slot is not caught up on a day the job runs again.
+    snapshot: bool = False
 
     def time_of_day(self, clerk: Clerk) -> str:
         return str(clerk.firm.get(self.time_setting))
@@ -65,11 +68,11 @@ def all_jobs() -> list[Job]:
     from schedules.jobs import cadence, digest, follow_ups, overdue, reminders
 
     return [
-        Job("deadline_digest", "digest_time", "mon-fri", digest.build),
+        Job("deadline_digest", "digest_time", "mon-fri", digest.build, snapshot=True),
         Job("reminders", "digest_time", "*", reminders.build),
-        Job("follow_ups", "digest_time", "*", follow_ups.build),
+        Job("follow_ups", "digest_time", "*", follow_ups.build, snapshot=True),
         Job("key_clients", "digest_time", "mon", cadence.build),
-        Job("overdue_accounts", "overdue_time", "mon-fri", overdue.build),
+        Job("overdue_accounts", "overdue_time", "mon-fri", overdue.build, snapshot=True),
     ]
 
 

@@ -1,0 +1,179 @@
+"""Outbox delivery against the Slack stand-in: sent once, retried when it may pass, reported
+once when it won't, recovered when a process died holding it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from schedules import delivery
+from schedules.delivery import backoff, deliver_due
+from schedules.outbox import enqueue
+from storage.models import OutboxMessage, OutboxStatus
+from tests.harness import Harness
+from tests.schedules.conftest import outbox
+
+
+def _queue(firm: Harness, key: str = "digest:test", target: str = "C_DEADLINES") -> None:
+    with firm.db.unit_of_work("system") as s:
+        enqueue(s, key=key, target=target, kind="deadline_digest", payload={"text": "Deadlines"})
+
+
+def _posted(firm: Harness, channel: str) -> list[dict[str, Any]]:
+    return firm.standin.messages_in(channel)
+
+
+def _make_due(firm: Harness) -> None:
+    with firm.db.unit_of_work("test") as s:
+        for row in s.scalars(select(OutboxMessage)):
+            row.next_attempt_at = firm.clerk.now() - timedelta(seconds=1)
+
+
+def test_a_message_is_sent_once_and_marked_with_its_ts(firm: Harness) -> None:
+    _queue(firm)
+    assert deliver_due(firm.clerk, owner="a") == 1
+    assert deliver_due(firm.clerk, owner="a") == 0
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.SENT and row.slack_channel == "C_DEADLINES"
+    (posted,) = _posted(firm, "C_DEADLINES")
+    assert row.slack_ts == posted["ts"] and posted["text"] == "Deadlines"
+
+
+def test_a_dm_opens_the_conversation_first(firm: Harness) -> None:
+    _queue(firm, target="U_LENA")
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.SENT
+    assert [c.params.get("users") for c in firm.standin.calls("conversations.open")] == ["U_LENA"]
+    assert row.slack_channel and row.slack_channel != "U_LENA"
+    assert len(_posted(firm, row.slack_channel)) == 1
+
+
+def test_a_429_is_waited_out_and_the_message_sent_once(firm: Harness) -> None:
+    _queue(firm)
+    firm.standin.fail_next("chat.postMessage", status=429, retry_after=1)
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.SENT and row.attempts == 0
+    assert len(firm.standin.calls("chat.postMessage")) == 2  # refused, then accepted
+    assert len(_posted(firm, "C_DEADLINES")) == 1
+
+
+def test_persistent_rate_limits_back_off_and_retry_later(firm: Harness) -> None:
+    _queue(firm)
+    firm.standin.fail_next("chat.postMessage", status=429, retry_after=0, times=3)
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.PENDING and row.attempts == 1
+    assert row.next_attempt_at > firm.clerk.now() + timedelta(seconds=20)
+    assert deliver_due(firm.clerk, owner="a") == 0  # not due yet
+    _make_due(firm)
+    deliver_due(firm.clerk, owner="a")
+    assert outbox(firm)[0].status is OutboxStatus.SENT
+    assert len(_posted(firm, "C_DEADLINES")) == 1
+
+
+def test_server_errors_are_retried_with_backoff_then_sent_once(firm: Harness) -> None:
+    _queue(firm)
+    firm.standin.fail_next("chat.postMessage", status=500, times=3)  # beyond slack-sdk's retries
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.PENDING and row.attempts == 1
+    assert row.last_error
+    _make_due(firm)
+    deliver_due(firm.clerk, owner="a")
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.SENT and row.slack_ts
+    assert len(_posted(firm, "C_DEADLINES")) == 1
+
+
+def test_network_errors_are_retried(firm: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    _queue(firm)
+
+    def down(**_: Any) -> None:
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(firm.clerk.client, "chat_postMessage", down)
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.PENDING and row.last_error == "TimeoutError"
+    monkeypatch.undo()
+    _make_due(firm)
+    deliver_due(firm.clerk, owner="a")
+    assert outbox(firm)[0].status is OutboxStatus.SENT
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
+def test_a_permanent_error_fails_the_row_and_tells_each_admin_once(
+    firm: Harness, error: str
+) -> None:
+    _queue(firm)
+    firm.standin.fail_next("chat.postMessage", error=error)
+    for _ in range(3):
+        deliver_due(firm.clerk, owner="a")
+    rows = outbox(firm)
+    assert rows[0].status is OutboxStatus.FAILED and rows[0].last_error == error
+    assert len(firm.standin.calls("chat.postMessage")) == 2  # the refused post, the report
+    reports = [r for r in rows if r.kind == "delivery_failure"]
+    assert [(r.key, r.target, r.status) for r in reports] == [
+        (f"failure:{rows[0].id}:U_ADMIN", "U_ADMIN", OutboxStatus.SENT)
+    ]
+    assert error in reports[0].payload["text"] and "<#C_DEADLINES>" in reports[0].payload["text"]
+    # the failed row stays failed: a later sweep neither retries nor reports it again
+    delivery._report_failure(firm.clerk, rows[0], error)
+    assert len(outbox(firm)) == len(rows)
+
+
+def test_a_report_that_cannot_be_delivered_is_not_reported_in_turn(firm: Harness) -> None:
+    _queue(firm)
+    firm.standin.fail_next("chat.postMessage", error="channel_not_found", times=2)
+    for _ in range(3):
+        deliver_due(firm.clerk, owner="a")
+    rows = outbox(firm)
+    assert [r.status for r in rows] == [OutboxStatus.FAILED, OutboxStatus.FAILED]
+    assert len(rows) == 2
+
+
+def test_a_row_that_keeps_failing_is_given_up_and_reported(firm: Harness) -> None:
+    _queue(firm)
+    with firm.db.unit_of_work("test") as s:
+        s.scalars(select(OutboxMessage)).one().attempts = delivery.MAX_ATTEMPTS - 1
+    firm.standin.fail_next("chat.postMessage", status=503, times=3)
+    deliver_due(firm.clerk, owner="a")
+    rows = outbox(firm)
+    assert rows[0].status is OutboxStatus.FAILED
+    assert [r.target for r in rows[1:]] == ["U_ADMIN"]
+
+
+def test_a_row_left_sending_by_a_killed_process_is_recovered_and_sent_once(firm: Harness) -> None:
+    _queue(firm)
+    with firm.db.unit_of_work("test") as s:
+        row = s.scalars(select(OutboxMessage)).one()
+        row.status = OutboxStatus.SENDING
+        row.claimed_by = "dead-host:1"
+        row.claimed_at = firm.clerk.now() - timedelta(minutes=5)
+    assert deliver_due(firm.clerk, owner="b") == 0  # it may still be sending: leave it
+    with firm.db.unit_of_work("test") as s:
+        s.scalars(select(OutboxMessage)).one().claimed_at = firm.clerk.now() - timedelta(minutes=11)
+    assert deliver_due(firm.clerk, owner="b") == 1
+    assert deliver_due(firm.clerk, owner="b") == 0
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.SENT and row.claimed_by == "b"
+    assert len(_posted(firm, "C_DEADLINES")) == 1
+
+
+def test_only_one_claimer_wins_a_row(firm: Harness) -> None:
+    _queue(firm)
+    (row,) = outbox(firm)
+    assert delivery._claim(firm.clerk, row.id, "a") is True
+    assert delivery._claim(firm.clerk, row.id, "b") is False
+    assert outbox(firm)[0].claimed_by == "a"
+
+
+def test_backoff_doubles_up_to_an_hour() -> None:
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff(30) == timedelta(hours=1)

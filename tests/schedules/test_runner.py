@@ -1,0 +1,142 @@
+"""The scheduler around the jobs: slots claimed once, catch-up after downtime, ``--at``
+shifting, and one leader on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select
+
+from schedules import ledger
+from schedules.runner import Leader, Scheduler, ShiftedTrigger
+from storage.models import JobRun, JobRunStatus, OutboxMessage
+from tests.conftest import PG_URL
+from tests.harness import Harness, running_clerk
+from tests.schedules.conftest import FRIDAY_8AM, NY, add_deadline, outbox
+
+
+def _runs(firm: Harness) -> list[tuple[str, datetime, JobRunStatus]]:
+    with firm.db.reading() as s:
+        return [
+            (r.job, r.slot.astimezone(NY), r.status)
+            for r in s.scalars(select(JobRun).order_by(JobRun.id))
+        ]
+
+
+def test_a_slot_runs_once_even_when_two_schedulers_try(firm: Harness) -> None:
+    add_deadline(firm, "Answer", date(2026, 12, 7))
+    a, b = Scheduler(firm.clerk), Scheduler(firm.clerk)
+    assert a.run_slot("deadline_digest", FRIDAY_8AM) is True
+    count = firm.count(OutboxMessage)
+    assert b.run_slot("deadline_digest", FRIDAY_8AM) is False
+    assert firm.count(OutboxMessage) == count == 1
+    assert _runs(firm) == [("deadline_digest", FRIDAY_8AM, JobRunStatus.DONE)]
+
+
+def test_most_recent_slot_follows_the_trigger_and_the_day_limit() -> None:
+    weekdays = CronTrigger(day_of_week="mon-fri", hour=8, minute=0, timezone=NY)
+    monday_7am = datetime(2026, 12, 7, 7, 0, tzinfo=NY)
+    assert ledger.most_recent_slot(weekdays, monday_7am) is None  # Friday's is > a day old
+    assert ledger.most_recent_slot(weekdays, monday_7am, within=timedelta(days=4)) == datetime(
+        2026, 12, 4, 8, 0, tzinfo=NY
+    )
+    assert ledger.most_recent_slot(weekdays, datetime(2026, 12, 7, 8, 0, tzinfo=NY)) == (
+        datetime(2026, 12, 7, 8, 0, tzinfo=NY)
+    )
+    tue = ledger.most_recent_slot(weekdays, datetime(2026, 12, 8, 7, 59, tzinfo=NY))
+    assert tue == datetime(2026, 12, 7, 8, 0, tzinfo=NY)
+
+
+def test_catch_up_runs_a_missed_slot_once(firm: Harness) -> None:
+    add_deadline(firm, "Answer", date(2026, 12, 7))  # Friday 4 Dec: step 3, in the digest
+    scheduler = Scheduler(firm.clerk)
+    scheduler.catch_up()  # the clock says Fri 08:00: today's 08:00 slots are due
+    ran = {job for job, _slot, _status in _runs(firm)}
+    assert ran == {"deadline_digest", "reminders", "follow_ups"}  # 08:30 and Mondays not yet
+    sent = outbox(firm)
+    assert {r.kind for r in sent} == {"deadline_digest", "deadline_reminder"}
+    assert all(r.status.value == "sent" for r in sent)
+    Scheduler(firm.clerk).catch_up()  # a restart: nothing runs twice
+    assert len(_runs(firm)) == 3 and len(outbox(firm)) == len(sent)
+
+
+def test_catch_up_before_the_mornings_slot_runs_yesterdays_reminders_only(
+    database_url: str,
+) -> None:
+    with running_clerk(database_url, at=datetime(2026, 12, 8, 7, 0, tzinfo=NY)) as firm:
+        firm.add_people()
+        Scheduler(firm.clerk).catch_up()  # Tue 07:00, Clerk was down on Monday
+        ran = sorted((job, slot) for job, slot, _status in _runs(firm))
+    monday = datetime(2026, 12, 7, 8, 0, tzinfo=NY)
+    assert ran == [("key_clients", monday), ("reminders", monday)]
+
+
+def test_a_failing_job_is_recorded_and_does_not_stop_the_others(
+    firm: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schedules.jobs import reminders
+
+    def broken(*_: object) -> list[object]:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(reminders, "build", broken)
+    Scheduler(firm.clerk).catch_up()
+    statuses = {job: status for job, _slot, status in _runs(firm)}
+    assert statuses["reminders"] is JobRunStatus.FAILED
+    assert statuses["deadline_digest"] is JobRunStatus.DONE
+
+
+def test_a_shifted_trigger_fires_at_real_time_minus_the_offset() -> None:
+    offset = timedelta(days=10, hours=3)
+    inner = CronTrigger(hour=8, minute=0, timezone=NY)
+    shifted = ShiftedTrigger(inner, offset)
+    real_now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    virtual_now = real_now + offset  # Thu 3 Dec 15:00 UTC = 10:00 New York
+    fire = shifted.get_next_fire_time(None, real_now)
+    assert fire is not None
+    assert fire + offset == datetime(2026, 12, 4, 8, 0, tzinfo=NY)
+    assert fire > real_now and fire + offset > virtual_now
+    following = shifted.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    assert following is not None and following - fire == timedelta(days=1)
+
+
+def test_start_registers_every_job_on_clerks_clock_and_stops(firm: Harness) -> None:
+    scheduler = Scheduler(firm.clerk).start()
+    try:
+        ids = {job.id for job in scheduler.aps.get_jobs()}
+        assert {"deadline_digest", "reminders", "follow_ups", "key_clients"} <= ids
+        assert {"overdue_accounts", "delivery"} <= ids
+        digest = scheduler.aps.get_job("deadline_digest")
+        assert isinstance(digest.trigger, ShiftedTrigger)  # the clock is moved to 4 Dec
+        assert digest.coalesce and digest.max_instances == 1 and digest.misfire_grace_time == 3600
+        virtual = digest.next_run_time + firm.clerk.clock.offset
+        assert virtual == datetime(2026, 12, 7, 8, 0, tzinfo=NY)  # Friday's has just passed
+        daily = scheduler.aps.get_job("reminders").next_run_time + firm.clerk.clock.offset
+        assert daily == datetime(2026, 12, 5, 8, 0, tzinfo=NY)
+    finally:
+        scheduler.stop()
+
+
+@pytest.mark.skipif(not PG_URL, reason="the advisory lock is PostgreSQL's")
+def test_only_one_process_leads_on_postgresql(firm: Harness) -> None:
+    first, second = Leader(firm.clerk), Leader(firm.clerk)
+    try:
+        assert first.holds() is True
+        assert first.holds() is True  # still ours
+        assert second.holds() is False
+        first.release()  # the leader dies: its connection (and lock) goes
+        assert second.holds() is True
+        assert first.holds() is False
+    finally:
+        first.release()
+        second.release()
+
+
+def test_a_follower_runs_nothing(firm: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    scheduler = Scheduler(firm.clerk)
+    monkeypatch.setattr(scheduler.leader, "holds", lambda: False)
+    add_deadline(firm, "Answer", date(2026, 12, 7))
+    scheduler.catch_up()
+    assert _runs(firm) == [] and outbox(firm) == []
