@@ -34,11 +34,12 @@ def build_home(clerk: Clerk, slack_id: str) -> dict[str, Any]:
             end=today + timedelta(days=HORIZON_DAYS),
         )
         matter_ids = {d.matter_id for d in deadlines}
-        codes: dict[int, str] = (
-            dict(session.execute(select(Matter.id, Matter.code).where(Matter.id.in_(matter_ids))))  # type: ignore[arg-type]
-            if matter_ids
-            else {}
-        )
+        codes: dict[int, str] = {
+            matter_id: code
+            for matter_id, code in session.execute(
+                select(Matter.id, Matter.code).where(Matter.id.in_(matter_ids))
+            )
+        }
         follow_ups = [
             (contact, code)
             for contact, code in session.execute(
