@@ -331,15 +331,17 @@ def import_refused(kind: str, filename: str, problems: Sequence[str]) -> list[bl
     more = len(problems) - len(shown)
     if more > 0:
         rows.append(blocks.context(f"… and {more} more."))
+    header = any(p.startswith("header") for p in problems)
+    what = "the header row needs fixing" if header else f"{len(problems)} row(s) need fixing"
     lead = [
         blocks.section(
-            f":warning: Nothing was imported from {blocks.escape(filename)}: "
-            f"{len(problems)} row(s) need fixing. Fix them and send the whole file again."
+            f":warning: Nothing was imported from {blocks.escape(filename)}: {what}. "
+            "Fix the file and send all of it again."
         )
     ]
     return blocks.paginate(
         f"Import of {kind} refused",
         rows,
         lead=lead,
-        fallback=f"Nothing was imported from {filename}: {len(problems)} row(s) need fixing",
+        fallback=f"Nothing was imported from {filename}: {what}",
     )
