@@ -67,9 +67,7 @@ def make_server(app: App, db: Database, *, host: str, port: int, threads: int = 
     """A waitress server (not yet running); ``.run()`` serves, ``.close()`` stops."""
     from waitress.server import create_server
 
-    return create_server(
-        ClerkWSGI(app, db), host=host, port=port, threads=threads, ident="clerk"
-    )
+    return create_server(ClerkWSGI(app, db), host=host, port=port, threads=threads, ident="clerk")
 
 
 def serve_in_background(server: Any) -> threading.Thread:
