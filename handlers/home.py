@@ -4,12 +4,13 @@ clients' overdue balances."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
 from bot.services.deadlines import open_deadlines_for
@@ -69,7 +70,10 @@ def build_home(clerk: Clerk, slack_id: str) -> dict[str, Any]:
     )
 
 
-def _own_overdue(clerk: Clerk, session: Any, user_id: int, today: Any) -> list[HomeOverdue] | None:
+def _own_overdue(
+    clerk: Clerk, session: Session, user_id: int, today: date
+) -> list[HomeOverdue] | None:
+    """The viewer's own clients with money past due, worst first, formatted for the tab."""
     try:
         from bot.services.receivables import money, overdue_accounts
     except ImportError:

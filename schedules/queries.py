@@ -93,7 +93,11 @@ def follow_ups_due(session: Session, *, day: date) -> list[FollowUpRow]:
         .where(Contact.follow_up_on <= day, Contact.follow_up_done_at.is_(None))
         .order_by(Contact.follow_up_on, Contact.id)
     )
-    return [FollowUpRow(*row) for row in session.execute(query)]
+    return [
+        FollowUpRow(contact_id, due, summary, code, name, logged_by)
+        for contact_id, due, summary, code, name, logged_by in session.execute(query)
+        if due is not None  # the WHERE clause guarantees it; this tells the type checker
+    ]
 
 
 @dataclass(frozen=True)

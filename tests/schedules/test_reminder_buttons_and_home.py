@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.money import Money
 from bot.services.billing import NewInvoice, record_invoice
+from bot.standin.driver import Exchange
 from handlers import blocks
 from schedules import jobs
 from schedules.delivery import deliver_due
@@ -29,7 +30,9 @@ def _delivered_reminder(firm: Harness, **fields: Any) -> tuple[int, dict[str, An
     return deadline_id, message, row.slack_channel
 
 
-def _press(firm: Harness, user: str, action: str, value: str, message: dict[str, Any], ch: str):  # type: ignore[no-untyped-def]
+def _press(
+    firm: Harness, user: str, action: str, value: str, message: dict[str, Any], ch: str
+) -> Exchange:
     return firm.slack.action(user, action, value, channel_id=ch, message=message, ephemeral=False)
 
 
