@@ -186,17 +186,16 @@ _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(\w+)(?:\^[^|>]*)?(?:\|([^>]*))?>")
 
 
+def _link_text(match: re.Match[str]) -> str:
+    url, label = match.group(1), match.group(2)
+    shown = url.removeprefix("mailto:")
+    return f"{label} ({shown})" if label and label != shown else shown
+
+
 def plain_text(message_text: str) -> str:
     """A Slack message's text as a person reads it (``<@U1|lena>`` -> ``@lena``)."""
     text = _MENTION.sub(lambda m: "@" + (m.group(2) or m.group(1)), message_text or "")
     text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    text = _LINK.sub(
-        lambda m: (
-            f"{m.group(2)} ({m.group(1)})"
-            if m.group(2) and m.group(2) != m.group(1)
-            else m.group(1).removeprefix("mailto:")
-        ),
-        text,
-    )
+    text = _LINK.sub(_link_text, text)
     text = _SPECIAL.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
     return unescape(text).strip()

@@ -10,6 +10,7 @@ cause (a multi-word name without quotes), never silently folded into the name. W
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.errors import InvalidInput
@@ -82,6 +83,19 @@ def _amount_words(words: list[str], i: int) -> tuple[str, int]:
     return first, i + 1
 
 
+_PHONE_PART = re.compile(r"^(?:\+?[\d().\-/]+|x|ext\.?)$", re.IGNORECASE)
+
+
+def _phone_words(words: list[str], i: int) -> tuple[str, int]:
+    """``phone +1 212 555 0100``: a number typed with spaces is one phone number."""
+    end = i + 1
+    while end < len(words) and words[end].lower() not in FLAGS | VALUED:
+        if not _PHONE_PART.match(words[end]):
+            break
+        end += 1
+    return " ".join(words[i:end]), end
+
+
 def parse_add(text: str, *, currency: str, resolve_user: UserResolver) -> ClientInput:
     """``add CODE "Full name" ...`` -> ClientInput; refuses any word it cannot place."""
     words = split_words(text)
@@ -131,12 +145,14 @@ def parse_add(text: str, *, currency: str, resolve_user: UserResolver) -> Client
             typed, i = _amount_words(words, i + 1)
             amounts[word] = parse_amount(typed, default_currency=currency)
             continue
+        if word == "phone":
+            typed, i = _phone_words(words, i + 1)
+            data.phone = check_phone(typed)
+            continue
         if word == "lawyer":
             data.lawyer_id = resolve_user(value)
         elif word == "email":
             data.email = check_email(value)
-        elif word == "phone":
-            data.phone = check_phone(value)
         i += 2
     _apply_amounts(data, amounts)
     return data
