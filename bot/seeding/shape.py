@@ -1,0 +1,91 @@
+"""How big a synthetic firm is: row counts per table and the skews that make it realistic.
+
+The benchmark compares a small firm with a large one, so the two differ only in size: the
+same history depth, the same proportions (share of key clients, of missed deadlines, of slow
+payers), and skews that scale with the firm (a large firm's heaviest clients have thousands
+of invoices, a small firm's a few hundred).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+# Years of history behind today: closed matters, done deadlines, paid invoices, old contacts.
+HISTORY_YEARS = 6
+# How far ahead open deadlines are scheduled.
+FUTURE_DAYS = 365
+
+
+@dataclass(frozen=True)
+class FirmShape:
+    """Row counts of one synthetic firm (payments are approximate, see ``bot.seeding.billing``)."""
+
+    name: str
+    users: int
+    clients: int
+    matters: int
+    contacts: int
+    deadlines: int
+    invoices: int
+    payments: int
+    # Invoices of the few heaviest clients (the firm's biggest institutional accounts).
+    heavy_client_invoices: tuple[int, ...] = ()
+
+    def scaled(self, factor: float, name: str | None = None) -> FirmShape:
+        """The same firm ``factor`` times bigger (tests compare a firm with a 3x one)."""
+
+        def times(n: int) -> int:
+            return max(1, round(n * factor))
+
+        return replace(
+            self,
+            name=name or f"{self.name}x{factor:g}",
+            users=times(self.users),
+            clients=times(self.clients),
+            matters=times(self.matters),
+            contacts=times(self.contacts),
+            deadlines=times(self.deadlines),
+            invoices=times(self.invoices),
+            payments=times(self.payments),
+            heavy_client_invoices=tuple(times(n) for n in self.heavy_client_invoices),
+        )
+
+    @property
+    def total_target(self) -> int:
+        return (
+            self.users
+            + self.clients
+            + self.matters
+            + self.contacts
+            + self.deadlines
+            + self.invoices
+            + self.payments
+        )
+
+
+LARGE = FirmShape(
+    name="large",
+    users=500,
+    clients=20_000,
+    matters=60_000,
+    contacts=500_000,
+    deadlines=200_000,
+    invoices=300_000,
+    payments=250_000,
+    heavy_client_invoices=(4_000, 3_000, 2_500, 2_000, 1_500),
+)
+
+# A 25th of the large firm: 20 lawyers and their staff, 800 clients.
+SMALL = LARGE.scaled(1 / 25, name="small")
+
+# For tests: a firm small enough to seed in a fraction of a second.
+TINY = LARGE.scaled(1 / 400, name="tiny")
+
+SIZES: dict[str, FirmShape] = {shape.name: shape for shape in (TINY, SMALL, LARGE)}
+
+
+def shape_named(name: str) -> FirmShape:
+    try:
+        return SIZES[name]
+    except KeyError:
+        raise ValueError(f"unknown firm size {name!r}; sizes: {', '.join(SIZES)}") from None
