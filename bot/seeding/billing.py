@@ -81,13 +81,13 @@ def seed_billing(ctx: SeedContext) -> None:
     rng = ctx.rng
     shape = ctx.shape
     billable = [c for c in ctx.clients if c.status is not ClientStatus.PROSPECT]
-    heavy_counts = list(shape.heavy_client_invoices)
+    heavy_counts = list(shape.heavy_invoices)
     by_weight = sorted(
         (c for c in billable if c.status is ClientStatus.ACTIVE), key=lambda c: -c.weight
     )
     heavy = {c.id: n for c, n in zip(by_weight, heavy_counts, strict=False)}
     rest = [c for c in billable if c.id not in heavy]
-    left = max(0, shape.invoices - sum(heavy.values()))
+    left = max(0, shape.invoice_count - sum(heavy.values()))
     counts = WeightedPicker(rng, [c.weight for c in rest]).counts(left) if rest else []
     per_client = {c.id: n for c, n in zip(rest, counts, strict=True)} | heavy
     clerks = ctx.with_role(Role.BILLING) or ctx.people

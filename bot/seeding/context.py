@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.seeding.shape import HISTORY_YEARS, FirmShape
+from bot.seeding.shape import FirmShape
 from bot.seeding.writer import BulkWriter
 from storage.models import ClientStatus, Role
 
@@ -65,7 +65,7 @@ class SeedContext:
 
     @property
     def history_start(self) -> date:
-        return self.today - timedelta(days=365 * HISTORY_YEARS)
+        return self.today - timedelta(days=round(365 * self.shape.history_years))
 
     @property
     def now(self) -> datetime:

@@ -17,7 +17,6 @@ from bot.seeding.words import CONTACT_SUMMARIES, DEADLINE_TITLES, RULE_CHAINS
 from storage.models import ContactKind, DeadlineStatus, Role
 
 CONTACT_KINDS = (ContactKind.CALL, ContactKind.EMAIL, ContactKind.MEETING, ContactKind.LETTER)
-FUTURE_SHARE = 0.15  # deadlines still ahead of today
 MONTH_END_SHARE = 0.35
 TIMED_SHARE = 0.2
 CHAIN_SHARE = 0.08
@@ -27,7 +26,9 @@ MISSED_WINDOW_DAYS = 14  # recent deadlines a firm has not closed yet
 def seed_contacts(ctx: SeedContext) -> None:
     rng = ctx.rng
     loggers = ctx.with_role(Role.LAWYER, Role.PARTNER, Role.STAFF)
-    per_client = WeightedPicker(rng, [c.weight for c in ctx.clients]).counts(ctx.shape.contacts)
+    per_client = WeightedPicker(rng, [c.weight for c in ctx.clients]).counts(
+        ctx.shape.contact_count
+    )
     for index, client in enumerate(ctx.clients):
         count = per_client[index]
         for n in range(count):
@@ -78,9 +79,9 @@ def _month_end(ctx: SeedContext, day: date) -> date:
     return ctx.rng.choice(working)
 
 
-def _due_day(ctx: SeedContext) -> date:
+def _due_day(ctx: SeedContext, future: bool) -> date:
     rng = ctx.rng
-    if rng.random() < FUTURE_SHARE:
+    if future:
         # Denser in the coming weeks than a year out, as a docket is.
         ahead = int(min(FUTURE_DAYS, rng.expovariate(1 / 120)))
         day = ctx.today + timedelta(days=ahead)
@@ -106,13 +107,25 @@ def seed_deadlines(ctx: SeedContext) -> None:
     open_matters = [m for m in ctx.matters if m.closed_on is None]
     future_pick = WeightedPicker(rng, [ctx.clients[m.client_index].weight for m in open_matters])
     any_pick = WeightedPicker(rng, [ctx.clients[m.client_index].weight for m in ctx.matters])
+    for future, count in ((False, ctx.shape.past_deadlines), (True, ctx.shape.future_deadlines)):
+        _deadlines(ctx, count, future, (open_matters, future_pick), (ctx.matters, any_pick))
+
+
+def _deadlines(
+    ctx: SeedContext,
+    count: int,
+    future: bool,
+    open_pool: tuple[list[MatterRef], WeightedPicker],
+    any_pool: tuple[list[MatterRef], WeightedPicker],
+) -> None:
+    rng = ctx.rng
     assignees = ctx.with_role(Role.STAFF, Role.LAWYER)
-    remaining = ctx.shape.deadlines
+    remaining = count
     while remaining > 0:
-        due = _due_day(ctx)
-        pool, picker = (open_matters, future_pick) if due >= ctx.today else (ctx.matters, any_pick)
+        due = _due_day(ctx, future)
+        pool, picker = open_pool if due >= ctx.today else any_pool
         if not pool:
-            pool, picker = ctx.matters, any_pick
+            pool, picker = any_pool
         matter = pool[min(picker.pick(), len(pool) - 1)]
         assignee = rng.choice(assignees).id if assignees and rng.random() < 0.2 else None
         if remaining >= 3 and rng.random() < CHAIN_SHARE / 3:

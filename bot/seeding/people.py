@@ -155,7 +155,7 @@ def seed_matters(ctx: SeedContext) -> None:
     rng = ctx.rng
     clients = ctx.clients
     extra = WeightedPicker(rng, [c.weight for c in clients]).counts(
-        max(0, ctx.shape.matters - len(clients))
+        max(0, ctx.shape.matter_count - len(clients))
     )
     lawyers = ctx.with_role(Role.LAWYER, Role.PARTNER)
     now = ctx.now
@@ -172,7 +172,7 @@ def seed_matters(ctx: SeedContext) -> None:
             if closed is not None and closed > ctx.today:
                 closed = None
             lawyer_id = client.lawyer_id
-            if rng.random() < 0.15:
+            if lawyers and rng.random() < 0.15:
                 lawyer_id = rng.choice(lawyers).id
             title = rng.choice(MATTER_TITLES).format(
                 other=f"{rng.choice(ORG_WORDS)} {rng.choice(ORG_NOUNS)}",

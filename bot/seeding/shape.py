@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 # Years of history behind today: closed matters, done deadlines, paid invoices, old contacts.
 HISTORY_YEARS = 6
-# How far ahead open deadlines are scheduled.
+# How far ahead open deadlines are scheduled, and what share of a firm's deadlines that is.
 FUTURE_DAYS = 365
+FUTURE_SHARE = 0.15
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,44 @@ class FirmShape:
     payments: int
     # Invoices of the few heaviest clients (the firm's biggest institutional accounts).
     heavy_client_invoices: tuple[int, ...] = ()
+    # 1.0 is HISTORY_YEARS of history; 3.0 is the same firm with three times the years
+    # behind it (same clients and people, same work in progress, three times the past).
+    history_factor: float = 1.0
+
+    def with_history(self, factor: float) -> FirmShape:
+        """The same firm with ``factor`` times the history (memory must not follow it)."""
+        return replace(self, name=f"{self.name}-history{factor:g}", history_factor=factor)
+
+    @property
+    def history_years(self) -> float:
+        return HISTORY_YEARS * self.history_factor
+
+    def _history(self, n: int) -> int:
+        return round(n * self.history_factor)
+
+    @property
+    def matter_count(self) -> int:
+        return self._history(self.matters)
+
+    @property
+    def contact_count(self) -> int:
+        return self._history(self.contacts)
+
+    @property
+    def future_deadlines(self) -> int:
+        return round(self.deadlines * FUTURE_SHARE)
+
+    @property
+    def past_deadlines(self) -> int:
+        return self._history(self.deadlines - self.future_deadlines)
+
+    @property
+    def invoice_count(self) -> int:
+        return self._history(self.invoices)
+
+    @property
+    def heavy_invoices(self) -> tuple[int, ...]:
+        return tuple(self._history(n) for n in self.heavy_client_invoices)
 
     def scaled(self, factor: float, name: str | None = None) -> FirmShape:
         """The same firm ``factor`` times bigger (tests compare a firm with a 3x one)."""
@@ -52,14 +91,16 @@ class FirmShape:
 
     @property
     def total_target(self) -> int:
+        """Rows planned in the main tables (allocations, plans and trust come on top)."""
         return (
             self.users
             + self.clients
-            + self.matters
-            + self.contacts
-            + self.deadlines
-            + self.invoices
-            + self.payments
+            + self.matter_count
+            + self.contact_count
+            + self.future_deadlines
+            + self.past_deadlines
+            + self.invoice_count
+            + self._history(self.payments)
         )
 
 
@@ -78,8 +119,8 @@ LARGE = FirmShape(
 # A 25th of the large firm: 20 lawyers and their staff, 800 clients.
 SMALL = LARGE.scaled(1 / 25, name="small")
 
-# For tests: a firm small enough to seed in a fraction of a second.
-TINY = LARGE.scaled(1 / 400, name="tiny")
+# For tests: a firm small enough to seed in a fraction of a second (with every role).
+TINY = replace(LARGE.scaled(1 / 400, name="tiny"), users=12)
 
 SIZES: dict[str, FirmShape] = {shape.name: shape for shape in (TINY, SMALL, LARGE)}
 
