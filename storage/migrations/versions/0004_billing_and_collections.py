@@ -43,9 +43,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("payment_plans", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "baseline_paid_cents", sa.BigInteger(), nullable=False, server_default="0"
-            )
+            sa.Column("baseline_paid_cents", sa.BigInteger(), nullable=False, server_default="0")
         )
 
 
