@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
+from bot.permissions import Capability
 from bot.services.deadlines import open_deadlines_for
 from handlers.views.home import HomeOverdue, home_view
 from storage.models import Client, Contact, Matter
@@ -56,7 +57,7 @@ def build_home(clerk: Clerk, slack_id: str) -> dict[str, Any]:
             )
         ]
         overdue = None
-        if actor.may_see_balance_of(actor.user_id):
+        if actor.can(Capability.VIEW_OWN_BALANCES):  # billing staff have /balance overdue
             overdue = _own_overdue(clerk, session, actor.user_id, today)
     return home_view(
         today=today,

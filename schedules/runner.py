@@ -123,6 +123,7 @@ class Scheduler:
         self.leader = Leader(clerk)
         self.was_leader = False
         self.catching_up: threading.Thread | None = None
+        self.contending = threading.Lock()  # start-up thread and the leader tick
         self.aps = BackgroundScheduler(
             timezone=clerk.settings.tz,
             jobstores={"default": MemoryJobStore()},
@@ -179,11 +180,12 @@ class Scheduler:
 
     def contend(self) -> None:
         """Try to lead; on becoming the leader (or at start-up), catch up missed slots."""
-        leads = self.leader.holds()
-        if leads and not self.was_leader:
-            self.was_leader = True
-            self.catch_up()
-        self.was_leader = leads
+        with self.contending:
+            leads = self.leader.holds()
+            if leads and not self.was_leader:
+                self.was_leader = True
+                self.catch_up()
+            self.was_leader = leads
 
     def catch_up(self) -> None:
         """Run each job's most recent slot if it passed unrun less than a day ago (once).

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.money import Money
+from bot.services.billing import NewInvoice, record_invoice
 from handlers import blocks
 from schedules.dryrun import plan
-from storage.models import AuditLog, JobRun, OutboxMessage
+from storage.models import AuditLog, EscalationEvent, JobRun, OutboxMessage
 from tests.harness import Harness
 from tests.schedules.conftest import NY, add_deadline
 
@@ -28,6 +30,22 @@ def test_the_plan_lists_the_mornings_messages_in_time_order(firm: Harness) -> No
     assert (firm.count(OutboxMessage), firm.count(AuditLog), firm.count(JobRun)) == before
     assert plan(firm.clerk, datetime(2026, 12, 4, 7, 59, tzinfo=NY)) == []
     assert plan(firm.clerk, datetime(2026, 12, 5, 23, 0, tzinfo=NY)) == []  # Saturday: no step
+
+
+def test_the_overdue_job_is_previewed_without_recording_stage_changes(firm: Harness) -> None:
+    with firm.db.unit_of_work("U_BILL") as s:
+        new = NewInvoice("ACME", "1001", Money(90_000, "USD"), date(2026, 9, 1), date(2026, 10, 1))
+        record_invoice(s, new=new, today=date(2026, 12, 4), created_by_id=firm.user("U_BILL").id)
+    before = (firm.count(EscalationEvent), firm.count(AuditLog), firm.count(OutboxMessage))
+    found = plan(firm.clerk, datetime(2026, 12, 4, 9, 0, tzinfo=NY))
+    assert [(when.strftime("%H:%M"), item.kind, item.target) for when, item in found] == [
+        ("08:30", "stage_change", "U_LENA"),
+        ("08:30", "overdue_accounts", "C_BILLING"),
+    ]
+    after = (firm.count(EscalationEvent), firm.count(AuditLog), firm.count(OutboxMessage))
+    assert after == before
+    again = plan(firm.clerk, datetime(2026, 12, 4, 9, 0, tzinfo=NY))
+    assert [item.kind for _when, item in again] == [item.kind for _when, item in found]
 
 
 def test_the_command_prints_each_message_with_its_time(

@@ -3,6 +3,7 @@ shifting, and one leader on PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -17,6 +18,20 @@ from tests.harness import Harness, running_clerk
 from tests.schedules.conftest import FRIDAY_8AM, NY, add_deadline, outbox
 
 
+@pytest.fixture
+def schedulers(firm: Harness) -> Iterator[Callable[[], Scheduler]]:
+    """Schedulers that let go of the PostgreSQL leader lock when the test ends."""
+    made: list[Scheduler] = []
+
+    def make() -> Scheduler:
+        made.append(Scheduler(firm.clerk))
+        return made[-1]
+
+    yield make
+    for scheduler in made:
+        scheduler.leader.release()
+
+
 def _runs(firm: Harness) -> list[tuple[str, datetime, JobRunStatus]]:
     with firm.db.reading() as s:
         return [
@@ -25,11 +40,14 @@ def _runs(firm: Harness) -> list[tuple[str, datetime, JobRunStatus]]:
         ]
 
 
-def test_a_slot_runs_once_even_when_two_schedulers_try(firm: Harness) -> None:
+def test_a_slot_runs_once_even_when_two_schedulers_try(
+    firm: Harness, schedulers: Callable[[], Scheduler]
+) -> None:
     add_deadline(firm, "Answer", date(2026, 12, 7))
-    a, b = Scheduler(firm.clerk), Scheduler(firm.clerk)
+    a, b = schedulers(), schedulers()
     assert a.run_slot("deadline_digest", FRIDAY_8AM) is True
     count = firm.count(OutboxMessage)
+    a.leader.release()  # b may lead now: the ledger alone must stop the second run
     assert b.run_slot("deadline_digest", FRIDAY_8AM) is False
     assert firm.count(OutboxMessage) == count == 1
     assert _runs(firm) == [("deadline_digest", FRIDAY_8AM, JobRunStatus.DONE)]
@@ -49,16 +67,19 @@ def test_most_recent_slot_follows_the_trigger_and_the_day_limit() -> None:
     assert tue == datetime(2026, 12, 7, 8, 0, tzinfo=NY)
 
 
-def test_catch_up_runs_a_missed_slot_once(firm: Harness) -> None:
+def test_catch_up_runs_a_missed_slot_once(
+    firm: Harness, schedulers: Callable[[], Scheduler]
+) -> None:
     add_deadline(firm, "Answer", date(2026, 12, 7))  # Friday 4 Dec: step 3, in the digest
-    scheduler = Scheduler(firm.clerk)
-    scheduler.catch_up()  # the clock says Fri 08:00: today's 08:00 slots are due
+    first = schedulers()
+    first.catch_up()  # the clock says Fri 08:00: today's 08:00 slots are due
     ran = {job for job, _slot, _status in _runs(firm)}
     assert ran == {"deadline_digest", "reminders", "follow_ups"}  # 08:30 and Mondays not yet
     sent = outbox(firm)
     assert {r.kind for r in sent} == {"deadline_digest", "deadline_reminder"}
     assert all(r.status.value == "sent" for r in sent)
-    Scheduler(firm.clerk).catch_up()  # a restart: nothing runs twice
+    first.leader.release()
+    schedulers().catch_up()  # a restart: nothing runs twice
     assert len(_runs(firm)) == 3 and len(outbox(firm)) == len(sent)
 
 
@@ -67,14 +88,18 @@ def test_catch_up_before_the_mornings_slot_runs_yesterdays_reminders_only(
 ) -> None:
     with running_clerk(database_url, at=datetime(2026, 12, 8, 7, 0, tzinfo=NY)) as firm:
         firm.add_people()
-        Scheduler(firm.clerk).catch_up()  # Tue 07:00, Clerk was down on Monday
+        scheduler = Scheduler(firm.clerk)
+        try:
+            scheduler.catch_up()  # Tue 07:00, Clerk was down on Monday
+        finally:
+            scheduler.leader.release()
         ran = sorted((job, slot) for job, slot, _status in _runs(firm))
     monday = datetime(2026, 12, 7, 8, 0, tzinfo=NY)
     assert ran == [("key_clients", monday), ("reminders", monday)]
 
 
 def test_a_failing_job_is_recorded_and_does_not_stop_the_others(
-    firm: Harness, monkeypatch: pytest.MonkeyPatch
+    firm: Harness, monkeypatch: pytest.MonkeyPatch, schedulers: Callable[[], Scheduler]
 ) -> None:
     from schedules.jobs import reminders
 
@@ -82,7 +107,7 @@ def test_a_failing_job_is_recorded_and_does_not_stop_the_others(
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(reminders, "build", broken)
-    Scheduler(firm.clerk).catch_up()
+    schedulers().catch_up()
     statuses = {job: status for job, _slot, status in _runs(firm)}
     assert statuses["reminders"] is JobRunStatus.FAILED
     assert statuses["deadline_digest"] is JobRunStatus.DONE
@@ -134,8 +159,10 @@ def test_only_one_process_leads_on_postgresql(firm: Harness) -> None:
         second.release()
 
 
-def test_a_follower_runs_nothing(firm: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    scheduler = Scheduler(firm.clerk)
+def test_a_follower_runs_nothing(
+    firm: Harness, monkeypatch: pytest.MonkeyPatch, schedulers: Callable[[], Scheduler]
+) -> None:
+    scheduler = schedulers()
     monkeypatch.setattr(scheduler.leader, "holds", lambda: False)
     add_deadline(firm, "Answer", date(2026, 12, 7))
     scheduler.catch_up()
