@@ -30,6 +30,7 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         return []
     zone = clerk.settings.tz
     now = clerk.now()
+    said_on = max(day, now.astimezone(zone).date())
     planned: list[Planned] = []
     for row in queries.open_deadlines(session, start=day, end=day + timedelta(days=chain[-1])):
         item = row.item
@@ -43,7 +44,8 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
             step = f"snoozed{snoozed.astimezone(zone):%Y%m%d}"  # the snooze ends today
         else:
             continue
-        message = reminder_message(item, days_before, zone)
+        # a slot caught up the next morning speaks of the day it is read, not the slot's
+        message = reminder_message(item, max((item.due_on - said_on).days, 0), zone)
         people = (item.lawyer_slack_id, row.assignee_slack_id)
         for person in dict.fromkeys(p for p in people if p):
             planned.append(

@@ -25,22 +25,27 @@ FRIDAY_8AM = datetime(2026, 12, 4, 8, 0, tzinfo=NY)
 def firm(database_url: str) -> Iterator[Harness]:
     with running_clerk(database_url, at=FRIDAY_8AM) as harness:
         harness.add_people()
-        lena = harness.user("U_LENA").id
-        with harness.db.unit_of_work("test") as s:
-            client = Client(code="ACME", name="Acme Corp", lawyer_id=lena)
-            s.add(client)
-            s.flush()
-            s.add(
-                Matter(
-                    code="ACME-1",
-                    client_id=client.id,
-                    number=1,
-                    title="Acme v. Widgets",
-                    lawyer_id=lena,
-                    opened_on=date(2026, 1, 1),
-                )
-            )
+        add_matter(harness)
         yield harness
+
+
+def add_matter(harness: Harness) -> None:
+    """Acme Corp, Lena's client, with matter ACME-1."""
+    lena = harness.user("U_LENA").id
+    with harness.db.unit_of_work("test") as s:
+        client = Client(code="ACME", name="Acme Corp", lawyer_id=lena)
+        s.add(client)
+        s.flush()
+        s.add(
+            Matter(
+                code="ACME-1",
+                client_id=client.id,
+                number=1,
+                title="Acme v. Widgets",
+                lawyer_id=lena,
+                opened_on=date(2026, 1, 1),
+            )
+        )
 
 
 def add_deadline(

@@ -15,7 +15,7 @@ from schedules.runner import Leader, Scheduler, ShiftedTrigger
 from storage.models import JobRun, JobRunStatus, OutboxMessage
 from tests.conftest import PG_URL
 from tests.harness import Harness, running_clerk
-from tests.schedules.conftest import FRIDAY_8AM, NY, add_deadline, outbox
+from tests.schedules.conftest import FRIDAY_8AM, NY, add_deadline, add_matter, outbox, text_of
 
 
 @pytest.fixture
@@ -88,14 +88,19 @@ def test_catch_up_before_the_mornings_slot_runs_yesterdays_reminders_only(
 ) -> None:
     with running_clerk(database_url, at=datetime(2026, 12, 8, 7, 0, tzinfo=NY)) as firm:
         firm.add_people()
+        add_matter(firm)
+        add_deadline(firm, "Brief", date(2026, 12, 8))
         scheduler = Scheduler(firm.clerk)
         try:
             scheduler.catch_up()  # Tue 07:00, Clerk was down on Monday
         finally:
             scheduler.leader.release()
         ran = sorted((job, slot) for job, slot, _status in _runs(firm))
+        sent = [text_of(row.payload["blocks"]) for row in outbox(firm)]
     monday = datetime(2026, 12, 7, 8, 0, tzinfo=NY)
     assert ran == [("key_clients", monday), ("reminders", monday)]
+    # Monday's step (1 day before Tue 8 Dec), read on Tuesday: it says "today"
+    assert any("*ACME-1* Brief is due *today*" in text for text in sent)
 
 
 def test_a_failing_job_is_recorded_and_does_not_stop_the_others(
