@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from schedules import ledger
@@ -172,3 +174,23 @@ def test_a_follower_runs_nothing(
     add_deadline(firm, "Answer", date(2026, 12, 7))
     scheduler.catch_up()
     assert _runs(firm) == [] and outbox(firm) == []
+
+
+@given(
+    offset_minutes=st.integers(min_value=-60 * 24 * 400, max_value=60 * 24 * 400),
+    real_minutes=st.integers(min_value=0, max_value=60 * 24 * 365),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_shifted_trigger_agrees_with_the_inner_trigger_on_clerks_clock(
+    offset_minutes: int, real_minutes: int
+) -> None:
+    inner = CronTrigger(day_of_week="mon-fri", hour=8, minute=30, timezone=NY)
+    offset = timedelta(minutes=offset_minutes)
+    real_now = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=real_minutes)
+    fire = ShiftedTrigger(inner, offset).get_next_fire_time(None, real_now)
+    expected = inner.get_next_fire_time(None, real_now + offset)
+    assert fire is not None and expected is not None
+    assert fire + offset == expected
+    assert fire >= real_now
+    virtual = (fire + offset).astimezone(NY)
+    assert (virtual.hour, virtual.minute) == (8, 30) and virtual.weekday() < 5
