@@ -16,6 +16,7 @@ from bot.permissions import Actor, Capability
 from bot.services import client_edit, client_grammar, clients
 from bot.services.client_forms import read_client_form
 from bot.services.deadline_lists import user_by_handle
+from bot.services.lookup import looks_like_matter_code
 from bot.services.receivables import client_balance_line
 from bot.text import unescape, user_id
 from handlers import blocks
@@ -148,6 +149,12 @@ def run(request: CommandRequest) -> Reply:
         raise InvalidInput(
             f"I don't know `/client {request.words[0]} …`. Type `/client help` for the commands.",
             usage=client_grammar.ADD_USAGE,
+        )
+    if looks_like_matter_code(request.words[0]):
+        code = request.words[0].upper()
+        raise InvalidInput(
+            f"`{code}` is a matter code: `/matter {code}` shows the matter, "
+            f"`/client {code.rsplit('-', 1)[0]}` its client."
         )
     return _card(request)
 

@@ -48,6 +48,11 @@ MATTER_USAGE = blocks.usage(
 )
 
 
+def _end(text: str) -> str:
+    """``Acme, Inc.`` ends its own sentence: no second full stop after it."""
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _label(key: str) -> str:
     return blocks.escape(key.replace("_", " ").replace("-", " ").strip().capitalize())
 
@@ -85,8 +90,10 @@ def client_card(
         ("Email", blocks.escape(c.email or "—")),
         ("Phone", blocks.escape(c.phone or "—")),
         ("Payment terms", f"{c.terms_days} days"),
-        ("Contact cadence", f"every {c.cadence_days} days" if c.cadence_days else "firm default"),
     ]
+    if c.is_key or c.cadence_days:
+        cadence = f"every {c.cadence_days} days" if c.cadence_days else "the firm's default"
+        pairs.append(("Contact cadence", cadence))
     for label, value in (("Address", c.address), ("Industry", c.industry), ("Size", c.size)):
         if value:
             pairs.append((label, blocks.escape(value)))
@@ -160,7 +167,9 @@ def added(client: Client, similar: Sequence[tuple[str, str]] = ()) -> blocks.Mes
     if similar:
         names = ", ".join(f"{code} ({blocks.escape(name)})" for code, name in similar)
         notes.append(f"Similar clients already in Clerk: {names}.")
-    return blocks.success(f"Added client *{client.code}* {blocks.escape(client.name)}.", *notes)
+    return blocks.success(
+        f"Added client *{client.code}* {_end(blocks.escape(client.name))}", *notes
+    )
 
 
 def similar_question(code: str, name: str, similar: Sequence[tuple[str, str]]) -> str:
@@ -234,7 +243,7 @@ def matter_modal(client: str = "") -> dict[str, Any]:
 
 def matter_opened(matter: Matter) -> blocks.Message:
     return blocks.success(
-        f"Opened matter *{matter.code}* {blocks.escape(matter.title)}.",
+        f"Opened matter *{matter.code}* {_end(blocks.escape(matter.title))}",
         f"Add deadlines with `/deadline {matter.code} TITLE on DATE`; "
         f"log contacts with `/contact {matter.code} call …`.",
     )
@@ -247,7 +256,9 @@ def matter_closed(matter: Matter, open_deadlines: int) -> blocks.Message:
             f"{open_deadlines} open deadline(s) stay open: mark them done or cancel them "
             f"(`/deadline list {matter.code}`)."
         )
-    return blocks.success(f"Closed matter *{matter.code}* {blocks.escape(matter.title)}.", *notes)
+    return blocks.success(
+        f"Closed matter *{matter.code}* {_end(blocks.escape(matter.title))}", *notes
+    )
 
 
 def matter_card(card: MatterCard, zone: ZoneInfo) -> blocks.Message:

@@ -203,6 +203,7 @@ BAD_INPUTS = [
     ("U_BILL", "edit ACME email a@b.co", "does not allow"),
     ("U_LENA", "find", "What should I look for"),
     ("U_LENA", "ACME extra words", "I don't know `/client ACME"),
+    ("U_LENA", "acme-1", "`/matter ACME-1` shows the matter"),
 ]
 
 
