@@ -102,7 +102,7 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
             _set(clerk, message.id, status=OutboxStatus.FAILED, last_error=error)
             _report_failure(clerk, message, error)
             return
-        _retry(clerk, message, error)
+        _retry(clerk, message, error, wait_at_least=_retry_after(exc))
         return
     except (SlackClientError, OSError) as exc:  # timeouts, refused connections
         _retry(clerk, message, type(exc).__name__)
@@ -117,7 +117,20 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
     )
 
 
-def _retry(clerk: Clerk, message: OutboxMessage, error: str) -> None:
+def _retry_after(exc: SlackApiError) -> timedelta:
+    """Slack's Retry-After on a 429 (slack-sdk has already waited it out once)."""
+    headers = getattr(exc.response, "headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            if str(raw).strip().isdigit():
+                return timedelta(seconds=int(str(raw).strip()))
+    return timedelta(0)
+
+
+def _retry(
+    clerk: Clerk, message: OutboxMessage, error: str, *, wait_at_least: timedelta = timedelta(0)
+) -> None:
     attempts = message.attempts + 1
     if attempts >= MAX_ATTEMPTS:
         log.warning("outbox %s gave up after %s attempts: %s", message.id, attempts, error)
@@ -131,7 +144,7 @@ def _retry(clerk: Clerk, message: OutboxMessage, error: str) -> None:
         status=OutboxStatus.PENDING,
         attempts=attempts,
         last_error=error,
-        next_attempt_at=clerk.now() + backoff(attempts),
+        next_attempt_at=clerk.now() + max(backoff(attempts), wait_at_least),
     )
 
 

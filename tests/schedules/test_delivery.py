@@ -76,6 +76,16 @@ def test_persistent_rate_limits_back_off_and_retry_later(firm: Harness) -> None:
     assert len(_posted(firm, "C_DEADLINES")) == 1
 
 
+def test_a_long_retry_after_is_respected(firm: Harness) -> None:
+    _queue(firm)
+    firm.standin.fail_next("chat.postMessage", status=429, retry_after=0, times=2)
+    firm.standin.fail_next("chat.postMessage", status=429, retry_after=600)
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.PENDING
+    assert row.next_attempt_at >= firm.clerk.now() + timedelta(minutes=9)
+
+
 def test_server_errors_are_retried_with_backoff_then_sent_once(firm: Harness) -> None:
     _queue(firm)
     firm.standin.fail_next("chat.postMessage", status=500, times=3)  # beyond slack-sdk's retries
