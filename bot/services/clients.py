@@ -38,6 +38,35 @@ PHONE = re.compile(r"^\+?[0-9 ().\-/]{5,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", 
 MAX_NAME = 300
 MAX_FREE_TEXT = 500  # industry, size, address and each details value
 SIMILAR_NAME_CUTOFF = 88
+# Words the commands read as sub-commands or list filters: a client coded FIND could never be
+# shown with `/client FIND`, nor MINE listed with `/deadline list MINE`.
+RESERVED_CODES = frozenset(
+    {
+        "ADD",
+        "ALL",
+        "APPLY",
+        "CALENDAR",
+        "CANCEL",
+        "CLOSE",
+        "DONE",
+        "EDIT",
+        "EVERYONE",
+        "FIND",
+        "FIRM",
+        "HELP",
+        "LIST",
+        "MINE",
+        "MISSED",
+        "MOVE",
+        "OVERDUE",
+        "PLAN",
+        "RESOLVE",
+        "RULES",
+        "TODAY",
+        "VOID",
+        "DISPUTE",
+    }
+)
 CARD_CONTACTS = 3
 CARD_DEADLINES = 3
 
@@ -76,6 +105,8 @@ def code_problem(code: str) -> str | None:
             f"`{code.strip()}` can't be a client code: use 2-16 letters, digits or dashes "
             "(not at either end), e.g. ACME or SMITH-J."
         )
+    if normal in RESERVED_CODES:
+        return f"`{normal}` is a word Clerk's commands use; pick another client code."
     if re.search(r"-\d+$", normal):
         return (
             f"`{normal}` ends like a matter code (ACME-1); pick a client code without a "
@@ -311,7 +342,7 @@ def client_card(session: Session, *, actor: Actor, code: str, today: date) -> Cl
             .order_by(Matter.number)
         )
     )
-    contacts = [
+    contacts: list[tuple[Contact, str | None, str]] = [
         (contact, matter_code, slack_id)
         for contact, matter_code, slack_id in session.execute(
             select(Contact, Matter.code, User.slack_id)

@@ -321,7 +321,7 @@ def import_instructions(kind: str, columns: Sequence[str], until: str) -> blocks
         ),
         blocks.context(
             f"Columns: `{','.join(columns)}` (a header row first; `clerk export {kind}` writes "
-            f"one). I'm waiting for the file until {until}."
+            f"one). I'll wait for the file for an hour, until {until}."
         ),
     )
 

@@ -94,7 +94,7 @@ def logged(result: LoggedContact, zone: ZoneInfo) -> blocks.Message:
     summary = blocks.truncate(blocks.escape(contact.summary), MAX_SUMMARY_REPLY)
     notes = []
     when = contact.occurred_at.astimezone(zone)
-    notes.append(f"Occurred {when:%a %-d %b %Y %H:%M}.")
+    notes.append(f"On {when:%a %-d %b %Y}.")
     if contact.follow_up_on:
         notes.append(f"I'll remind you to follow up on {day(contact.follow_up_on)}.")
     else:

@@ -180,6 +180,7 @@ BAD_INPUTS = [
     ("U_LENA", 'add GHOST "Ghost Ltd" lawyer @nobody', "can't tell who `@nobody` is"),
     ("U_LENA", 'add ACME-7 "Bad code"', "ends like a matter code"),
     ("U_LENA", 'add A "Too short"', "can't be a client code"),
+    ("U_LENA", 'add find "Find Ltd"', "a word Clerk's commands use"),
     ("U_LENA", 'add ABCDEFGHIJKLMNOPQ "Too long"', "can't be a client code"),
     ("U_LENA", 'add X1 "Bad" email not-an-email', "doesn't look like an email"),
     ("U_LENA", 'add X1 "Bad" phone call-me', "doesn't look like a phone number"),
@@ -195,6 +196,7 @@ BAD_INPUTS = [
     ("U_PAUL", "edit ACME status gone", "active`, `prospect` or `former"),
     ("U_SAM", "edit ACME credit-limit $1", "Only a partner or an admin"),
     ("U_SAM", "edit ACME lawyer <@U_SAM|sam>", "Only a partner or an admin"),
+    ("U_PAUL", "edit ACME lawyer <@U_GHOST|ghost>", "not an active member"),
     ("U_LENA", "edit ACME terms 10 days", "Only a partner or an admin"),
     ("U_LENA", "edit ACME status former gone", "Only a partner or an admin"),
     ("U_SAM", "edit NOPE retainer $1", "Only a partner or an admin"),  # never says if NOPE exists

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.dates.court import CourtCalendar
@@ -16,7 +16,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.services import client_contact_text as contact_text
 from bot.services.client_edit import canonical_field
 from bot.services.client_grammar import parse_add, read_change, split_edit
-from bot.services.clients import check_code, code_problem
+from bot.services.clients import RESERVED_CODES, check_code, code_problem
 from handlers.blocks import escape
 from storage.models import ClientKind, ContactKind
 
@@ -50,7 +50,13 @@ def test_codes_that_end_in_a_letter_are_accepted_upper_case(
     first: str, middle: str, last: str
 ) -> None:
     code = first + middle + last
+    assume(code.upper() not in RESERVED_CODES)
     assert check_code(f"  {code} ") == code.upper()
+
+
+@pytest.mark.parametrize("word", sorted(RESERVED_CODES))
+def test_command_words_are_not_client_codes(word: str) -> None:
+    assert "a word Clerk's commands use" in (code_problem(word.lower()) or "")
 
 
 @given(st.text(CODE_CHARS, min_size=1, max_size=10), st.integers(min_value=0, max_value=9999))
