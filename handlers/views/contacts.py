@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.services.client_contact_text import LOG_USAGE, SENTENCE_USAGE
+from bot.services.client_contact_text import LOG_USAGE
 from bot.services.contacts import ContactListing, LoggedContact
 from handlers import blocks
 from storage.models import Contact
@@ -37,14 +37,6 @@ USAGE = blocks.usage(
         "/contact ACME call discussed settlement range; follow up next Tuesday",
         "/contact ACME ACME-2 email sent the draft lease",
         "/contact list ACME 5",
-    ],
-)
-SENTENCE_HELP = blocks.usage(
-    "Logging a contact in a message",
-    [SENTENCE_USAGE, "… ; follow up DATE"],
-    [
-        "log call with ACME: agreed to mediation",
-        "log email with ACME-1 yesterday: sent draft; follow up Friday",
     ],
 )
 

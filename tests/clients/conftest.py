@@ -33,6 +33,18 @@ def firm(database_url: str) -> Iterator[Harness]:
         running.slack.command("U_LENA", "/matter", 'add ACME "Lease dispute"')
         running.slack.command("U_LENA", "/matter", 'add ACME "Renewal" lawyer <@U_MARK|mark>')
         yield running
+        assert_slack_accepted_everything(running)
+
+
+SHOWN = ("chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.update")
+
+
+def assert_slack_accepted_everything(harness: Harness) -> None:
+    """Every message and modal Clerk sent was valid Block Kit that Slack would have shown."""
+    refused = [p for p in harness.standin.response_posts() if p.status != 200]
+    assert not refused, [(p.status, p.payload.get("text")) for p in refused]
+    failed = [c for c in harness.standin.calls() if c.method in SHOWN and not c.ok]
+    assert not failed, [(c.method, c.response) for c in failed]
 
 
 def audit_rows(harness: Harness) -> int:
