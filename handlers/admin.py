@@ -22,6 +22,7 @@ USAGE_LINES = [
     "/clerk role @user ROLE",
     "/clerk settings [KEY VALUE]",
     "/clerk holiday add DATE NAME",
+    "/clerk import KIND  (then send the CSV file to Clerk in a DM)",
     "/clerk audit CLIENT|MATTER",
 ]
 
