@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -45,8 +46,6 @@ def _log(text: str) -> None:
 
 
 def _today() -> date:
-    from zoneinfo import ZoneInfo
-
     return datetime.now(ZoneInfo(FIRM_ZONE)).date()
 
 
@@ -133,33 +132,12 @@ def _scheduler_run(opts: Options, firm: BenchFirm, standin: SlackStandIn) -> dic
     db = Database(firm.url)
     day = _morning(db)
     env = clerk_env(firm.url, standin.url, slack_id_for(1))
-    served = spawn_clerk(env, opts.workdir, scheduler=True, at=f"{day.isoformat()} 08:31")
+    at = f"{day.isoformat()} 08:31"
+    started = datetime.fromisoformat(at).replace(tzinfo=ZoneInfo(FIRM_ZONE))  # Clerk's clock
+    served = spawn_clerk(env, opts.workdir, scheduler=True, at=at)
     _log(f"{firm.label}: scheduler catching up the morning of {day}")
-    jobs: dict[str, float] = {}
     try:
-        since = datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(hours=12)
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with db.reading() as session:
-                runs = session.execute(
-                    select(JobRun.job, JobRun.status, JobRun.started_at, JobRun.finished_at).where(
-                        JobRun.slot >= since
-                    )
-                ).all()
-                waiting = session.scalar(
-                    select(func.count())
-                    .select_from(OutboxMessage)
-                    .where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
-                )
-            done = [r for r in runs if r.status is not JobRunStatus.RUNNING]
-            if len(done) >= 5 and not waiting:
-                jobs = {
-                    r.job: round((r.finished_at - r.started_at).total_seconds(), 2)
-                    for r in done
-                    if r.finished_at is not None
-                }
-                break
-            time.sleep(0.5)
+        jobs = _wait_for_morning(db, day, started)
         delivered = len(standin.calls("chat.postMessage"))
     finally:
         served.stop()
@@ -171,6 +149,49 @@ def _scheduler_run(opts: Options, firm: BenchFirm, standin: SlackStandIn) -> dic
         "jobs": jobs,
         "messages_delivered": delivered,
     }
+
+
+def _wait_for_morning(
+    db: Database, day: date, started: datetime, timeout: float = 300
+) -> dict[str, float]:
+    """Seconds each job took, once all have run and the first delivery round is over.
+
+    Delivery is paced (a batch per tick, as Slack's rate limits ask), so a large firm's
+    first morning takes minutes to send in full; the peak memory of building and starting
+    to send is what is measured, not the wait.
+    """
+    since = datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(hours=12)
+    deadline = time.monotonic() + timeout
+    jobs: dict[str, float] = {}
+    sent_before, steady_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        with db.reading() as session:
+            runs = session.execute(
+                select(JobRun.job, JobRun.status, JobRun.started_at, JobRun.finished_at).where(
+                    JobRun.slot >= since
+                )
+            ).all()
+            sent = session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.SENT,
+                    OutboxMessage.sent_at >= started,
+                )
+            )
+        done = [r for r in runs if r.status is not JobRunStatus.RUNNING]
+        if sent != sent_before:
+            sent_before, steady_since = sent or 0, time.monotonic()
+        if len(done) >= 5:
+            jobs = {
+                r.job: round((r.finished_at - r.started_at).total_seconds(), 2)
+                for r in done
+                if r.finished_at is not None
+            }
+            if sent_before > 0 and time.monotonic() - steady_since > 3:
+                break
+        time.sleep(0.5)
+    return jobs
 
 
 def run(opts: Options) -> dict[str, Any]:

@@ -35,6 +35,12 @@ def _clean(template: str, target: Path) -> str:
 
 
 @pytest.fixture
+def clean_database(_migrated: str, tmp_path: Path) -> str:
+    """A migrated database with nothing in it."""
+    return _clean(_migrated, tmp_path / "clean.db")
+
+
+@pytest.fixture
 def seeded_firm(_migrated: str, tmp_path: Path) -> SeededFirm:
     """``seeded_firm(shape)`` -> the URL of a clean database holding that firm."""
 
