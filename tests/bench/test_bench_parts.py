@@ -1,0 +1,173 @@
+"""The benchmark's own parts: percentiles, floors that select what the jobs select, the
+command timer over real HTTP, the bare bolt floor, and the target checks."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.bench import report
+from bot.bench.floor import FLOOR_ACK, FLOOR_REPLY, build_floor_app
+from bot.bench.floors import FLOORS, run_floor
+from bot.bench.latency import CommandTimer, classify, run_rounds
+from bot.bench.processes import BOT_TOKEN, SIGNING_SECRET
+from bot.bench.scenarios import Request, Scenario, build_scenarios
+from bot.bench.stats import percentile, ratio, summarize
+from bot.seeding import TINY
+from bot.server import base_url, make_server, serve_in_background, stop_server
+from bot.services.receivables import overdue_accounts
+from bot.standin.server import SlackStandIn
+from schedules import queries
+from storage.db import Database
+from tests.bench.conftest import SeededFirm
+from tests.harness import SIGNING_SECRET as HARNESS_SECRET
+from tests.harness import running_clerk
+
+NY = ZoneInfo("America/New_York")
+
+samples = st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1)
+
+
+@given(samples, st.floats(min_value=0, max_value=100))
+def test_a_percentile_lies_within_the_samples(values: list[float], q: float) -> None:
+    found = percentile(values, q)
+    assert min(values) <= found <= max(values)
+
+
+@given(samples, st.floats(min_value=0, max_value=100), st.floats(min_value=0, max_value=100))
+def test_percentiles_grow_with_q(values: list[float], q1: float, q2: float) -> None:
+    low, high = sorted((q1, q2))
+    assert percentile(values, low) <= percentile(values, high) + 1e-9
+
+
+@given(samples)
+def test_p50_is_the_median(values: list[float]) -> None:
+    assert math.isclose(percentile(values, 50), statistics.median(values), abs_tol=1e-6)
+
+
+def test_summaries_and_ratios_refuse_what_is_missing() -> None:
+    assert summarize([]) is None
+    assert ratio(None, 2.0) is None and ratio(2.0, 0.0) is None and ratio(3.0, 2.0) == 1.5
+
+
+def test_replies_are_classified_by_their_first_section() -> None:
+    def reply(text: str) -> dict[str, Any]:
+        return {"blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+    assert classify(reply(":warning: There is no client `NOPE`.")) == "refused"
+    assert classify(reply(":question: Dec 3 is in the past. Store it?")) == "question"
+    assert classify(reply("*ACME* Acme Corp")) == "ok"
+    assert classify({"text": "plain"}) == "ok"
+
+
+def _monday() -> date:
+    today = datetime.now(NY).date()
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> None:
+    """Same rows from the plain SQL as from the job's own query, on this database."""
+    db = Database(seeded_firm(TINY.scaled(2)))
+    day = _monday()
+    try:
+        with db.reading() as session:
+            expected = {
+                "deadline_digest": len(
+                    queries.open_deadlines(session, start=None, end=day + timedelta(days=7))
+                ),
+                "reminders": len(
+                    queries.open_deadlines(session, start=day, end=day + timedelta(days=30))
+                ),
+                "follow_ups": len(queries.follow_ups_due(session, day=day)),
+                "key_clients": len(queries.key_clients(session)),
+                "overdue_accounts": len(overdue_accounts(session, as_of=day)),
+            }
+        assert set(expected) == set(FLOORS)
+        assert all(expected.values()), expected  # an empty selection would prove nothing
+        found = {name: run_floor(db, floor, day)[1] for name, floor in FLOORS.items()}
+        assert found == expected
+    finally:
+        db.dispose()
+
+
+def test_the_timer_times_clerk_and_the_bare_floor_over_http(seeded_firm: SeededFirm) -> None:
+    url = seeded_firm(TINY)
+    with running_clerk(url) as harness:
+        found = build_scenarios(harness.db, _monday())
+        clerk_side = [s for s in found if s.target == "clerk"]
+        assert {s.key for s in clerk_side} >= {"balance", "client", "contact", "deadline_add"}
+        floor_app = build_floor_app(SIGNING_SECRET, BOT_TOKEN, harness.standin.url)
+        floor_server = make_server(floor_app, Database("sqlite://"), host="127.0.0.1", port=0)
+        thread = serve_in_background(floor_server)
+        try:
+            timer = CommandTimer(
+                harness.standin,
+                {
+                    "clerk": harness.url + "/slack/events",
+                    "floor": base_url(floor_server) + "/slack/events",
+                },
+            )
+            # The in-process Clerk signs with the harness secret; the floor with the bench's.
+            timer.drivers["clerk"].secret = HARNESS_SECRET
+            results = run_rounds(timer, found, warmup=1, rounds=2)
+        finally:
+            stop_server(floor_server, thread)
+    for scenario in found:
+        got = results[scenario.key]
+        assert got.outcomes == {"ok": 2}, (scenario.key, got.outcomes, got.examples)
+        assert len(got.ack_ms) == 2 and all(ms > 0 for ms in got.ack_ms)
+        assert len(got.reply_ms) == (2 if scenario.waits_for_reply else 0)
+
+
+def test_a_refused_command_is_counted_not_timed_as_a_success() -> None:
+    with SlackStandIn() as standin:
+        app = build_floor_app(SIGNING_SECRET, BOT_TOKEN, standin.url)
+        server = make_server(app, Database("sqlite://"), host="127.0.0.1", port=0)
+        thread = serve_in_background(server)
+        try:
+            timer = CommandTimer(standin, {"floor": base_url(server) + "/slack/events"})
+            timer.drivers["floor"].secret = "not-the-secret"  # bolt refuses the signature
+            scenario = Scenario("x", "x", (Request("U1", FLOOR_REPLY, ""),), target="floor")
+            results = run_rounds(timer, [scenario], warmup=0, rounds=1)
+            ack_only = Scenario(
+                "y", "y", (Request("U1", FLOOR_ACK, ""),), target="floor", waits_for_reply=False
+            )
+            timer.drivers["floor"].secret = SIGNING_SECRET
+            acked = run_rounds(timer, [ack_only], warmup=0, rounds=1)
+        finally:
+            stop_server(server, thread)
+    assert results["x"].outcomes == {"http 401": 1} and not results["x"].reply_ms
+    assert acked["y"].outcomes == {"ok": 1}
+
+
+def _results(**command: Any) -> dict[str, Any]:
+    return {
+        "sizes": ["small", "large"],
+        "backends": {
+            "sqlite": {
+                "commands": {"balance": {"label": "/balance CLIENT", **command}},
+                "digests": {"large": {"reminders": {"ratio": 4.0}, "follow_ups": {"ratio": None}}},
+                "server": {"large": {"peak_rss_mb": 120.0, "ready_s": 1.2}},
+            }
+        },
+    }
+
+
+def test_targets_are_met_missed_or_not_available() -> None:
+    checks = {
+        c["target"]: c["met"]
+        for c in report.evaluate(_results(growth_ack=1.2, growth_reply=1.6, over_floor_ack=None))
+    }
+    assert checks["sqlite /balance CLIENT: ack p99 large/small"] is True
+    assert checks["sqlite /balance CLIENT: reply p99 large/small"] is False
+    assert checks["sqlite /balance CLIENT: ack p50 / bare bolt"] is None
+    assert checks["sqlite reminders: build / plain SQL"] is False
+    assert checks["sqlite follow_ups: build / plain SQL"] is None
+    assert checks["sqlite serving peak RSS"] is True
+    assert checks["sqlite ready after start"] is True
