@@ -67,6 +67,19 @@ def normalise_number(text: str) -> str:
     return number
 
 
+def lock_client(session: Session, client: Client) -> Client:
+    """Serialise money writes for one client.
+
+    Two payments recorded at the same moment must not both apply themselves to the same
+    outstanding amount. On PostgreSQL the client's row is locked (``FOR UPDATE``) until the
+    unit of work ends, so the second writer reads balances after the first has committed;
+    SQLite already runs writers one at a time (``BEGIN IMMEDIATE``).
+    """
+    session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
+    session.refresh(client)
+    return client
+
+
 def get_invoice(session: Session, number: str) -> Invoice:
     wanted = normalise_number(number)
     invoice = session.scalars(select(Invoice).where(Invoice.number == wanted)).one_or_none()
@@ -301,7 +314,7 @@ def record_invoice(
     session: Session, *, new: NewInvoice, today: date, created_by_id: int | None
 ) -> Outcome:
     """Check and store an invoice (no role check: ``/invoice`` and the CSV import share it)."""
-    client = get_client(session, new.client_code)
+    client = lock_client(session, get_client(session, new.client_code))
     matter = None
     if new.matter_code:
         matter = get_matter(session, new.matter_code)
@@ -409,6 +422,7 @@ def mark_disputed(
     actor.require(Capability.MANAGE_BILLING)
     why = clean_reason(reason, "the client's reason for the dispute")
     invoice = get_invoice(session, invoice_number)
+    client = _client_of(session, invoice)  # locked, and the invoice read again under it
     if invoice.status is InvoiceStatus.VOID:
         raise Conflict(f"Invoice {invoice.number} is void; there is nothing to dispute.")
     if invoice.disputed:
@@ -418,7 +432,7 @@ def mark_disputed(
         )
     invoice.disputed = True
     invoice.dispute_reason = why
-    outcome = Outcome(client=_client_of(session, invoice), invoice=invoice)
+    outcome = Outcome(client=client, invoice=invoice)
     restage(
         session,
         outcome,
@@ -443,10 +457,11 @@ def resolve_dispute(
     """End a dispute: the invoice counts again from its own due date."""
     actor.require(Capability.MANAGE_BILLING)
     invoice = get_invoice(session, invoice_number)
+    client = _client_of(session, invoice)  # locked, and the invoice read again under it
     if not invoice.disputed:
         raise Conflict(f"Invoice {invoice.number} is not disputed.")
     invoice.disputed = False
-    outcome = Outcome(client=_client_of(session, invoice), invoice=invoice)
+    outcome = Outcome(client=client, invoice=invoice)
     outcome.credit_applied_cents = apply_credit(session, outcome.client)
     restage(
         session,
@@ -474,13 +489,14 @@ def void_invoice(
     actor.require(Capability.MANAGE_BILLING)
     why = clean_reason(reason, "a reason for voiding it")
     invoice = get_invoice(session, invoice_number)
+    client = _client_of(session, invoice)  # locked, and the invoice read again under it
     if invoice.status is InvoiceStatus.VOID:
         raise Conflict(f"Invoice {invoice.number} is already void ({invoice.void_reason}).")
     paid = invoice.amount_cents - invoice_outstanding(session, invoice)
     invoice.status = InvoiceStatus.VOID
     invoice.void_reason = why
     session.flush()
-    outcome = Outcome(client=_client_of(session, invoice), invoice=invoice)
+    outcome = Outcome(client=client, invoice=invoice)
     outcome.detail["was_paid"] = paid
     outcome.credit_applied_cents = apply_credit(session, outcome.client)
     complete_settled_plans(session, outcome.client)
@@ -499,4 +515,6 @@ def void_invoice(
 def _client_of(session: Session, invoice: Invoice) -> Client:
     client = session.get(Client, invoice.client_id)
     assert client is not None
+    lock_client(session, client)
+    session.refresh(invoice)  # read again under the lock: another writer may have changed it
     return client

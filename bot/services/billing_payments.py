@@ -35,6 +35,7 @@ from bot.services.billing import (
     get_invoice,
     invoice_outstanding,
     ledger_currency,
+    lock_client,
     restage,
 )
 from bot.services.lookup import get_client
@@ -102,7 +103,7 @@ def record_payment(
     session: Session, *, new: NewPayment, today: date, created_by_id: int | None
 ) -> PaymentOutcome:
     """Check, store and apply a payment (no role check: ``/payment`` and the CSV import)."""
-    client = get_client(session, new.client_code)
+    client = lock_client(session, get_client(session, new.client_code))
     if new.trust and new.invoice_number:
         raise InvalidInput(
             "A trust deposit is held for the client, not applied to an invoice: record it "

@@ -22,7 +22,7 @@ from bot.money import EscalationThresholds, Money, schedule
 from bot.money.plans import Installment as PlannedInstallment
 from bot.permissions import Actor, Capability
 from bot.rules.format import format_day
-from bot.services.billing import Outcome, ledger_currency, restage
+from bot.services.billing import Outcome, ledger_currency, lock_client, restage
 from bot.services.escalation import clean_reason
 from bot.services.lookup import get_client
 from bot.services.receivables import outstanding_items
@@ -73,7 +73,7 @@ def create_plan(
     now: datetime | None = None,
 ) -> PlanOutcome:
     actor.require(Capability.MANAGE_BILLING)
-    client = get_client(session, new.client_code)
+    client = lock_client(session, get_client(session, new.client_code))
     existing = active_plan(session, client.id)
     if existing is not None:
         raise Conflict(
@@ -157,7 +157,7 @@ def cancel_plan(
     """End a plan early: its invoices escalate again from their own due dates."""
     actor.require(Capability.MANAGE_BILLING)
     why = clean_reason(reason, "a reason for cancelling the plan")
-    client = get_client(session, client_code)
+    client = lock_client(session, get_client(session, client_code))
     plan = active_plan(session, client.id)
     if plan is None:
         raise Conflict(f"{client.code} has no active payment plan.")

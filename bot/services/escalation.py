@@ -82,8 +82,10 @@ class StageChange:
 
 
 def _states(session: Session, client_ids: Sequence[int] | None) -> dict[int, CollectionState]:
-    """Recorded states: all of them (one small row per client ever escalated), or some."""
-    query = select(CollectionState)
+    """Recorded states, locked until the caller's unit of work ends (a command and the
+    morning sync must not record the same change twice): all of them (one small row per
+    client ever escalated), or the given clients'."""
+    query = select(CollectionState).with_for_update()
     if client_ids is not None:
         query = query.where(CollectionState.client_id.in_(client_ids))
     return {s.client_id: s for s in session.scalars(query)}
@@ -306,6 +308,7 @@ def advance_stage(
     actor.require(Capability.MANAGE_BILLING)
     why = clean_reason(reason)
     target = _client(session, client)
+    session.execute(select(Client.id).where(Client.id == target.id).with_for_update())
     as_of = as_of or datetime.now(UTC).date()
     thresholds = thresholds or thresholds_in(session)
     at = at or datetime.now(UTC)
