@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from bot.clerk import Clerk
 from bot.errors import InvalidInput, NeedsConfirmation
 from bot.permissions import Actor
-from bot.text import MAX_COMMAND_TEXT, clean
+from bot.text import MAX_COMMAND_TEXT, clean, unescape
 from handlers import blocks
 from handlers.errors import reply_for
 from handlers.ids import Action
@@ -95,7 +95,9 @@ def slash_command(
     @app.command(name)
     def serve(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        text = clean(command.get("text"))
+        # Slack escapes &, < and > in what was typed; mentions (<@U1|lena>) arrive as markup.
+        # Undone here, once, so every family stores "Smith & Jones", never "Smith &amp; Jones".
+        text = clean(unescape(command.get("text") or ""))
         if len(text) > MAX_COMMAND_TEXT:
             raise InvalidInput(
                 f"That is {len(text):,} characters; Clerk reads at most {MAX_COMMAND_TEXT:,}. "

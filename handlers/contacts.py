@@ -22,7 +22,7 @@ from bot.services import contacts as service
 from bot.services.client_forms import read_contact_form
 from bot.services.lookup import get_client, get_matter
 from handlers import blocks, imports
-from handlers.clients import as_typed, dm, firm_today
+from handlers.clients import dm, firm_today
 from handlers.commands import CommandRequest, Reply, send, slash_command
 from handlers.views import contacts as views
 
@@ -89,7 +89,6 @@ def _list(request: CommandRequest) -> Reply:
 
 
 def run(request: CommandRequest) -> Reply:
-    request = as_typed(request)
     if request.words[0].lower() == "list":
         return _list(request)
     return _log_command(request)
@@ -142,6 +141,12 @@ def _permalink(client: WebClient, channel: str, ts: str) -> str:
     return str(found.get("permalink") or "")
 
 
+def open_contact_modal(clerk: Clerk, request: CommandRequest) -> dict[str, Any]:
+    """``/contact`` alone: the log form, only for roles that may log contacts."""
+    request.actor.require(Capability.LOG_CONTACTS)
+    return views.contact_modal(today=firm_today(clerk))
+
+
 def register(app: App, clerk: Clerk) -> None:
     slash_command(
         app,
@@ -149,7 +154,7 @@ def register(app: App, clerk: Clerk) -> None:
         "/contact",
         run,
         usage=views.USAGE,
-        open_modal=lambda _request: views.contact_modal(today=firm_today(clerk)),
+        open_modal=lambda request: open_contact_modal(clerk, request),
     )
     clerk.sentence_handlers.append(("contacts", read_sentence))
     # `/clerk import` and CSV files sent by DM: registered here, right after the contact

@@ -15,7 +15,7 @@ from bot.services.client_forms import read_matter_form
 from bot.services.lookup import get_matter, looks_like_matter_code
 from bot.text import split_words
 from handlers import blocks
-from handlers.clients import as_typed, dm, firm_today, user_resolver
+from handlers.clients import dm, firm_today, user_resolver
 from handlers.commands import CommandRequest, Reply, slash_command
 from handlers.views import clients as views
 from storage.models import MatterStatus
@@ -88,7 +88,6 @@ def _show(request: CommandRequest) -> Reply:
 
 
 def run(request: CommandRequest) -> Reply:
-    request = as_typed(request)
     word = request.words[0].lower()
     if word == "add":
         return _add(request)
@@ -107,6 +106,12 @@ def run(request: CommandRequest) -> Reply:
     return _show(request)
 
 
+def open_matter_modal(request: CommandRequest) -> dict[str, Any]:
+    """``/matter`` alone: the open-matter form, only for roles that may open matters."""
+    request.actor.require(Capability.WRITE_MATTERS)
+    return views.matter_modal()
+
+
 def register(app: App, clerk: Clerk) -> None:
     slash_command(
         app,
@@ -114,7 +119,7 @@ def register(app: App, clerk: Clerk) -> None:
         "/matter",
         run,
         usage=views.MATTER_USAGE,
-        open_modal=lambda _request: views.matter_modal(),
+        open_modal=open_matter_modal,
     )
 
     @app.view(views.ClientIds.MATTER_MODAL)

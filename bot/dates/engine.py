@@ -44,6 +44,8 @@ _TITLE_EDGES = " \t\r\n-–—:,;|"
 # the tail of a longer date ("12月3日前", "3/4/2027") or carry a modifier ("12月3日前").
 _GLUED_BEFORE = frozenset("0123456789年月日号號/.:")
 _GLUED_AFTER = frozenset("0123456789年月日号號/.:前后後以之内內")
+# A date never begins with a closing mark: "<draft> on Dec 3" keeps its ">" in the title.
+_NEVER_OPENS_A_DATE = ")]}>»”’、，。"
 _SOURCE_EDGES = "-–—:,;|.!?。，；：！？"
 
 
@@ -175,6 +177,8 @@ class DateEngine:
         for start, _ in token_spans(text):
             if start and folded[start - 1] in _GLUED_BEFORE:
                 continue  # inside a date: "3日前" is not the date of "12月3日前"
+            if text[start] in _NEVER_OPENS_A_DATE:
+                continue
             try:
                 parsed = self._interpret(text[start:], local, prefer)
             except NotUnderstood:

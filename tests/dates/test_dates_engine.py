@@ -26,6 +26,8 @@ SPLITS = [
     ("Brief due Friday next week", "Brief", D(2026, 11, 27), "Friday next week"),
     ("Deposition of witness 2 Dec 3", "Deposition of witness 2", D(2026, 12, 3), "Dec 3"),
     ("Pay 2 May 5", "Pay 2", D(2027, 5, 5), "May 5"),
+    ("Review (draft) on Dec 3", "Review (draft)", D(2026, 12, 3), "Dec 3"),
+    ("Reply <v2> Dec 3", "Reply <v2>", D(2026, 12, 3), "Dec 3"),
     ("Pay 2 May 26", "Pay 2", D(2027, 5, 26), "May 26"),
     ("Call re 3:00 conference Friday", "Call re 3:00 conference", D(2026, 11, 20), "Friday"),
     ("Serve 3 days after Dec 1", "Serve", D(2026, 12, 4), "3 days after Dec 1"),

@@ -37,6 +37,17 @@ def test_an_all_day_deadline_is_stored_with_how_it_was_read(clerk_at: Harness) -
     assert [(a.actor, a.action) for a in audit] == [("U_SAM", "create")]
 
 
+def test_slack_escaping_is_undone_once_before_the_title_is_stored(clerk_at: Harness) -> None:
+    """Slack sends ``&``, ``<`` and ``>`` typed by a person as ``&amp;``, ``&lt;``, ``&gt;``."""
+    h = clerk_at
+    typed = "ACME-1 Smith &amp; Jones reply &lt;draft&gt; on Dec 3"
+    reply = last(h.slack.command("U_SAM", "/deadline", typed))
+    (d,) = deadlines(h.db)
+    assert d.title == "Smith & Jones reply <draft>"
+    assert d.source_text == "ACME-1 Smith & Jones reply <draft> on Dec 3"
+    assert "&amp;amp;" not in reply["text"]
+
+
 def test_a_time_makes_it_a_timed_deadline(clerk_at: Harness) -> None:
     h = clerk_at
     reply = last(h.slack.command("U_LENA", "/deadline", "ACME-2 Hearing on Dec 3 10am"))
