@@ -42,6 +42,12 @@ def _migrated(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def database_url(_migrated: str, tmp_path: Path) -> str:
+    return fresh_database_url(_migrated, tmp_path)
+
+
+def fresh_database_url(migrated: str, directory: Path) -> str:
+    """A clean migrated database: a copy of the SQLite template in ``directory``, or the
+    PostgreSQL test database truncated. Module-scoped firms use it directly."""
     if PG_URL:
         db = Database(PG_URL)
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -49,8 +55,8 @@ def database_url(_migrated: str, tmp_path: Path) -> str:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.dispose()
         return PG_URL
-    target = tmp_path / "clerk.db"
-    shutil.copyfile(_migrated, target)
+    target = directory / "clerk.db"
+    shutil.copyfile(migrated, target)
     return f"sqlite:///{target}"
 
 
