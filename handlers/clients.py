@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot.services.client_forms import read_client_form
 from bot.services.deadline_lists import user_by_handle
 from bot.services.lookup import looks_like_matter_code
 from bot.services.receivables import client_balance_line
-from bot.text import unescape, user_id
+from bot.text import user_id
 from handlers import blocks
 from handlers.commands import CommandRequest, Reply, slash_command
 from handlers.views import clients as views
@@ -49,15 +48,6 @@ def user_resolver(clerk: Clerk) -> client_grammar.UserResolver:
         return clerk.directory.member(slack_id).user_id
 
     return resolve
-
-
-def as_typed(request: CommandRequest) -> CommandRequest:
-    """The request with Slack's escaping undone: ``&amp;`` in a name is stored as ``&``.
-
-    Slack escapes ``&``, ``<`` and ``>`` in command text; mentions arrive unescaped
-    (``<@U123|lena>``) and are unaffected.
-    """
-    return replace(request, text=unescape(request.text))
 
 
 def dm(client: WebClient, actor: Actor, reply: blocks.Message) -> None:
@@ -137,7 +127,6 @@ def _edit(request: CommandRequest) -> Reply:
 
 
 def run(request: CommandRequest) -> Reply:
-    request = as_typed(request)
     word = request.words[0].lower()
     if word == "add":
         return _add(request)

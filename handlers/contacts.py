@@ -22,7 +22,7 @@ from bot.services import contacts as service
 from bot.services.client_forms import read_contact_form
 from bot.services.lookup import get_client, get_matter
 from handlers import blocks, imports
-from handlers.clients import as_typed, dm, firm_today
+from handlers.clients import dm, firm_today
 from handlers.commands import CommandRequest, Reply, send, slash_command
 from handlers.views import contacts as views
 
@@ -89,7 +89,6 @@ def _list(request: CommandRequest) -> Reply:
 
 
 def run(request: CommandRequest) -> Reply:
-    request = as_typed(request)
     if request.words[0].lower() == "list":
         return _list(request)
     return _log_command(request)

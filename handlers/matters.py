@@ -15,7 +15,7 @@ from bot.services.client_forms import read_matter_form
 from bot.services.lookup import get_matter, looks_like_matter_code
 from bot.text import split_words
 from handlers import blocks
-from handlers.clients import as_typed, dm, firm_today, user_resolver
+from handlers.clients import dm, firm_today, user_resolver
 from handlers.commands import CommandRequest, Reply, slash_command
 from handlers.views import clients as views
 from storage.models import MatterStatus
@@ -88,7 +88,6 @@ def _show(request: CommandRequest) -> Reply:
 
 
 def run(request: CommandRequest) -> Reply:
-    request = as_typed(request)
     word = request.words[0].lower()
     if word == "add":
         return _add(request)
