@@ -31,12 +31,14 @@ from bot.clerk import Clerk
 from schedules import ledger
 from schedules.delivery import deliver_due
 from schedules.jobs import Job, all_jobs, job_named, run_job
+from storage.housekeeping import purge_expired_confirmations
 
 log = logging.getLogger("clerk.scheduler")
 
 LEADER_LOCK_KEY = 0x434C45524B  # "CLERK" as a number: one lock per database
 LEADER_RETRY_S = 20
 DELIVERY_EVERY_S = 30
+TIDY_EVERY_S = 3600
 
 
 class ShiftedTrigger(BaseTrigger):  # type: ignore[misc]
@@ -157,6 +159,12 @@ class Scheduler:
             id="delivery",
             replace_existing=True,
         )
+        self.aps.add_job(
+            self.tidy,
+            IntervalTrigger(seconds=TIDY_EVERY_S),
+            id="housekeeping",
+            replace_existing=True,
+        )
         if not self.clerk.db.is_sqlite:
             self.aps.add_job(
                 self.contend,
@@ -230,6 +238,13 @@ class Scheduler:
             return False
         ledger.finish(self.clerk.db, run_id)
         return True
+
+    def tidy(self) -> None:
+        """Drop expired *Confirm* previews (they hold client text nobody can use any more)."""
+        if self.leader.holds():
+            purged = purge_expired_confirmations(self.clerk.db, now=self.clerk.now())
+            if purged:
+                log.info("removed %d expired confirmation previews", purged)
 
     def deliver(self) -> None:
         if self.leader.holds():
