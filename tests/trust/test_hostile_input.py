@@ -3,7 +3,9 @@
 Every command gets random text, unicode, control characters, Slack-escaped forms, SQL-looking
 strings and 4,000-character inputs, with and without its subcommand words. An unexpected
 exception anywhere shows up as Clerk's "Something went wrong" reply, so its absence across
-all examples is the property under test.
+all examples is the property under test. Never a partial write either: a refused input
+leaves every table (the audit log included) as it was, and an accepted one leaves no new
+row without its audit row.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.standin.driver import Exchange
 from tests.harness import Harness
+from tests.trust.rows import grown, row_counts, unaudited_rows
 
 COMMANDS = {
     "/client": ["", "add", "find", "edit", "ACME"],
@@ -47,6 +51,26 @@ words = (
 )
 
 
+def _refused(exchange: Exchange) -> bool:
+    """The reply is a refusal (``:warning:``) or a question asked before storing anything."""
+    sections = [
+        str((block.get("text") or {}).get("text", ""))
+        for reply in exchange.replies
+        for block in reply.get("blocks") or []
+        if block.get("type") == "section"
+    ]
+    return any(text.startswith((":warning:", ":question:")) for text in sections)
+
+
+def _assert_no_partial_write(
+    exchange: Exchange, before: dict[str, int], after: dict[str, int]
+) -> None:
+    if _refused(exchange):
+        assert after == before, f"a refused input wrote {grown(before, after)}"
+    else:
+        assert not unaudited_rows(before, after), f"rows without audit: {grown(before, after)}"
+
+
 def _assert_answered_sanely(exchange: object) -> None:
     status = exchange.status  # type: ignore[attr-defined]
     assert status == 200, status
@@ -61,6 +85,10 @@ def _assert_answered_sanely(exchange: object) -> None:
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_random_text_never_breaks_a_command(harness: Harness, command: str) -> None:
+    # ACME and ACME-1 exist, so inputs that start with them reach the writing paths.
+    harness.slack.command("U_LENA", "/client", 'add ACME "Acme Corporation"')
+    harness.slack.command("U_LENA", "/matter", 'add ACME "Lease dispute"')
+
     @settings(
         max_examples=25,
         deadline=None,
@@ -73,12 +101,16 @@ def test_random_text_never_breaks_a_command(harness: Harness, command: str) -> N
     )
     def run(prefix: str, rest: str, who: str) -> None:
         text = f"{prefix} {rest}".strip() if prefix else rest
-        _assert_answered_sanely(harness.slack.command(who, command, text))
+        before = row_counts(harness.db)
+        exchange = harness.slack.command(who, command, text)
+        _assert_answered_sanely(exchange)
+        _assert_no_partial_write(exchange, before, row_counts(harness.db))
 
     run()
 
 
 def test_malformed_interaction_payloads_are_refused_without_a_500(harness: Harness) -> None:
+    before = row_counts(harness.db)
     for body in [
         urlencode({"payload": "{not json"}).encode(),
         urlencode({"payload": json.dumps({"type": "block_actions"})}).encode(),
@@ -88,15 +120,19 @@ def test_malformed_interaction_payloads_are_refused_without_a_500(harness: Harne
     ]:
         status, _ = harness.slack.post(body, "application/x-www-form-urlencoded")
         assert status < 500, body
+    assert row_counts(harness.db) == before
 
 
 def test_malformed_event_bodies_are_refused_without_a_500(harness: Harness) -> None:
+    before = row_counts(harness.db)
     for body in [b"{", b"[]", json.dumps({"type": "event_callback"}).encode()]:
         status, _ = harness.slack.post(body, "application/json")
         assert status < 500, body
+    assert row_counts(harness.db) == before
 
 
 def test_unknown_buttons_and_forged_values_are_harmless(harness: Harness) -> None:
+    before = row_counts(harness.db)
     for action_id, value in [
         ("clerk_confirm_reading", "not json"),
         ("clerk_confirm_reading", json.dumps({"c": "/nope", "t": "x", "k": []})),
@@ -105,3 +141,4 @@ def test_unknown_buttons_and_forged_values_are_harmless(harness: Harness) -> Non
         exchange = harness.slack.action("U_LENA", action_id, value)
         assert exchange.status < 500
         assert "Traceback" not in json.dumps(exchange.replies)
+    assert row_counts(harness.db) == before
