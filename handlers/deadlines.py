@@ -1,4 +1,4 @@
-"""``/deadline``: add, list, done, move, cancel, calendar; the add modal; DM sentences.
+"""``/deadline``: add, list, done, move, cancel, calendar; DM sentences; the form's submission.
 
 ``rules`` and ``apply`` (and moving or cancelling a trigger) belong to ``handlers.rulesets``;
 this module dispatches to it. Dates are read by the date engine and settled by
@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clerk import Clerk
-from bot.errors import FieldErrors, InvalidInput, NeedsConfirmation
+from bot.errors import InvalidInput, NeedsConfirmation
 from bot.permissions import Actor, Capability
 from bot.services import deadline_lists, deadlines
 from bot.services.deadline_dates import Reading, decide
@@ -26,6 +26,7 @@ from bot.services.lookup import looks_like_matter_code
 from bot.text import ANY_USER_MENTION, user_id
 from handlers import blocks, rulesets
 from handlers.commands import CommandRequest, Reply, slash_command
+from handlers.deadline_form import modal_deadline, open_modal
 from handlers.errors import confirmation_message
 from handlers.views import deadlines as views
 from schedules.outbox import enqueue
@@ -350,62 +351,7 @@ def _not_a_matter(request: CommandRequest, word: str) -> None:
     )
 
 
-# --- modal and sentences -----------------------------------------------------------------
-
-
-def open_modal(request: CommandRequest) -> dict[str, Any]:
-    request.actor.require(Capability.MANAGE_DEADLINES)
-    return views.add_modal(request.channel_id)
-
-
-def modal_deadline(
-    clerk: Clerk, actor: Actor, values: dict[str, str | None]
-) -> deadlines.NewDeadline:
-    """Read the submitted form; any problem is put under its field (the modal stays open)."""
-    actor.require(Capability.MANAGE_DEADLINES)
-    code = (values.get(views.DeadlineField.MATTER) or "").strip()
-    title = " ".join((values.get(views.DeadlineField.TITLE) or "").split())
-    day = values.get(views.DeadlineField.DAY) or ""
-    time_text = (values.get(views.DeadlineField.TIME) or "").strip()
-    errors: dict[str, str] = {}
-    if not looks_like_matter_code(code):
-        errors[views.DeadlineField.MATTER] = "A matter code, e.g. ACME-1."
-    if not title:
-        errors[views.DeadlineField.TITLE] = "Give the deadline a title."
-    elif len(title) > deadlines.MAX_TITLE:
-        errors[views.DeadlineField.TITLE] = f"At most {deadlines.MAX_TITLE} characters."
-    if not day:
-        errors[views.DeadlineField.DAY] = "Pick a date."
-    if errors:
-        raise FieldErrors(errors)
-    with clerk.db.reading() as session:
-        deadlines.open_matter(session, code)
-    text = f"{day} {time_text}".strip()
-    parsed = clerk.dates.parse(text, now=clerk.now(), prefer="future")
-    if time_text and getattr(parsed, "at", None) is None:
-        raise FieldErrors({views.DeadlineField.TIME: f"`{time_text}` is not a time, e.g. 10:30am."})
-    reading = parsed.at.astimezone(clerk.settings.tz).date() if parsed.at else parsed.day
-    now = clerk.now()
-    if (parsed.at is not None and parsed.at < now) or reading < today(clerk):
-        raise FieldErrors(
-            {
-                views.DeadlineField.DAY: (
-                    "That is in the past. To record a past deadline, type "
-                    f"/deadline {code} {title[:40]} on {day} and confirm."
-                )
-            }
-        )
-    assignee = values.get(views.DeadlineField.ASSIGNEE)
-    member = clerk.directory.member(assignee) if assignee else None
-    return deadlines.NewDeadline(
-        matter_code=code,
-        title=title,
-        due_on=reading,
-        due_at=parsed.at,
-        source_text=f"{title} on {text} (form)",
-        explanation=parsed.explanation,
-        assignee_id=member.user_id if member else None,
-    )
+# --- sentences and the form -----------------------------------------------------------------
 
 
 def read_sentence(
