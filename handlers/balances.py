@@ -34,7 +34,7 @@ from bot.clerk import Clerk
 from bot.errors import FieldErrors, InvalidInput
 from bot.money import Stage, next_stage
 from bot.permissions import Actor, Capability
-from bot.services import billing, billing_notes, billing_statement, escalation
+from bot.services import billing, billing_notes, billing_statement, escalation, invoice_changes
 from bot.services.billing import Outcome
 from handlers import blocks
 from handlers.commands import CommandRequest, Reply, send, slash_command
@@ -218,7 +218,7 @@ def register_buttons(app: App, clerk: Clerk) -> None:
         if not number:
             raise FieldErrors({MoneyField.INVOICE: "Pick the invoice the client disputes."})
         with clerk.db.unit_of_work(actor.slack_id) as session:
-            outcome = billing.mark_disputed(
+            outcome = invoice_changes.mark_disputed(
                 session,
                 actor=actor,
                 invoice_number=number,

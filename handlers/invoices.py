@@ -21,7 +21,7 @@ from bot.errors import FieldErrors, InvalidInput, NeedsConfirmation
 from bot.money import parse_amount
 from bot.permissions import Actor, Capability
 from bot.rules.format import format_day
-from bot.services import billing, billing_statement
+from bot.services import billing, billing_statement, invoice_changes
 from bot.services.billing import Outcome
 from bot.services.billing_grammar import INVOICE_USAGE, invoice_words
 from bot.services.deadline_dates import decide
@@ -245,7 +245,7 @@ def dispute(request: CommandRequest) -> Reply:
     actor.require(Capability.MANAGE_BILLING)
     number, reason = _number_and_reason(request, "/invoice dispute INV-1042 hours contested")
     with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = billing.mark_disputed(
+        outcome = invoice_changes.mark_disputed(
             session,
             actor=actor,
             invoice_number=number,
@@ -272,7 +272,7 @@ def resolve(request: CommandRequest) -> Reply:
     if extra:
         raise InvalidInput(f"`/invoice resolve` takes one invoice number, not `{extra}`.")
     with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = billing.resolve_dispute(
+        outcome = invoice_changes.resolve_dispute(
             session, actor=actor, invoice_number=number, today=today(clerk), now=clerk.now()
         )
         queue_messages(session, outcome, actor)
@@ -300,7 +300,7 @@ def void(request: CommandRequest) -> Reply:
         request, "/invoice void INV-1042 billed to the wrong client"
     )
     with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = billing.void_invoice(
+        outcome = invoice_changes.void_invoice(
             session,
             actor=actor,
             invoice_number=number,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.errors import Conflict, InvalidInput, PermissionDenied
 from bot.money import EscalationThresholds, Money, Stage
-from bot.services import billing, escalation, receivables
+from bot.services import escalation, invoice_changes, receivables
 from bot.services.billing_plans import NewPlan, cancel_plan, create_plan
 from storage.db import Database
 from storage.models import EscalationEvent, FirmSetting, Installment, PaymentPlan, PlanStatus
@@ -111,7 +111,7 @@ def test_a_dispute_pauses_a_manual_floor_and_resolving_restores_it(firm_db: Data
     invoice(firm_db, "INV-1", 10_000, due=TODAY - timedelta(days=5))
     advance(firm_db)
     with firm_db.unit_of_work("U_BILL") as s:
-        billing.mark_disputed(
+        invoice_changes.mark_disputed(
             s,
             actor=actor(firm_db, "U_BILL"),
             invoice_number="INV-1",
@@ -121,7 +121,7 @@ def test_a_dispute_pauses_a_manual_floor_and_resolving_restores_it(firm_db: Data
         )
     assert account(firm_db).stage is Stage.CURRENT
     with firm_db.unit_of_work("U_BILL") as s:
-        out = billing.resolve_dispute(
+        out = invoice_changes.resolve_dispute(
             s, actor=actor(firm_db, "U_BILL"), invoice_number="INV-1", today=TODAY, thresholds=T
         )
     assert [(c.from_stage, c.to_stage) for c in out.changes] == [(0, 2)]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.money import Bucket, EscalationThresholds, Money, Stage
-from bot.services import billing, receivables
+from bot.services import billing, invoice_changes, receivables
 from bot.services.billing_payments import NewPayment, add_payment
 from storage.db import Database
 from storage.models import Client, PaymentAllocation
@@ -168,7 +168,7 @@ def test_voiding_a_paid_invoice_turns_the_payment_into_credit(firm_db: Database)
     invoice(firm_db, "INV-1", 10_000, due=TODAY - timedelta(days=3))
     pay(firm_db, 4_000)
     with firm_db.unit_of_work("U_BILL") as s:
-        out = billing.void_invoice(
+        out = invoice_changes.void_invoice(
             s,
             actor=actor(firm_db, "U_BILL"),
             invoice_number="INV-1",
@@ -179,7 +179,7 @@ def test_voiding_a_paid_invoice_turns_the_payment_into_credit(firm_db: Database)
     assert out.detail["was_paid"] == 4_000 and out.outstanding_cents == 0
     assert credit(firm_db) == 4_000
     with firm_db.unit_of_work("U_BILL") as s, pytest.raises(Conflict, match="already void"):
-        billing.void_invoice(
+        invoice_changes.void_invoice(
             s,
             actor=actor(firm_db, "U_BILL"),
             invoice_number="INV-1",
@@ -193,7 +193,7 @@ def test_a_disputed_invoice_stays_owed_but_does_not_escalate(firm_db: Database) 
     invoice(firm_db, "INV-1", 10_000, due=TODAY - timedelta(days=45))
     assert account(firm_db).stage is Stage.FORMAL_NOTICE
     with firm_db.unit_of_work("U_BILL") as s:
-        out = billing.mark_disputed(
+        out = invoice_changes.mark_disputed(
             s,
             actor=actor(firm_db, "U_BILL"),
             invoice_number="INV-1",
@@ -209,7 +209,7 @@ def test_a_disputed_invoice_stays_owed_but_does_not_escalate(firm_db: Database) 
     pay(firm_db, 5_000)
     assert credit(firm_db) == 5_000
     with firm_db.unit_of_work("U_BILL") as s:
-        out = billing.resolve_dispute(
+        out = invoice_changes.resolve_dispute(
             s, actor=actor(firm_db, "U_BILL"), invoice_number="INV-1", today=TODAY, thresholds=T
         )
     assert out.credit_applied_cents == 5_000 and out.outstanding_cents == 5_000
