@@ -32,11 +32,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from bot.standin.driver import Exchange, SlackDriver
 from bot.standin.server import SlackStandIn
 from schedules.delivery import deliver_due
 from schedules.jobs import all_jobs, run_job
+from storage.db import Database
+from storage.models import Client
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, Harness, running_clerk
 
 NY = ZoneInfo("America/New_York")
@@ -375,3 +378,23 @@ def _wait_healthy(process: subprocess.Popen[str], port: int) -> None:
     raise AssertionError(
         f"clerk run did not start: {process.stderr.read() if process.stderr else ''}"
     )
+
+
+def test_an_unexpected_database_error_is_logged_without_client_data(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The one error handler logs unexpected errors with their traceback at ERROR; a
+    database error's message must not carry the statement's values (names, amounts)."""
+    from handlers.errors import reply_for
+
+    with pytest.raises(IntegrityError) as caught, db.unit_of_work("test") as session:
+        session.add(Client(code="DUP", name="Acme Corporation"))
+        session.flush()
+        session.add(Client(code="DUP", name="Globex Holdings", details={"email": ACME_EMAIL}))
+        session.flush()
+    with caplog.at_level(logging.INFO):
+        reply = reply_for(caught.value)
+    assert "Something went wrong" in reply.text
+    assert "IntegrityError" in caplog.text  # logged, with its traceback
+    for secret in ("Globex Holdings", ACME_EMAIL):
+        assert secret not in caplog.text
