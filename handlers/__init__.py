@@ -23,6 +23,7 @@ def register_all(app: App, clerk: Clerk) -> None:
         deadlines,
         errors,
         home,
+        imports,
         invoices,
         matters,
         payments,
@@ -38,6 +39,7 @@ def register_all(app: App, clerk: Clerk) -> None:
         clients,
         matters,
         contacts,
+        imports,  # `/clerk import` and CSV files sent by DM, after the contact sentence
         deadlines,
         rulesets,
         balances,

@@ -21,7 +21,7 @@ from bot.services import client_contact_text as text_reader
 from bot.services import contacts as service
 from bot.services.client_forms import read_contact_form
 from bot.services.lookup import get_client, get_matter
-from handlers import blocks, imports
+from handlers import blocks
 from handlers.clients import dm, firm_today
 from handlers.commands import CommandRequest, Reply, send, slash_command
 from handlers.views import contacts as views
@@ -157,9 +157,6 @@ def register(app: App, clerk: Clerk) -> None:
         open_modal=lambda request: open_contact_modal(clerk, request),
     )
     clerk.sentence_handlers.append(("contacts", read_sentence))
-    # `/clerk import` and CSV files sent by DM: registered here, right after the contact
-    # sentence, until handlers/__init__ lists `imports` itself (registering is idempotent).
-    imports.register(app, clerk)
 
     @app.shortcut(views.ContactIds.SHORTCUT)
     def from_message(

@@ -161,9 +161,7 @@ def _let_file_shares_through(body: dict[str, Any], next: Any) -> Any:  # noqa: A
 
 
 def register(app: App, clerk: Clerk) -> None:
-    """Idempotent: ``handlers.contacts`` registers this module too (see its ``register``)."""
-    if clerk.admin_subcommands.get("import") is run_import_request:
-        return
+    """``/clerk import KIND``, and the CSV file sent by DM that answers it."""
     clerk.admin_subcommands["import"] = run_import_request
     clerk.sentence_handlers.append(("imports", read_file_message))
     app.middleware(_let_file_shares_through)
