@@ -200,6 +200,9 @@ class Case:
     shows: str | None = None  # what an allowed run shows the asker
     opens: bool = False  # an allowed run opens a modal
     hidden_from: dict[str, str] = field(default_factory=dict)  # role -> text it must not see
+    # Slack's event ids, recorded before any listener runs so a retry is not handled twice:
+    # the one table a refused DM may still add to.
+    bookkeeping: tuple[str, ...] = ()
 
 
 def n() -> int:
@@ -298,6 +301,18 @@ def forged_confirmation(command: str, text: str) -> Prepare:
 def shortcut(h: Harness, user: str) -> Request:
     message = {"type": "message", "text": "ACME called about the lease", "ts": f"{n()}.000100"}
     return lambda: h.slack.shortcut(user, "log_client_contact", message, "C_GENERAL")
+
+
+def dm(text: str) -> Prepare:
+    def prepare(h: Harness, user: str) -> Request:
+        return lambda: h.slack.dm(user, text)
+
+    return prepare
+
+
+def home(h: Harness, user: str) -> Request:
+    event = {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}
+    return lambda: h.slack.event(event)
 
 
 def constant(values: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -411,7 +426,7 @@ CASES = [
         "balance-overdue",
         OVERDUE,
         cmd("/balance", "overdue"),
-        hidden_from={"lawyer-other": "ACME", "lawyer-own": "GLOBEX"},
+        hidden_from={"lawyer-other": "*ACME*", "lawyer-own": "*GLOBEX*"},
     ),
     Case("balance-form", OVERDUE, cmd("/balance", ""), opens=True),
     Case(
@@ -572,7 +587,7 @@ CASES = [
         "overdue-page",
         OVERDUE,
         press("balance_overdue_page", lambda h: '{"p": 1}'),
-        hidden_from={"lawyer-other": "ACME", "lawyer-own": "GLOBEX"},
+        hidden_from={"lawyer-other": "*ACME*", "lawyer-own": "*GLOBEX*"},
     ),
     # rule-chain previews' buttons
     Case("apply-confirm", PRACTICE, press_preview("deadline_apply_confirm"), ("deadlines",)),
@@ -600,6 +615,35 @@ CASES = [
         PRACTICE,
         trigger_offer("cancel", "deadline_keep_dependents"),
         shows="stay open",
+    ),
+    # plain sentences in a DM, and the App Home
+    Case(
+        "dm-log-contact",
+        PRACTICE,
+        dm("log call with ACME: agreed to mediation"),
+        ("contacts",),
+        bookkeeping=("processed_events",),
+    ),
+    Case(
+        "dm-deadline",
+        PRACTICE,
+        dm("ACME-1 reply brief due Dec 11 2026"),
+        ("deadlines",),
+        bookkeeping=("processed_events",),
+    ),
+    Case(
+        "dm-balance",
+        SEES_ACME_BALANCE,
+        dm("balance ACME"),
+        shows=SECRET_AMOUNT,
+        bookkeeping=("processed_events",),
+    ),
+    Case(
+        "app-home",
+        EVERYONE,
+        home,
+        shows="Your desk",
+        hidden_from={"lawyer-other": SECRET_AMOUNT, "staff": "$", "billing": SECRET_AMOUNT},
     ),
     # Confirm / Cancel on a reading question: the re-run command's rights apply
     Case(
@@ -639,13 +683,27 @@ def assert_only_the_asker_sees_it(exchange: Exchange, user: str) -> None:
         assert reply.get("response_type") == "ephemeral", reply
     for call in exchange.calls:
         if call.method == "chat.postMessage":
-            assert call.params["channel"] in (f"D{user}",) or call.params["channel"].startswith(
-                "D"
-            ), call.params
+            assert call.params["channel"] == f"D{user}", call.params  # the asker's own DM
         elif call.method == "chat.postEphemeral":
             assert call.params["user"] == user, call.params
         else:
             assert call.method not in ("chat.update", "views.open", "views.publish"), call.method
+
+
+def assert_money_shown_privately(exchange: Exchange, user: str) -> None:
+    """An allowed answer that shows ACME's money shows it to the asker alone."""
+    for reply in exchange.replies:
+        if SECRET_AMOUNT in json.dumps(reply):
+            assert reply.get("response_type") == "ephemeral", reply
+    for call in exchange.calls:
+        if SECRET_AMOUNT not in json.dumps(call.params):
+            continue
+        if call.method == "chat.postMessage":
+            assert call.params["channel"] == f"D{user}", call.params
+        elif call.method == "chat.postEphemeral":
+            assert call.params["user"] == user, call.params
+        elif call.method == "views.publish":
+            assert call.params["user_id"] == user, call.params
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -669,13 +727,17 @@ def test_permission_matrix(firm: Harness, case: Case, role: str) -> None:
             assert case.shows in seen, seen
         if case.opens:
             assert exchange.calls_to("views.open"), seen
+        assert_money_shown_privately(exchange, user)
     else:
         assert REFUSAL.search(seen), seen
-        assert after == before, grown(before, after)
+        unchanged = {k: v for k, v in after.items() if k not in case.bookkeeping}
+        assert unchanged == {k: v for k, v in before.items() if k in unchanged}, grown(
+            before, after
+        )
         assert_only_the_asker_sees_it(exchange, user)
         assert SECRET_AMOUNT not in seen
     if role in case.hidden_from:
-        assert f"*{case.hidden_from[role]}*" not in seen, seen
+        assert case.hidden_from[role] not in seen, seen
 
 
 # Which case exercises each button and form Clerk registers.
