@@ -310,6 +310,15 @@ def dm(text: str) -> Prepare:
     return prepare
 
 
+def import_file(h: Harness, user: str) -> Request:
+    """A clients CSV sent by DM, without asking first: the file itself is checked."""
+    from tests.clients.test_client_imports import send_file
+
+    header = "code,name,kind,status,lawyer,key,email,phone,credit_limit,terms_days"
+    content = f"{header}\nIMP{n()},{unlike_name()},organization,active,,false,,,,30\n"
+    return lambda: send_file(h, user, "clients.csv", content, "clients")
+
+
 def home(h: Harness, user: str) -> Request:
     event = {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}
     return lambda: h.slack.event(event)
@@ -636,6 +645,13 @@ CASES = [
         SEES_ACME_BALANCE,
         dm("balance ACME"),
         shows=SECRET_AMOUNT,
+        bookkeeping=("processed_events",),
+    ),
+    Case(
+        "dm-import-clients-file",
+        IMPORT_PRACTICE,
+        import_file,
+        ("clients",),
         bookkeeping=("processed_events",),
     ),
     Case(
