@@ -52,7 +52,7 @@ GLOBEX_EMAIL = "cfo@globex.example"
 SUMMARY = "discussed the settlement range with their general counsel"
 DM_SUMMARY = "agreed to mediation before Judge Patel"
 # Money per client, as Clerk shows it: invoiced, paid, and what is left.
-ACME_MONEY = ("$12,345.67", "$1,000.00", "$11,345.67")
+ACME_MONEY = ("$12,345.67", "$1,000.00", "$11,345.67", "$20,000", "$5,000")
 GLOBEX_MONEY = ("$7,654.32",)
 
 # Who may see what (SPEC section 1): client details are for the firm's staff, but only in a
@@ -115,7 +115,8 @@ def work_a_day(session: Session) -> None:
         "U_LENA",
         "/client",
         'add ACME "Acme Corporation" org lawyer <@U_LENA|lena> key '
-        f"email {ACME_EMAIL} phone +1-{ACME_PHONE} terms 30 days",
+        f"email {ACME_EMAIL} phone +1-{ACME_PHONE} terms 30 days credit-limit $20,000 "
+        "retainer $5,000",
     )
     s.command(
         "U_MARK",
