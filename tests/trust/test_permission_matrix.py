@@ -818,7 +818,7 @@ HIDDEN = [
     ("staff", "/payment", "add {} $10", "ACME", "NOSUCH"),
     ("lawyer-other", "/invoice", "{}", "INV-1", "NOSUCH-9"),
     ("lawyer-other", "/invoice", "void {} wrong client", "INV-1", "NOSUCH-9"),
-    ("billing", "/deadline", "done {}", "1", "999999"),
+    ("billing", "/deadline", "done {}", "DEADLINE", "999999"),  # DEADLINE: a fresh one's id
     ("billing", "/contact", "{} call chased INV-1", "ACME", "NOSUCH"),
 ]
 
@@ -832,6 +832,7 @@ def test_a_refusal_does_not_reveal_whether_it_exists(
     firm: Harness, role: str, command: str, text: str, existing: str, missing: str
 ) -> None:
     user = ROLES[role]
+    existing = str(new_deadline(firm)) if existing == "DEADLINE" else existing
     before = row_counts(firm.db)
     known = everything_shown(firm.slack.command(user, command, text.format(existing)))
     unknown = everything_shown(firm.slack.command(user, command, text.format(missing)))
