@@ -2,7 +2,8 @@
 
 Both start on the same rehearsed Monday morning (``--at``), so each one's start-up catch-up
 wants to run the 08:00 jobs at once. Only the holder of the advisory lock may: every outbox
-row is posted exactly once, and all the work carries one process's name. Then the leader is
+row is posted exactly once, all the work carries one process's name, and that process's own
+connection holds the lock (matched through its socket in Linux's /proc). Then the leader is
 SIGKILLed (no clean shutdown, its lock goes with its connection) and the survivor must take
 over: it delivers a message queued after the kill and runs the 08:30 slot if the dead leader
 had not, each once.
@@ -11,6 +12,7 @@ had not, each once.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -164,19 +166,50 @@ def _rows(db: Database) -> list[OutboxMessage]:
 
 
 def _lock_holders(db: Database) -> list[int]:
-    """Backend pids granted the scheduler's advisory lock (a bigint key: two 32-bit halves)."""
+    """The client ports of the connections granted the scheduler's advisory lock.
+
+    The key is a bigint, which pg_locks shows as two 32-bit halves.
+    """
     with db.engine.connect() as conn:
         return list(
             conn.execute(
                 text(
-                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                    " AND database = (SELECT oid FROM pg_database"
-                    "                 WHERE datname = current_database())"
-                    " AND classid::bigint = :high AND objid::bigint = :low AND objsubid = 1"
+                    "SELECT a.client_port FROM pg_locks l"
+                    " JOIN pg_stat_activity a ON a.pid = l.pid"
+                    " WHERE l.locktype = 'advisory' AND l.granted"
+                    " AND l.database = (SELECT oid FROM pg_database"
+                    "                   WHERE datname = current_database())"
+                    " AND l.classid::bigint = :high AND l.objid::bigint = :low"
+                    " AND l.objsubid = 1"
                 ),
                 {"high": LEADER_LOCK_KEY >> 32, "low": LEADER_LOCK_KEY & 0xFFFFFFFF},
             ).scalars()
         )
+
+
+def _holds_port(process: Process, port: int) -> bool:
+    """Whether one of ``process``'s sockets is bound to local TCP ``port`` (Linux /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{process.popen.pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[9] in inodes:
+                return True
+    return False
+
+
+def _lock_holder(db: Database, processes: list[Process]) -> Process:
+    """The one process whose connection holds the lock (there must be exactly one)."""
+    (port,) = _lock_holders(db)
+    (holder,) = [p for p in processes if p.popen.poll() is None and _holds_port(p, port)]
+    return holder
 
 
 def _settled(db: Database) -> bool:
@@ -218,13 +251,13 @@ def test_two_processes_send_each_message_once_and_the_survivor_takes_over(
     kinds = Counter(r.kind for r in rows)
     assert kinds["deadline_digest"] >= 1 and kinds["deadline_reminder"] >= 4
     assert kinds["key_client"] >= 1 and kinds["follow_up"] >= 1
-    assert len(_lock_holders(db)) == 1
     owners = {r.owner for r in _runs(db)} | {r.claimed_by for r in rows}
     assert len(owners) == 1, owners  # one process did all the scheduled work
     (owner,) = owners
     leader = next((p for p in processes if p.owner == owner), None)
     assert leader is not None, f"{owner} is neither {first.owner} nor {second.owner}"
     survivor = second if leader is first else first
+    assert _lock_holder(db, processes) is leader  # the lock and the work: the same process
 
     ran_before_kill = {(r.job, r.slot) for r in _runs(db)}
     leader.popen.send_signal(signal.SIGKILL)
@@ -262,4 +295,4 @@ def test_two_processes_send_each_message_once_and_the_survivor_takes_over(
         assert late_run.owner == survivor.owner
     assert {r.owner for r in runs if (r.job, r.slot) not in ran_before_kill} <= {survivor.owner}
     assert any(r.kind == "overdue_accounts" for r in rows)
-    assert len(_lock_holders(db)) == 1
+    assert _lock_holder(db, [survivor]) is survivor
