@@ -17,6 +17,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from sqlalchemy.exc import DBAPIError
 
 from bot.clerk import Clerk
 from bot.errors import ClerkError, FieldErrors, NeedsConfirmation
@@ -39,11 +40,39 @@ def confirmation_message(question: NeedsConfirmation) -> blocks.Message:
     )
 
 
+BUSY = (
+    "Clerk's database is busy with other work and nothing was saved. Please try again in a moment."
+)
+DISCONNECTED = (
+    "Clerk lost its connection to the database and nothing was saved. Please try again in a moment."
+)
+
+
+def database_trouble(error: Exception) -> str | None:
+    """What to tell the user when the database, not Clerk, failed the command.
+
+    SQLite locked past its busy timeout, or a PostgreSQL connection dropped mid-transaction
+    (restart, failover, an administrator's ``pg_terminate_backend``): the unit of work rolled
+    back, and trying again is the right advice. Other database errors are Clerk's bugs.
+    """
+    if not isinstance(error, DBAPIError):
+        return None
+    if error.connection_invalidated:
+        return DISCONNECTED
+    if "database is locked" in str(error.orig):
+        return BUSY
+    return None
+
+
 def reply_for(error: Exception) -> blocks.Message:
     if isinstance(error, NeedsConfirmation):
         return confirmation_message(error)
     if isinstance(error, ClerkError):
         return blocks.error(error.message, error.usage)
+    trouble = database_trouble(error)
+    if trouble is not None:
+        log.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        return blocks.error(trouble)
     reference = uuid.uuid4().hex[:8]
     log.error("unexpected error %s: %s", reference, type(error).__name__, exc_info=error)
     return blocks.error(
