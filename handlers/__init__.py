@@ -28,6 +28,7 @@ def register_all(app: App, clerk: Clerk) -> None:
         matters,
         payments,
         reminders,
+        reports,
         rulesets,
     )
 
@@ -48,6 +49,7 @@ def register_all(app: App, clerk: Clerk) -> None:
         home,
         reminders,
         audit,
+        reports,
     ):
         module.register(app, clerk)
     conversation.register_fallback(app)

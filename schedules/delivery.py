@@ -89,12 +89,28 @@ def _report_failure(clerk: Clerk, message: OutboxMessage, error: str) -> None:
 
 
 def send_one(clerk: Clerk, message: OutboxMessage) -> None:
-    """Send one claimed row and settle it: sent, back to pending, or failed and reported."""
-    channel = message.target
+    """Send one claimed row and settle it: sent, back to pending, or failed and reported.
+
+    A row with a ``chart`` (the reports) is two steps: the message, whose ``ts`` is recorded
+    at once, then the chart uploaded in its thread. A retry of such a row that already has a
+    ``ts`` only uploads, so the report is not posted twice (``schedules.jobs.reports``).
+    """
+    payload = dict(message.payload)
+    chart = payload.pop("chart", None)
+    channel = message.slack_channel or message.target
+    ts = message.slack_ts
     try:
-        if channel[:1] in ("U", "W"):
-            channel = clerk.client.conversations_open(users=channel)["channel"]["id"]
-        answer = clerk.client.chat_postMessage(channel=channel, **message.payload)
+        if ts is None:
+            if channel[:1] in ("U", "W"):
+                channel = clerk.client.conversations_open(users=channel)["channel"]["id"]
+            answer = clerk.client.chat_postMessage(channel=channel, **payload)
+            ts, channel = answer.get("ts"), answer.get("channel") or channel
+            if chart is not None:
+                _set(clerk, message.id, slack_ts=ts, slack_channel=channel)
+        if chart is not None:
+            from schedules.jobs.reports import upload_chart
+
+            upload_chart(clerk, channel=channel, thread_ts=ts, chart=chart)
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         if error in PERMANENT:
@@ -112,8 +128,8 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
         message.id,
         status=OutboxStatus.SENT,
         sent_at=clerk.now(),
-        slack_ts=answer.get("ts"),
-        slack_channel=answer.get("channel") or channel,
+        slack_ts=ts,
+        slack_channel=channel,
     )
 
 

@@ -136,7 +136,11 @@ class Scheduler:
         """The job's trigger in virtual (Clerk clock) time, in the firm time zone."""
         hour, minute = (int(x) for x in job.time_of_day(self.clerk).split(":"))
         return CronTrigger(
-            day_of_week=job.days, hour=hour, minute=minute, timezone=self.clerk.settings.tz
+            day=job.cron_day,
+            day_of_week=job.days,
+            hour=hour,
+            minute=minute,
+            timezone=self.clerk.settings.tz,
         )
 
     def real(self, trigger: BaseTrigger) -> BaseTrigger:

@@ -112,12 +112,10 @@ def billed_between(session: Session, start: date, end: date) -> dict[str, int]:
     )
 
 
-def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
-    """What clients owed at the end of ``as_of``, by currency (gross; credits not netted).
-
-    Invoices issued by then, less payments received by then; voided invoices are excluded.
-    """
-    paid = (
+def paid_by(as_of: date) -> Any:
+    """Subquery (invoice_id, paid): what received payments applied to each invoice by the end
+    of ``as_of`` (the weekly report ages receivables at its period end with it too)."""
+    return (
         select(
             PaymentAllocation.invoice_id.label("invoice_id"),
             func.sum(PaymentAllocation.amount_cents).label("paid"),
@@ -127,6 +125,14 @@ def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
         .group_by(PaymentAllocation.invoice_id)
         .subquery()
     )
+
+
+def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
+    """What clients owed at the end of ``as_of``, by currency (gross; credits not netted).
+
+    Invoices issued by then, less payments received by then; voided invoices are excluded.
+    """
+    paid = paid_by(as_of)
     outstanding = Invoice.amount_cents - func.coalesce(paid.c.paid, 0)
     return _by_currency(
         session.execute(

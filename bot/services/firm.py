@@ -96,6 +96,12 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("digest_time", "deadline digest time", _time, lambda s: "08:00"),
         SettingSpec("overdue_time", "overdue accounts post time", _time, lambda s: "08:30"),
         SettingSpec(
+            "report_time",
+            "weekly (Mondays) and monthly (the 1st) report time",
+            _time,
+            lambda s: "07:30",
+        ),
+        SettingSpec(
             "reminder_days",
             "days before a deadline that the responsible lawyer is reminded",
             _days_list,

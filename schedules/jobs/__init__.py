@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,9 @@ class Planned:
     target: str  # a channel id, or a user id (U…/W…) for a DM
     kind: str
     message: blocks.Message
+    # Stored with the message for delivery but not sent as chat.postMessage arguments: a
+    # report's chart numbers (``schedules.jobs.reports``), redrawn and uploaded at send time.
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def is_dm(self) -> bool:
@@ -42,7 +46,8 @@ Builder = Callable[[Clerk, Session, date], list[Planned]]
 @dataclass(frozen=True)
 class Job:
     """A scheduled job: its name (the ledger's and APScheduler's id), the firm setting holding
-    its time of day, the cron day-of-week it fires on, and its builder."""
+    its time of day, the cron day-of-week (and day of the month, if any) it fires on, and its
+    builder."""
 
     name: str
     time_setting: str
@@ -51,11 +56,19 @@ class Job:
     # A snapshot (the digest, the overdue post, follow-ups due) is superseded by the same
     # day's run: yesterday's missed slot is not caught up on a day the job runs again.
     snapshot: bool = False
+    day_of_month: int | None = None  # the monthly report: day 1, whatever the weekday
+
+    @property
+    def cron_day(self) -> str:
+        """APScheduler cron ``day``: every day of the month, or the one it runs on."""
+        return str(self.day_of_month) if self.day_of_month else "*"
 
     def time_of_day(self, clerk: Clerk) -> str:
         return str(clerk.firm.get(self.time_setting))
 
     def runs_on(self, day: date) -> bool:
+        if self.day_of_month is not None and day.day != self.day_of_month:
+            return False
         if self.days == "*":
             return True
         if self.days == "mon-fri":
@@ -65,7 +78,7 @@ class Job:
 
 def all_jobs() -> list[Job]:
     """Every scheduled job, in the order their messages are listed by the dry run."""
-    from schedules.jobs import cadence, digest, follow_ups, overdue, reminders
+    from schedules.jobs import cadence, digest, follow_ups, overdue, reminders, reports
 
     return [
         Job("deadline_digest", "digest_time", "mon-fri", digest.build, snapshot=True),
@@ -73,6 +86,8 @@ def all_jobs() -> list[Job]:
         Job("follow_ups", "digest_time", "*", follow_ups.build, snapshot=True),
         Job("key_clients", "digest_time", "mon", cadence.build),
         Job("overdue_accounts", "overdue_time", "mon-fri", overdue.build, snapshot=True),
+        Job("weekly_report", "report_time", "mon", reports.build_weekly),
+        Job("monthly_report", "report_time", "*", reports.build_monthly, day_of_month=1),
     ]
 
 
@@ -104,7 +119,7 @@ def run_job(clerk: Clerk, job: Job, day: date) -> list[Planned]:
                 key=item.key,
                 target=item.target,
                 kind=item.kind,
-                payload=item.message.payload(),
+                payload={**item.message.payload(), **item.extra},
             )
     log.info("%s for %s: %s messages, %s new", job.name, day, len(planned), added)
     return planned
