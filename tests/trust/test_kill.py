@@ -11,6 +11,7 @@ be half-written; the morning's messages must all go out, none twice beyond the o
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from bot.standin.driver import APP_ID, TEAM_ID
 from bot.standin.server import SlackStandIn
 from schedules.delivery import STUCK_AFTER
 from storage.db import Database
@@ -49,6 +51,7 @@ from tests.trust.test_load import (
     Order,
     allocation_problems,
     audited,
+    post_signed,
     send_command,
     stored,
 )
@@ -100,12 +103,73 @@ def _burst() -> list[Order]:
     return made
 
 
+CHAINS = 6
+CHAIN_SIZE = 5  # FRCP after an entry of judgment: five deadlines follow from the trigger
+
+
+def _confirm(events_url: str, standin: SlackStandIn, name: str, value: str) -> int:
+    """Press a preview's *Confirm*, signed as Slack would send the click."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "clerk-firm"},
+        "api_app_id": APP_ID,
+        "token": "deprecated",
+        "user": {"id": "U0PAUL", "username": "u0paul", "team_id": TEAM_ID},
+        "container": {"type": "message", "channel_id": "C_GENERAL", "is_ephemeral": True},
+        "trigger_id": f"{name}.trigger",
+        "channel": {"id": "C_GENERAL", "name": "general"},
+        "response_url": standin.response_url(name),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "deadline_apply_confirm",
+                "block_id": "actions",
+                "value": value,
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return post_signed(events_url, {"payload": json.dumps(payload)})
+
+
+def _previews(live: Live, standin: SlackStandIn) -> list[tuple[str, str]]:
+    """``CHAINS`` rule-chain previews, each as (its name, its Confirm button's value)."""
+    found = []
+    for n in range(CHAINS):
+        name = f"apply-{n}"
+        text = f"apply ACME-{1 + n % 2} frcp judgment Nov {20 + n} 2026"
+        send_command(live.events_url, standin, name, "U0PAUL", "/deadline", text)
+        _until(f"the preview {name}", lambda name=name: bool(standin.responses(name)), live)
+        (preview,) = standin.responses(name)
+        values = [
+            e["value"]
+            for b in preview["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "deadline_apply_confirm"
+        ]
+        assert values, preview["text"]
+        found.append((name.replace("apply", "confirm"), values[0]))
+    return found
+
+
+def _chains(db: Database) -> tuple[int, list[int]]:
+    """How many triggers are stored, and how many dependents each has."""
+    with db.reading() as s:
+        triggers = list(s.scalars(select(Deadline.id).where(Deadline.is_trigger.is_(True))))
+        sizes = Counter(
+            s.scalars(select(Deadline.trigger_id).where(Deadline.trigger_id.is_not(None)))
+        )
+    return len(triggers), sorted(sizes.get(t, 0) for t in triggers)
+
+
 def test_killed_during_a_burst_of_commands_keeps_every_reported_write_whole(
     firm: Database, standin: SlackStandIn, start: Callable[..., Live]
 ) -> None:
     live = start("--no-scheduler", "--at", AT)
     live.wait_healthy()
     work = _burst()
+    confirms = _previews(live, standin)
     statuses: dict[str, int] = {}
 
     def fire(order: Order) -> None:
@@ -113,9 +177,14 @@ def test_killed_during_a_burst_of_commands_keeps_every_reported_write_whole(
             live.events_url, standin, order.name, order.user, order.command, order.text
         )
 
-    with ThreadPoolExecutor(len(work)) as pool:
-        for order in work:
+    def press(name: str, value: str) -> None:
+        statuses[name] = _confirm(live.events_url, standin, name, value)
+
+    with ThreadPoolExecutor(len(work) + len(confirms)) as pool:
+        for i, order in enumerate(work):
             pool.submit(fire, order)
+            if i % 6 == 0 and confirms[i // 6 :]:
+                pool.submit(press, *confirms[i // 6])
         _until(
             "a few commands to be stored",
             lambda: sum(bool(standin.responses(o.name)) for o in work) >= 6,
@@ -136,10 +205,16 @@ def test_killed_during_a_burst_of_commands_keeps_every_reported_write_whole(
         or (o.command == "/payment" and not paid[50_000 + int(o.name.split("-")[1])])
     ]
     half = _unaudited(firm)
+    triggers, chain_sizes = _chains(firm)
+    confirmed = [n for n, _ in confirms if any(stored(r) for r in standin.responses(n))]
     print(
-        f"\nkill during commands: {len(work)} sent, {len(acked)} acked, {len(reported)} "
-        f"reported stored before the SIGKILL; rows lost {len(missing)}; half-written {half}"
+        f"\nkill during commands: {len(work)} commands and {len(confirms)} rule-chain "
+        f"confirmations sent, {len(acked)} commands acked, {len(reported)} reported stored "
+        f"before the SIGKILL; rows lost {len(missing)}; half-written {half}; "
+        f"{len(confirmed)} chains reported and {triggers} stored, dependents {chain_sizes}"
     )
+    assert chain_sizes == [CHAIN_SIZE] * triggers  # a chain is whole or absent
+    assert triggers >= len(confirmed)  # every chain reported stored is there
     assert len(reported) >= 6
     assert missing == []
     assert half == {}

@@ -143,6 +143,11 @@ def send_command(
         "response_url": standin.response_url(name),
         "trigger_id": f"{name}.trigger",
     }
+    return post_signed(events_url, fields)
+
+
+def post_signed(events_url: str, fields: dict[str, str]) -> int:
+    """POST a form to Clerk, signed as Slack signs it: the HTTP status, 0 if no answer."""
     body = urlencode(fields).encode()
     stamp = str(int(time.time()))
     request = urllib.request.Request(events_url, data=body, method="POST")
