@@ -13,10 +13,12 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError
 
 from bot.clerk import Clerk
@@ -64,6 +66,15 @@ def database_trouble(error: Exception) -> str | None:
     return None
 
 
+def slack_trouble(error: Exception) -> bool:
+    """Whether Slack, not Clerk or its database, failed: a timeout, a refused call.
+
+    Such a failure usually comes *after* the unit of work committed (the answer is sent
+    last), so "nothing was saved" would be false and would invite a second, duplicate write.
+    """
+    return isinstance(error, SlackClientError | URLError | TimeoutError | ConnectionError)
+
+
 def reply_for(error: Exception) -> blocks.Message:
     if isinstance(error, NeedsConfirmation):
         return confirmation_message(error)
@@ -74,6 +85,13 @@ def reply_for(error: Exception) -> blocks.Message:
         log.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
         return blocks.error(trouble)
     reference = uuid.uuid4().hex[:8]
+    if slack_trouble(error):
+        log.warning("Slack call failed %s: %s", reference, type(error).__name__)
+        return blocks.error(
+            "Slack did not take Clerk's answer in time, so part of it may be missing. "
+            "What you asked may already be saved: check before trying again "
+            f"(reference {reference})."
+        )
     log.error("unexpected error %s: %s", reference, type(error).__name__, exc_info=error)
     return blocks.error(
         "Something went wrong on Clerk's side and nothing was saved. "
