@@ -32,7 +32,8 @@ def report_chart(
 
     labels = [label for label, _ in aging]
     amounts = [cents / 100 for _, cents in aging]
-    left.bar(labels, amounts, color=["#4c9a2a", "#e0b000", "#e07b00", "#d04020", "#902020"])
+    bars = left.bar(labels, amounts, color=["#4c9a2a", "#e0b000", "#e07b00", "#d04020", "#902020"])
+    left.bar_label(bars, labels=[f"{amount:,.0f}" if amount else "" for amount in amounts])
     left.set_title(f"Receivables aging ({currency})")
     left.set_xlabel("days past due")
     if not any(amounts):

@@ -100,7 +100,9 @@ def test_catch_up_before_the_mornings_slot_runs_yesterdays_reminders_only(
         ran = sorted((job, slot) for job, slot, _status in _runs(firm))
         sent = [text_of(row.payload["blocks"]) for row in outbox(firm)]
     monday = datetime(2026, 12, 7, 8, 0, tzinfo=NY)
-    assert ran == [("key_clients", monday), ("reminders", monday)]
+    # Monday's weekly report (07:30) is a missed slot too, not a snapshot: it is caught up
+    report = datetime(2026, 12, 7, 7, 30, tzinfo=NY)
+    assert ran == [("key_clients", monday), ("reminders", monday), ("weekly_report", report)]
     # Monday's step (1 day before Tue 8 Dec), read on Tuesday: it says "today"
     assert any("*ACME-1* Brief is due *today*" in text for text in sent)
 
