@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.charts import report_chart
 from bot.clerk import Clerk
 from bot.errors import InvalidInput
 from bot.permissions import Capability
-from bot.services.kpis import Kpis, compute, ended_before
+from bot.services.kpis import Kpis, PeriodKind, compute, ended_before
 from bot.services.receivables import money
 from handlers import blocks
 from handlers.commands import CommandRequest, Reply
@@ -106,7 +107,7 @@ def run_report(request: CommandRequest) -> Reply:
     words = request.words
     if len(words) != 2 or words[1].lower() not in ("week", "month"):
         raise InvalidInput(USAGE, usage="e.g. /clerk report week")
-    kind = "week" if words[1].lower() == "week" else "month"
+    kind: PeriodKind = "week" if words[1].lower() == "week" else "month"
     clerk = request.clerk
     today = clerk.clock.now_in(clerk.settings.tz).date()
     with clerk.db.reading() as session:
@@ -116,17 +117,26 @@ def run_report(request: CommandRequest) -> Reply:
             zone=clerk.settings.tz,
             currency=clerk.settings.currency,
         )
-    numbers = chart_numbers(kpis)
-    dm = request.client.conversations_open(users=request.actor.slack_id)["channel"]["id"]
-    request.client.files_upload_v2(
-        channel=dm,
-        content=render_chart(numbers),
-        filename=numbers["filename"],
-        title=numbers["title"],
-    )
     reply = report_message(kpis)
-    reply.blocks.append(blocks.context("The chart is in your DM with Clerk."))
+    reply.blocks.append(blocks.context(_send_chart(request, chart_numbers(kpis))))
     return reply
+
+
+def _send_chart(request: CommandRequest, numbers: dict[str, Any]) -> str:
+    """Upload the chart to the asker's DM; a failed upload still leaves them the figures."""
+    try:
+        dm = request.client.conversations_open(users=request.actor.slack_id)["channel"]["id"]
+        request.client.files_upload_v2(
+            channel=dm,
+            content=render_chart(numbers),
+            filename=numbers["filename"],
+            title=numbers["title"],
+        )
+    except SlackApiError as exc:
+        return f"The chart could not be sent to your DM ({exc.response.get('error')})."
+    except SlackClientError:
+        return "The chart could not be sent to your DM (Slack did not answer); try again."
+    return "The chart is in your DM with Clerk."
 
 
 def register(app: App, clerk: Clerk) -> None:

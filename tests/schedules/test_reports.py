@@ -180,6 +180,15 @@ def test_clerk_report_answers_privately_and_sends_the_chart_by_dm(
     assert office.count(OutboxMessage) == 0
 
 
+def test_a_failed_dm_upload_still_gives_the_figures(office: Harness) -> None:
+    office.standin.fail_next("files.completeUploadExternal", error="not_in_channel")
+    exchange = office.slack.command("U_ADMIN", "/clerk", "report week")
+    (reply,) = exchange.replies
+    shown = str(reply["blocks"])
+    assert "0 on time · 0 missed" in shown
+    assert "could not be sent to your DM (not_in_channel)" in shown
+
+
 def test_clerk_report_month_covers_the_month_just_ended(office: Harness) -> None:
     exchange = office.slack.command("U_ADMIN", "/clerk", "report month")
     (reply,) = exchange.replies
