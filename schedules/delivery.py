@@ -184,6 +184,7 @@ def deliver_due(clerk: Clerk, *, owner: str, limit: int = 100) -> int:
                 # a fresh row is due at once; its default next_attempt_at is the real time,
                 # which a clock moved back with --at would otherwise never reach
                 or_(OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at <= now),
+                or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now),
             )
             .order_by(OutboxMessage.id)
             .limit(limit)

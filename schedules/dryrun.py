@@ -21,5 +21,9 @@ def plan(clerk: Clerk, at: datetime) -> list[tuple[datetime, Planned]]:
     for job in all_jobs():
         when = at_time(day, job.time_of_day(clerk), zone)
         if when <= local and job.runs_on(day):
-            found += [(when, item) for item in preview(clerk, job, day)]
+            for item in preview(clerk, job, day):
+                # a reminder held for a lawyer's own morning is listed when it would go out
+                sent = max(when, item.not_before.astimezone(zone)) if item.not_before else when
+                if sent <= local:
+                    found.append((sent, item))
     return sorted(found, key=lambda pair: pair[0])  # stable: job order within a time

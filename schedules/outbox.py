@@ -9,6 +9,7 @@ mark sent with the Slack ``ts``, retry with backoff, report permanent failures) 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -27,13 +28,15 @@ def enqueue(
     target: str,
     kind: str,
     payload: dict[str, Any],
+    not_before: datetime | None = None,
 ) -> bool:
     """Add a message unless one with ``key`` exists; True if this call added it.
 
     ``target`` is a channel id, or a user id (``U…``) for a DM opened at send time.
     ``payload`` is what ``chat.postMessage`` takes besides the channel: ``text`` and
     ``blocks``. The row commits with the caller's unit of work, so a message is queued
-    exactly when the change that caused it is stored.
+    exactly when the change that caused it is stored. ``not_before`` (Clerk's clock) holds
+    it back until then, e.g. a reminder until the lawyer's own morning.
     """
     if len(key) > MAX_KEY:
         raise ValueError("outbox keys are at most 255 characters")
@@ -42,7 +45,11 @@ def enqueue(
         return False
     try:
         with session.begin_nested():  # a savepoint: losing a race must not undo the caller
-            session.add(OutboxMessage(key=key, target=target, kind=kind, payload=payload))
+            session.add(
+                OutboxMessage(
+                    key=key, target=target, kind=kind, payload=payload, not_before=not_before
+                )
+            )
             session.flush()
     except IntegrityError:
         return False  # a concurrent enqueue of the same message won the unique key

@@ -34,6 +34,8 @@ class Planned:
     # Stored with the message for delivery but not sent as chat.postMessage arguments: a
     # report's chart numbers (``schedules.jobs.reports``), redrawn and uploaded at send time.
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # Held back until then (a reminder waits for the lawyer's own morning); None: at once.
+    not_before: datetime | None = None
 
     @property
     def is_dm(self) -> bool:
@@ -120,6 +122,7 @@ def run_job(clerk: Clerk, job: Job, day: date) -> list[Planned]:
                 target=item.target,
                 kind=item.kind,
                 payload={**item.message.payload(), **item.extra},
+                not_before=item.not_before,
             )
     log.info("%s for %s: %s messages, %s new", job.name, day, len(planned), added)
     return planned

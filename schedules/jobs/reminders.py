@@ -6,18 +6,28 @@ responsible lawyer and one to the assignee (once if they are the same person). A
 the deadline is reminded again once, even if that day is not a step, since the lawyer asked
 to be reminded later rather than never. The key carries the due date, so moving a deadline
 restarts its chain.
+
+Each DM waits for its reader's own morning: the job runs at the firm's ``digest_time``, and a
+lawyer whose Slack time zone is behind the firm's (Los Angeles for a New York firm) gets it
+at ``digest_time`` in their zone, not at 05:00. A reader ahead of the firm, or with no known
+zone, gets it when the job runs.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
 from handlers.views.digests import reminder_message
 from schedules import queries
-from schedules.jobs import Planned
+from schedules.jobs import Planned, at_time
+from storage.models import User
 
 
 def steps(clerk: Clerk) -> list[int]:
@@ -32,6 +42,7 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     now = clerk.now()
     said_on = max(day, now.astimezone(zone).date())
     planned: list[Planned] = []
+    mornings: dict[str, datetime | None] = {}
     for row in queries.open_deadlines(session, start=day, end=day + timedelta(days=chain[-1])):
         item = row.item
         days_before = (item.due_on - day).days
@@ -56,4 +67,28 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
                     message,
                 )
             )
-    return planned
+            mornings[person] = None
+    if not planned:
+        return planned
+    mornings.update(_own_mornings(clerk, session, day, mornings))
+    return [replace(p, not_before=mornings[p.target]) for p in planned]
+
+
+def _own_mornings(
+    clerk: Clerk, session: Session, day: date, people: Iterable[str]
+) -> dict[str, datetime | None]:
+    """``digest_time`` on ``day`` in each reader's own zone, where that is later than the
+    firm's; one query for everyone (the users table is the firm's staff, not its history)."""
+    hhmm = str(clerk.firm.get("digest_time"))
+    firm_morning = at_time(day, hhmm, clerk.settings.tz)
+    wanted = list(people)
+    found: dict[str, datetime | None] = {}
+    for slack_id, zone_name in session.execute(
+        select(User.slack_id, User.tz).where(User.slack_id.in_(wanted), User.tz.is_not(None))
+    ):
+        try:
+            own = at_time(day, hhmm, ZoneInfo(zone_name))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue  # a zone Slack knows and this machine does not: the firm's morning
+        found[slack_id] = own.astimezone(UTC) if own > firm_morning else None
+    return found

@@ -66,6 +66,9 @@ class OutboxMessage(Base):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Not sent before this moment (Clerk's clock): a reminder waits for the lawyer's own
+    # morning in their Slack time zone. None: as soon as it is queued.
+    not_before: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

@@ -71,8 +71,12 @@ def test_the_command_prints_each_message_with_its_time(
     out = capsys.readouterr().out
     assert "── Fri 4 Dec 2026 08:00 · post to C_DEADLINES · deadline digest ──" in out
     assert "── Fri 4 Dec 2026 08:00 · DM to U_LENA · deadline reminder ──" in out
-    assert "── Fri 4 Dec 2026 08:00 · DM to U_MARK · deadline reminder ──" in out
+    assert "DM to U_MARK" not in out  # Mark is in Los Angeles: 08:00 there is 11:00 here
     assert "Opposition brief" in out
+    assert "2 messages · dry run: nothing was sent." in out
+    assert main(["digest", "--dry-run", "--at", "2026-12-04 11:00"]) == 0
+    out = capsys.readouterr().out
+    assert "── Fri 4 Dec 2026 11:00 · DM to U_MARK · deadline reminder ──" in out
     assert "3 messages · dry run: nothing was sent." in out
     assert (firm.count(OutboxMessage), firm.count(AuditLog)) == before
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from handlers import blocks
 from schedules import jobs
+from schedules.delivery import deliver_due
 from schedules.jobs import reminders
-from storage.models import DeadlineStatus
+from storage.models import DeadlineStatus, OutboxStatus, User
 from tests.harness import Harness
 from tests.schedules.conftest import FRIDAY, NY, add_deadline, outbox, text_of
 
@@ -116,3 +119,58 @@ def test_the_firm_can_change_the_steps(firm: Harness) -> None:
     assert _build(firm, FRIDAY) == []
     firm.clerk.firm.set(firm.clerk.directory.actor("U_ADMIN"), "reminder_days", "10, 2")
     assert [p.key.split(":")[2] for p in _build(firm, FRIDAY)] == ["2"]
+
+
+# --- each reader's own morning -------------------------------------------------------------
+
+
+def _set_zone(firm: Harness, slack_id: str, zone: str | None) -> None:
+    with firm.db.unit_of_work("test-setup") as session:
+        session.scalars(select(User).where(User.slack_id == slack_id)).one().tz = zone
+
+
+def test_a_lawyer_behind_the_firm_is_reminded_at_their_own_morning(firm: Harness) -> None:
+    """Mark is in Los Angeles: the New York firm's 08:00 run holds his DM until 08:00 there."""
+    add_deadline(firm, "Opposition brief", FRIDAY + timedelta(days=3), assignee="U_MARK")
+    jobs.run_job(firm.clerk, jobs.job_named("reminders"), FRIDAY)
+    held = {row.target: row.not_before for row in outbox(firm)}
+    la_morning = datetime(2026, 12, 4, 8, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert held == {"U_LENA": None, "U_MARK": la_morning}
+
+    assert deliver_due(firm.clerk, owner="a") == 1  # 08:00 in New York: Lena's only
+    firm.clerk.clock.offset += timedelta(hours=2, minutes=59)  # 10:59 New York, 07:59 LA
+    assert deliver_due(firm.clerk, owner="a") == 0
+    firm.clerk.clock.offset += timedelta(minutes=1)
+    assert deliver_due(firm.clerk, owner="a") == 1
+    sent = {row.target: row.status for row in outbox(firm)}
+    assert sent == {"U_LENA": OutboxStatus.SENT, "U_MARK": OutboxStatus.SENT}
+
+
+def test_readers_ahead_of_the_firm_or_without_a_zone_get_it_when_the_job_runs(
+    firm: Harness,
+) -> None:
+    add_deadline(firm, "Opposition brief", FRIDAY + timedelta(days=3), assignee="U_MARK")
+    _set_zone(firm, "U_LENA", "Europe/London")
+    _set_zone(firm, "U_MARK", None)
+    assert [p.not_before for p in _build(firm, FRIDAY)] == [None, None]
+    _set_zone(firm, "U_MARK", "Mars/Olympus_Mons")  # unknown to this machine: no crash
+    assert [p.not_before for p in _build(firm, FRIDAY)] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("day", "hours_later"),
+    [
+        (date(2026, 10, 30), 3),  # New York on daylight time, Phoenix never is: 3 hours apart
+        (date(2026, 11, 2), 2),  # after New York falls back on Sun 1 Nov: 2 hours
+        (date(2027, 3, 15), 3),  # after New York springs forward on Sun 14 Mar: 3 again
+    ],
+)
+def test_the_hold_follows_daylight_saving_changes(
+    firm: Harness, day: date, hours_later: int
+) -> None:
+    _set_zone(firm, "U_LENA", "America/Phoenix")
+    add_deadline(firm, "Reply brief", day + timedelta(days=1))
+    (planned,) = _build(firm, day)
+    firm_morning = datetime.combine(day, time(8, 0), tzinfo=NY)
+    assert planned.not_before is not None
+    assert planned.not_before - firm_morning == timedelta(hours=hours_later)
