@@ -7,6 +7,10 @@ the deadline is reminded again once, even if that day is not a step, since the l
 to be reminded later rather than never. The key carries the due date, so moving a deadline
 restarts its chain.
 
+A step that fell while Clerk was down is not lost: the first run after the gap (up to
+``CATCH_UP_DAYS`` back, counted from the last completed run) sends the most recent step that
+was missed, saying how long is really left. A deadline already past is left to the digest.
+
 Each DM waits for its reader's own morning: the job runs at the firm's ``digest_time``, and a
 lawyer whose Slack time zone is behind the firm's (Los Angeles for a New York firm) gets it
 at ``digest_time`` in their zone, not at 05:00. A reader ahead of the firm, or with no known
@@ -17,17 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
 from handlers.views.digests import reminder_message
 from schedules import queries
 from schedules.jobs import Planned, at_time
-from storage.models import User
+from storage.models import JobRun, JobRunStatus, User
+
+CATCH_UP_DAYS = 7
 
 
 def steps(clerk: Clerk) -> list[int]:
@@ -43,14 +49,15 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     said_on = max(day, now.astimezone(zone).date())
     planned: list[Planned] = []
     mornings: dict[str, datetime | None] = {}
+    since = _first_uncovered_day(session, day, zone)
     for row in queries.open_deadlines(session, start=day, end=day + timedelta(days=chain[-1])):
         item = row.item
-        days_before = (item.due_on - day).days
         snoozed = row.snoozed_until
         if snoozed is not None and snoozed > now and snoozed.astimezone(zone).date() > day:
             continue  # snoozed past today
-        if days_before in chain:
-            step = str(days_before)
+        missed = [s for s in chain if since <= item.due_on - timedelta(days=s) <= day]
+        if missed:
+            step = str(min(missed))  # today's step, or the latest one that fell in a gap
         elif snoozed is not None and snoozed.astimezone(zone).date() == day:
             step = f"snoozed{snoozed.astimezone(zone):%Y%m%d}"  # the snooze ends today
         else:
@@ -72,6 +79,23 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         return planned
     mornings.update(_own_mornings(clerk, session, day, mornings))
     return [replace(p, not_before=mornings[p.target]) for p in planned]
+
+
+def _first_uncovered_day(session: Session, day: date, zone: tzinfo) -> date:
+    """The first day no completed run has covered: the day after the last run before
+    ``day`` (at most ``CATCH_UP_DAYS`` back), or ``day`` itself for a new firm."""
+    start_of_day = datetime.combine(day, time(0, 0), tzinfo=zone)
+    last = session.scalar(
+        select(func.max(JobRun.slot)).where(
+            JobRun.job == "reminders",
+            JobRun.status == JobRunStatus.DONE,
+            JobRun.slot < start_of_day,
+        )
+    )
+    if last is None:
+        return day
+    covered = last.astimezone(zone).date()
+    return max(covered + timedelta(days=1), day - timedelta(days=CATCH_UP_DAYS))
 
 
 def _own_mornings(

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from handlers import blocks
-from schedules import jobs
+from schedules import jobs, ledger
 from schedules.delivery import deliver_due
 from schedules.jobs import reminders
-from storage.models import DeadlineStatus, OutboxStatus, User
+from storage.models import Deadline, DeadlineStatus, OutboxStatus, User
 from tests.harness import Harness
 from tests.schedules.conftest import FRIDAY, NY, add_deadline, outbox, text_of
 
@@ -174,3 +174,54 @@ def test_the_hold_follows_daylight_saving_changes(
     firm_morning = datetime.combine(day, time(8, 0), tzinfo=NY)
     assert planned.not_before is not None
     assert planned.not_before - firm_morning == timedelta(hours=hours_later)
+
+
+# --- steps that fell while Clerk was down ---------------------------------------------------
+
+
+def _ran_reminders_on(firm: Harness, day: date) -> None:
+    slot = datetime.combine(day, time(8, 0), tzinfo=NY)
+    run_id = ledger.claim_slot(firm.db, job="reminders", slot=slot, owner="test")
+    assert run_id is not None
+    ledger.finish(firm.db, run_id)
+
+
+def _steps(firm: Harness, planned: list[jobs.Planned]) -> dict[str, str]:
+    """{deadline title: the step in its reminder's key}"""
+    with firm.db.reading() as session:
+        titles = {row.id: row.title for row in session.execute(select(Deadline.id, Deadline.title))}
+    return {titles[int(p.key.split(":")[1])]: p.key.split(":")[2] for p in planned}
+
+
+def test_the_first_run_after_a_gap_sends_the_latest_missed_step(firm: Harness) -> None:
+    """Last run Monday 30 Nov; down Tuesday to Thursday; Friday 4 Dec's run catches up."""
+    _ran_reminders_on(firm, FRIDAY - timedelta(days=4))
+    add_deadline(firm, "Seven fell Tuesday", FRIDAY + timedelta(days=4))  # due Tue 8 Dec
+    add_deadline(firm, "Fourteen fell Wednesday", FRIDAY + timedelta(days=12))
+    add_deadline(firm, "Seven and three both missed", FRIDAY + timedelta(days=2))
+    add_deadline(firm, "Step fell Monday, sent then", FRIDAY + timedelta(days=10))
+    add_deadline(firm, "Step is today", FRIDAY + timedelta(days=14))
+    planned = _build(firm, FRIDAY)
+    assert _steps(firm, planned) == {
+        "Seven fell Tuesday": "7",
+        "Fourteen fell Wednesday": "14",
+        "Seven and three both missed": "3",
+        "Step is today": "14",
+    }
+    caught_up = next(p for p in planned if "Seven fell Tuesday" in text_of(p.message.blocks))
+    assert "is due *in 4 days*" in text_of(caught_up.message.blocks)  # the truth, not "7"
+
+
+def test_without_a_gap_or_a_history_only_todays_steps_are_sent(firm: Harness) -> None:
+    add_deadline(firm, "Seven fell yesterday", FRIDAY + timedelta(days=6))
+    add_deadline(firm, "Step is today", FRIDAY + timedelta(days=7))
+    assert _steps(firm, _build(firm, FRIDAY)) == {"Step is today": "7"}  # a new firm: no history
+    _ran_reminders_on(firm, FRIDAY - timedelta(days=1))
+    assert _steps(firm, _build(firm, FRIDAY)) == {"Step is today": "7"}  # ran yesterday: sent then
+
+
+def test_catch_up_looks_back_a_week_at_most(firm: Harness) -> None:
+    _ran_reminders_on(firm, FRIDAY - timedelta(days=40))
+    add_deadline(firm, "Thirty fell nine days ago", FRIDAY + timedelta(days=21))
+    add_deadline(firm, "Thirty fell six days ago", FRIDAY + timedelta(days=24))
+    assert _steps(firm, _build(firm, FRIDAY)) == {"Thirty fell six days ago": "30"}
