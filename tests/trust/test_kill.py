@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -46,7 +46,7 @@ from tests.foundation.test_cli_run import _env as cli_env
 from tests.trust.test_load import (
     AT,
     MONDAY,
-    NOW,
+    NY,
     Live,
     Order,
     allocation_problems,
@@ -287,11 +287,13 @@ def test_killed_during_the_morning_deliveries_every_message_goes_out_once(
     assert at_kill[OutboxStatus.PENDING] + in_flight > 0, "killed after the deliveries ended"
     assert _unaudited(firm) == {}
 
-    # A fresh process later in the morning, once a claim by the dead one counts as stuck.
-    later = (NOW + STUCK_AFTER + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
-    again = start("--at", later)
+    # A fresh process later in the morning: a claim by the dead one counts as stuck, and it
+    # is past Mark's own 08:00 in Los Angeles (his reminders wait for it, ``not_before``).
+    later = datetime(2026, 11, 30, 11, 5, tzinfo=NY)
+    assert later > datetime(2026, 11, 30, 8, 0, 5, tzinfo=NY) + STUCK_AFTER
+    again = start("--at", f"{later:%Y-%m-%d %H:%M:%S}")
     _until(
-        "every outbox row to be sent",
+        f"every outbox row to be sent (first process's log:\n{live.tail()})",
         lambda: all(r.status is OutboxStatus.SENT for r in _outbox(firm)),
         again,
     )
