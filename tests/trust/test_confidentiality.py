@@ -64,6 +64,14 @@ MAY_SEE = {
 }
 FIRM_MEMBERS = {"U_ADMIN", "U_PAUL", "U_LENA", "U_MARK", "U_SAM", "U_BILL"}
 BILLING_CHANNEL = "C_BILLING"
+# The weekly and monthly KPI reports: firm-wide figures only, never a client's name or code.
+REPORTS_CHANNEL = "C_REPORTS"
+CLIENT_NAMES = ("Acme", "ACME", "Globex", "GLOBEX")
+
+
+def assert_firm_wide_only(text: str) -> None:
+    assert not any(name in text for name in CLIENT_NAMES), text[:300]
+
 
 NEVER_LOGGED = [
     BOT_TOKEN,
@@ -246,6 +254,9 @@ def test_money_is_shown_only_to_those_who_may_see_it(
             continue
         text = shown_by(call)
         where, who = readers(call)
+        if where == REPORTS_CHANNEL:
+            assert_firm_wide_only(text)
+            continue
         for amounts, allowed in MAY_SEE.items():
             if any(a in text for a in amounts):
                 assert where == BILLING_CHANNEL or who <= allowed, (call.method, where, text[:300])
@@ -301,6 +312,9 @@ def test_overdue_digests_go_only_to_the_billing_channel(
     assert posts
     for post in posts:
         where, who = readers(post)
+        if where == REPORTS_CHANNEL:  # the KPI report's overdue total, firm-wide
+            assert_firm_wide_only(shown_by(post))
+            continue
         if where != BILLING_CHANNEL:
             # a stage-change DM to a responsible lawyer: their own clients only
             assert where == "dm", where

@@ -61,6 +61,8 @@ MONEY = frozenset({"admin", "partner", "billing"})
 OVERDUE = MONEY | {"lawyer-own", "lawyer-other"}
 # admin: "firm settings, roles, channels, holidays"; the audit trail is for admins (issue 8).
 FIRM = frozenset({"admin"})
+# The firm's KPI reports carry firm-wide money figures: the money roles (SPEC section 3).
+REPORTS = MONEY
 # Bulk import of practice data: SPEC is silent; the design gives it to admins and partners.
 IMPORT_PRACTICE = frozenset({"admin", "partner"})
 
@@ -533,6 +535,8 @@ CASES = [
         ("closure_days",),
     ),
     Case("clerk-audit", FIRM, cmd("/clerk", "audit ACME"), shows="ACME"),
+    Case("clerk-report-week", REPORTS, cmd("/clerk", "report week"), shows="Weekly report"),
+    Case("clerk-report-month", REPORTS, cmd("/clerk", "report month"), shows="Monthly report"),
     Case(
         "clerk-import-clients",
         IMPORT_PRACTICE,
@@ -805,8 +809,8 @@ def test_every_command_button_and_form_is_in_the_matrix(firm: Harness) -> None:
     names = {c.name for c in CASES}
     assert set(LISTENERS.values()) <= names
     assert {f"/{name.split('-')[0]}" for name in names} >= firm.clerk.commands
-    assert {"clerk-audit", "clerk-import-clients"} <= names
-    assert set(firm.clerk.admin_subcommands) == {"audit", "import"}
+    assert {"clerk-audit", "clerk-import-clients", "clerk-report-week"} <= names
+    assert set(firm.clerk.admin_subcommands) == {"audit", "import", "report"}
 
 
 # Refusals to someone who may not see the thing: the same words whether it exists or not.
