@@ -9,7 +9,7 @@ before the in-process job timings, so those time a steady morning, not the first
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -79,21 +79,38 @@ def _standin(users: int) -> SlackStandIn:
 
 
 def _commands(
-    opts: Options, firm: BenchFirm, standin: SlackStandIn, floor: Served
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Time every scenario on ``firm`` through a fresh ``clerk run``; (samples, server)."""
-    db = Database(firm.url)
+    opts: Options, firms: list[BenchFirm], standin: SlackStandIn, floor: Served
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Time every scenario on every firm, each served by its own ``clerk run``, at once.
+
+    The firms' servers run side by side and their requests are interleaved with each other
+    and with the floor's, round by round: whatever else the machine is doing falls on the
+    small and the large firm alike, so their ratio is not a measure of the neighbours.
+    Returns ({size: {key: figures}}, {size: server figures}).
+    """
+    found: list[scenarios.Scenario] = []
+    urls = {"floor": floor.events_url}
+    served: dict[str, Served] = {}
     try:
-        found = scenarios.build_scenarios(db, _today())
-    finally:
-        db.dispose()
-    env = clerk_env(firm.url, standin.url, slack_id_for(1))
-    served = spawn_clerk(env, opts.workdir)
-    _log(f"{firm.label}: clerk run ready in {served.ready_s:.2f} s; timing {len(found)} commands")
-    try:
-        timer = latency.CommandTimer(
-            standin, {"clerk": served.events_url, "floor": floor.events_url}
-        )
+        for firm in firms:
+            size = firm.shape.name
+            db = Database(firm.url)
+            try:
+                mine = scenarios.build_scenarios(db, _today(), with_floor=firm is firms[-1])
+            finally:
+                db.dispose()
+            env = clerk_env(firm.url, standin.url, slack_id_for(1))
+            served[size] = spawn_clerk(env, opts.workdir)
+            urls[f"clerk:{size}"] = served[size].events_url
+            _log(f"{firm.label}: clerk run ready in {served[size].ready_s:.2f} s")
+            found += [
+                replace(s, key=f"{size}:{s.key}", target=f"clerk:{size}")
+                if s.target == "clerk"
+                else replace(s, key=f"{size}:{s.key}")
+                for s in mine
+            ]
+        _log(f"timing {len(found)} commands x {opts.warmup} + {opts.rounds} rounds")
+        timer = latency.CommandTimer(standin, urls)
         step = max(1, (opts.warmup + opts.rounds) // 5)
         samples = latency.run_rounds(
             timer,
@@ -103,24 +120,28 @@ def _commands(
             progress=lambda n, total: _log(f"  round {n}/{total}") if n % step == 0 else None,
         )
     finally:
-        served.stop()
-    labels = {s.key: s.label for s in found}
-    commands = {
-        key: {
-            "label": labels[key],
-            "ack": _dict(summarize(s.ack_ms)),
-            "reply": _dict(summarize(s.reply_ms)),
-            "outcomes": dict(s.outcomes),
-            "examples": s.examples,
+        for server in served.values():
+            server.stop()
+    commands: dict[str, dict[str, Any]] = {}
+    for scenario in found:
+        size, key = scenario.key.split(":", 1)
+        got = samples[scenario.key]
+        commands.setdefault(size, {})[key] = {
+            "label": scenario.label,
+            "ack": _dict(summarize(got.ack_ms)),
+            "reply": _dict(summarize(got.reply_ms)),
+            "outcomes": dict(got.outcomes),
+            "examples": got.examples,
         }
-        for key, s in samples.items()
+    servers = {
+        size: {
+            "ready_s": round(server.ready_s, 3),
+            "peak_rss_mb": round(server.peak_rss / MB, 1),
+            "rss_at_ready_mb": round(server.rss_at_ready / MB, 1),
+        }
+        for size, server in served.items()
     }
-    server = {
-        "ready_s": round(served.ready_s, 3),
-        "peak_rss_mb": round(served.peak_rss / MB, 1),
-        "rss_at_ready_mb": round(served.rss_at_ready / MB, 1),
-    }
-    return commands, server
+    return commands, servers
 
 
 def _dict(summary: Any) -> dict[str, Any] | None:
@@ -219,32 +240,38 @@ def run(opts: Options) -> dict[str, Any]:
         for backend, postgres in backends:
             data: dict[str, Any] = {"firms": {}, "commands": {}, "server": {}, "digests": {}}
             results["backends"][backend] = data
-            for shape in shapes:
-                firm = prepare_firm(
+            firms = [
+                prepare_firm(
                     shape, workdir=opts.workdir, postgres=postgres, fresh=opts.fresh, log=_log
                 )
-                data["firms"][shape.name] = {
+                for shape in shapes
+            ]
+            for firm in firms:
+                data["firms"][firm.shape.name] = {
                     "rows": firm.rows,
                     "seeded_on": firm.seeded_on,
                     "seed_seconds": None
                     if firm.seed_seconds is None
                     else round(firm.seed_seconds, 1),
                 }
-                commands, server = _commands(opts, firm, standin, floor)
-                data["server"][shape.name] = server
+            by_size, data["server"] = _commands(opts, firms, standin, floor)
+            for size, commands in by_size.items():
                 for key, figures in commands.items():
                     entry = data["commands"].setdefault(key, {"label": figures.pop("label")})
                     figures.pop("label", None)
-                    entry[shape.name] = figures
+                    # the floor is served once: its figures stand for every size
+                    for target_size in sizes if key.startswith("floor") else [size]:
+                        entry[target_size] = figures
+            for firm in firms:
                 day = _next_monday()
-                if shape is shapes[-1]:
+                if firm is firms[-1]:
                     data["scheduler_run"] = _scheduler_run(opts, firm, standin)
                     day = date.fromisoformat(data["scheduler_run"]["day"])
                 _log(f"{firm.label}: timing the morning jobs of {day} in process")
                 figures_by_job = digests.measure_jobs(
                     firm.url, standin.url, [slack_id_for(1)], day, repeats=opts.repeats
                 )
-                data["digests"][shape.name] = {f.name: f.as_dict() for f in figures_by_job}
+                data["digests"][firm.shape.name] = {f.name: f.as_dict() for f in figures_by_job}
             _derive(data, sizes)
     finally:
         floor.stop()
@@ -267,7 +294,7 @@ def _derive(data: dict[str, Any], sizes: list[str]) -> None:
     commands = data["commands"]
     largest = sizes[-1]
     for key, command in commands.items():
-        if len(sizes) > 1:
+        if len(sizes) > 1 and not key.startswith("floor"):
             for kind in ("ack", "reply"):
                 small = (command.get(sizes[0]) or {}).get(kind) or {}
                 large = (command.get(largest) or {}).get(kind) or {}

@@ -123,8 +123,10 @@ def future_days(today: date, rng: random.Random, count: int) -> list[date]:
     return found
 
 
-def build_scenarios(db: Database, today: date, *, seed: int = 7) -> list[Scenario]:
-    """The commands to time on this firm, plus the two floor commands."""
+def build_scenarios(
+    db: Database, today: date, *, seed: int = 7, with_floor: bool = True
+) -> list[Scenario]:
+    """The commands to time on this firm (plus the two floor commands, unless told not to)."""
     rng = random.Random(seed)
     clients = _sample_clients(db, rng)
     heavy = heaviest_client(db)
@@ -193,6 +195,8 @@ def build_scenarios(db: Database, today: date, *, seed: int = 7) -> list[Scenari
                     (Request(heavy.lawyer, "/client", heavy.code),),
                 ),
             )
+    if not with_floor:
+        return scenarios
     scenarios += [
         Scenario(
             "floor_ack",
