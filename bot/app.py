@@ -10,17 +10,13 @@ from concurrent.futures import Executor
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.clerk import Clerk
 from bot.clock import Clock
 from bot.services.firm import FirmSettings
 from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
+from bot.slack_retry import slack_retry_handlers
 from storage.db import Database
 
 SLACK_TIMEOUT_S = 10
@@ -35,11 +31,7 @@ def make_web_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token or None,
         base_url=base_url,
         timeout=SLACK_TIMEOUT_S,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=1),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=slack_retry_handlers(),
     )
 
 

@@ -12,6 +12,7 @@ confirmed, so nothing is stored before the user says yes.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,16 +20,20 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from bot.clerk import Clerk
 from bot.errors import InvalidInput, NeedsConfirmation
 from bot.permissions import Actor
+from bot.slack_retry import slack_retry_handlers
 from bot.text import MAX_COMMAND_TEXT, clean, unescape
 from handlers import blocks
 from handlers.errors import reply_for
 from handlers.ids import Action
 
 Reply = blocks.Message | Sequence[blocks.Message] | None
+RESPONSE_URL_TIMEOUT_S = 10
+log = logging.getLogger("clerk.replies")
 
 
 @dataclass(frozen=True)
@@ -68,15 +73,38 @@ ModalOpener = Callable[[CommandRequest], dict[str, Any]]
 
 
 def send(respond: Respond, reply: Reply, *, replace_original: bool = False) -> None:
+    """Answer through ``response_url``, riding out Slack's 429s and 5xx blips.
+
+    bolt's ``respond()`` tries once: a reply refused by a busy Slack would be lost while the
+    write it reports stands, and the user might type it again. The same retry policy as the
+    Web API client applies here; a reply still refused after it is logged (without its text).
+    """
     if reply is None:
         return
     messages = [reply] if isinstance(reply, blocks.Message) else list(reply)
-    for index, msg in enumerate(messages):
-        respond(
-            **msg.payload(),
-            response_type="in_channel" if msg.in_channel else "ephemeral",
-            replace_original=replace_original and index == 0,
+    webhook = (
+        WebhookClient(
+            respond.response_url,
+            timeout=RESPONSE_URL_TIMEOUT_S,
+            proxy=respond.proxy,
+            ssl=respond.ssl,
+            retry_handlers=slack_retry_handlers(),
         )
+        if respond.response_url
+        else None
+    )
+    for index, msg in enumerate(messages):
+        body = {
+            **msg.payload(),
+            "response_type": "in_channel" if msg.in_channel else "ephemeral",
+            "replace_original": replace_original and index == 0,
+        }
+        if webhook is None:
+            respond(**body)  # bolt explains the missing response_url
+            continue
+        answer = webhook.send_dict(body)
+        if answer.status_code >= 400:
+            log.warning("Slack refused a reply (HTTP %s) after retries", answer.status_code)
 
 
 def slash_command(

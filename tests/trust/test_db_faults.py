@@ -147,17 +147,28 @@ def test_a_database_locked_past_the_busy_timeout_says_busy_and_writes_nothing(
     assert _contacts(firm) == ["after the lock"] and _audited_contacts(firm) == 1
 
 
-@pytest.mark.parametrize("status", [500, 429])
-def test_a_reply_refused_by_slack_leaves_the_write_standing_once(
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_a_reply_refused_once_by_slack_is_retried_and_the_write_happens_once(
     firm: Harness, status: int
 ) -> None:
-    """bolt's ``respond()`` has no retry handler: the reply is lost, the write is not."""
+    """The reply goes through ``response_url`` with the Web API's retry policy."""
     firm.standin.fail_next(RESPONSE_URL, status=status, retry_after=0 if status == 429 else None)
+    exchange = _log(firm, "reply refused once")
+    assert exchange.status == 200
+    answered = [p.status for p in firm.standin.response_posts()][-2:]
+    print(f"\ndb faults: response_url answered {answered}; the contact is stored once")
+    assert answered == [status, 200]
+    assert "Logged a call with" in _one_reply(exchange)
+    assert _contacts(firm) == ["reply refused once"] and _audited_contacts(firm) == 1
+
+
+def test_a_reply_slack_keeps_refusing_is_given_up_and_the_write_stands_once(
+    firm: Harness,
+) -> None:
+    firm.standin.fail_next(RESPONSE_URL, status=500, times=5)
     exchange = _log(firm, "reply refused")
     assert exchange.status == 200 and exchange.replies == []
-    refused = [p.status for p in firm.standin.response_posts()][-1:]
-    print(f"\ndb faults: response_url answered {refused}; the contact is stored once")
-    assert refused == [status]
+    assert [p.status for p in firm.standin.response_posts()][-3:] == [500, 500, 500]
     assert _contacts(firm) == ["reply refused"] and _audited_contacts(firm) == 1
 
 
