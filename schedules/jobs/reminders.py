@@ -50,14 +50,18 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     planned: list[Planned] = []
     mornings: dict[str, datetime | None] = {}
     since = _first_uncovered_day(session, day, zone)
-    for row in queries.open_deadlines(session, start=day, end=day + timedelta(days=chain[-1])):
+    step_on = _steps_by_due_day(chain, since, day)
+    rows = queries.open_deadlines(
+        session, start=day, end=day + timedelta(days=chain[-1]), due_on_in=step_on
+    )
+    for row in rows:
         item = row.item
         snoozed = row.snoozed_until
         if snoozed is not None and snoozed > now and snoozed.astimezone(zone).date() > day:
             continue  # snoozed past today
-        missed = [s for s in chain if since <= item.due_on - timedelta(days=s) <= day]
-        if missed:
-            step = str(min(missed))  # today's step, or the latest one that fell in a gap
+        missed = step_on.get(item.due_on)
+        if missed is not None:
+            step = str(missed)  # today's step, or the latest one that fell in a gap
         elif snoozed is not None and snoozed.astimezone(zone).date() == day:
             step = f"snoozed{snoozed.astimezone(zone):%Y%m%d}"  # the snooze ends today
         else:
@@ -79,6 +83,18 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         return planned
     mornings.update(_own_mornings(clerk, session, day, mornings))
     return [replace(p, not_before=mornings[p.target]) for p in planned]
+
+
+def _steps_by_due_day(chain: list[int], since: date, day: date) -> dict[date, int]:
+    """For each due day with a step between ``since`` and ``day``, the smallest such step
+    (today's, or the latest that fell in a gap): computed once per morning, not per row."""
+    found: dict[date, int] = {}
+    for step in sorted(chain, reverse=True):
+        slot = since
+        while slot <= day:
+            found[slot + timedelta(days=step)] = step
+            slot += timedelta(days=1)
+    return found
 
 
 def _first_uncovered_day(session: Session, day: date, zone: tzinfo) -> date:
