@@ -71,7 +71,7 @@ def open_deadlines(
             assignee_slack_id=r[7],
             snoozed_until=r[8],
         )
-        for r in session.connection().execute(query)
+        for r in session.connection().execute(query).all()
     ]
     # all-day items before timed ones on a day, then by time (portable NULL ordering)
     rows.sort(key=_day_order)  # all-day items first on a day, then timed ones by time

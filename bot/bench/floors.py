@@ -20,6 +20,10 @@ from storage.db import Database
 
 DIGEST_LOOK_AHEAD_DAYS = 7
 REMINDER_HORIZON_DAYS = 30
+# The firm's default chain (bot/services/firm.py). The job reads only the deadlines due on a
+# step day, or snoozed; with no missed morning to catch up (the bench's scheduler has run
+# that same morning) those are the days ``day + step``, and the floor reads exactly them.
+REMINDER_STEPS = (30, 14, 7, 3, 1, 0)
 
 DEADLINE_DIGEST = """
 SELECT d.id, m.code, d.title, d.due_on, d.due_at, u.slack_id, d.citation
@@ -38,6 +42,7 @@ JOIN matters m ON m.id = d.matter_id
 LEFT JOIN users u ON u.id = d.responsible_id
 LEFT JOIN users a ON a.id = d.assignee_id
 WHERE d.status = 'open' AND d.is_trigger = false AND d.due_on >= :day AND d.due_on <= :until
+  AND (d.due_on IN (:s0, :s1, :s2, :s3, :s4, :s5) OR d.reminders_snoozed_until IS NOT NULL)
 ORDER BY d.due_on, d.id
 """
 
@@ -94,7 +99,8 @@ def _params_digest(day: date) -> dict[str, Any]:
 
 
 def _params_reminders(day: date) -> dict[str, Any]:
-    return {"day": day, "until": day + timedelta(days=REMINDER_HORIZON_DAYS)}
+    steps = {f"s{n}": day + timedelta(days=step) for n, step in enumerate(REMINDER_STEPS)}
+    return {"day": day, "until": day + timedelta(days=REMINDER_HORIZON_DAYS), **steps}
 
 
 def _params_day(day: date) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.bench import report
 from bot.bench.floor import FLOOR_ACK, FLOOR_REPLY, build_floor_app
-from bot.bench.floors import FLOORS, run_floor
+from bot.bench.floors import FLOORS, REMINDER_STEPS, run_floor
 from bot.bench.latency import CommandTimer, classify, run_rounds
 from bot.bench.processes import BOT_TOKEN, SIGNING_SECRET
 from bot.bench.scenarios import Request, Scenario, build_scenarios
@@ -82,7 +82,12 @@ def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> Non
                     queries.open_deadlines(session, start=None, end=day + timedelta(days=7))
                 ),
                 "reminders": len(
-                    queries.open_deadlines(session, start=day, end=day + timedelta(days=30))
+                    queries.open_deadlines(
+                        session,
+                        start=day,
+                        end=day + timedelta(days=30),
+                        due_on_in={day + timedelta(days=step) for step in REMINDER_STEPS},
+                    )
                 ),
                 "follow_ups": len(queries.follow_ups_due(session, day=day)),
                 "key_clients": len(queries.key_clients(session)),
