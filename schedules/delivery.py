@@ -4,9 +4,14 @@ A row is claimed by a conditional UPDATE (pending -> sending), so two processes 
 send it. Transient failures (rate limits, Slack's 5xx, network) go back to pending with an
 exponential backoff; permanent ones (the channel is gone, Clerk is not in it) are marked
 failed and reported once to each admin. A row left in ``sending`` by a process that died is
-put back after ``STUCK_AFTER``: if that process died after Slack accepted the message but
-before marking it sent, the message goes out twice — Slack offers no idempotency key to
-prevent it, and losing a deadline reminder is worse than repeating one.
+put back after ``STUCK_AFTER``.
+
+Slack offers no idempotency key, so a process that died after Slack accepted a message but
+before marking it sent (or a timeout after Slack took it) could send it twice. Every message
+therefore carries its outbox key in Slack's message metadata, and a row that *may* have
+been posted is looked for in its channel's recent history before it is sent again: found,
+it is marked sent with the ts Slack gave it. If the history cannot be read, the message is
+sent again: losing a deadline reminder is worse than repeating one.
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ PERMANENT = {
     "not_authed",
 }
 STUCK_AFTER = timedelta(minutes=10)
+# last_error of a row whose send was cut off (a kill, a timeout): Slack may have it already
+MAYBE_POSTED = "may have been posted"
+METADATA_TYPE = "clerk_message"
+CUT_OFF = f"cut off while sending; {MAYBE_POSTED}"
+HISTORY_LOOKBACK = 200  # messages read back to find one that may have been posted
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ATTEMPTS = 20  # about half a day of retries at the backoff ceiling, then report it
 
@@ -103,7 +113,14 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
         if ts is None:
             if channel[:1] in ("U", "W"):
                 channel = clerk.client.conversations_open(users=channel)["channel"]["id"]
-            answer = clerk.client.chat_postMessage(channel=channel, **payload)
+            if (message.last_error or "").endswith(MAYBE_POSTED):
+                ts = _posted_earlier(clerk, channel, message.key)
+        if ts is None:
+            answer = clerk.client.chat_postMessage(
+                channel=channel,
+                metadata={"event_type": METADATA_TYPE, "event_payload": {"key": message.key}},
+                **payload,
+            )
             ts, channel = answer.get("ts"), answer.get("channel") or channel
             if chart is not None:
                 _set(clerk, message.id, slack_ts=ts, slack_channel=channel)
@@ -121,7 +138,7 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
         _retry(clerk, message, error, wait_at_least=_retry_after(exc))
         return
     except (SlackClientError, OSError) as exc:  # timeouts, refused connections
-        _retry(clerk, message, type(exc).__name__)
+        _retry(clerk, message, f"{type(exc).__name__}; {MAYBE_POSTED}")
         return
     _set(
         clerk,
@@ -131,6 +148,28 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
         slack_ts=ts,
         slack_channel=channel,
     )
+
+
+def _posted_earlier(clerk: Clerk, channel: str, key: str) -> str | None:
+    """The ts of this row's message if Slack already has it (its key in the metadata)."""
+    try:
+        history = clerk.client.conversations_history(
+            channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+        )
+    except SlackApiError as exc:
+        log.warning(
+            "could not look for an earlier post of a %s message (%s): sending it",
+            key.split(":", 1)[0],
+            exc.response.get("error"),
+        )
+        return None
+    for posted in history.get("messages") or []:
+        metadata = posted.get("metadata") or {}
+        if metadata.get("event_type") == METADATA_TYPE and (
+            (metadata.get("event_payload") or {}).get("key") == key
+        ):
+            return str(posted["ts"])
+    return None
 
 
 def _retry_after(exc: SlackApiError) -> timedelta:
@@ -174,7 +213,7 @@ def deliver_due(clerk: Clerk, *, owner: str, limit: int = 100) -> int:
                 OutboxMessage.status == OutboxStatus.SENDING,
                 OutboxMessage.claimed_at < now - STUCK_AFTER,
             )
-            .values(status=OutboxStatus.PENDING)
+            .values(status=OutboxStatus.PENDING, last_error=CUT_OFF)
         )
     with clerk.db.reading() as session:
         due = session.scalars(

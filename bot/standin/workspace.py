@@ -90,6 +90,7 @@ class Workspace(FileMethods):
             "conversations.open": self.conversations_open,
             "conversations.join": self.conversations_join,
             "conversations.info": self.conversations_info,
+            "conversations.history": self.conversations_history,
             "users.info": self.users_info,
             "views.open": self.views_open,
             "views.push": self.views_open,
@@ -278,6 +279,23 @@ class Workspace(FileMethods):
         else:
             raise ApiError("channel_not_found")
         return {"ok": True, "channel": info | {"is_member": True}}
+
+    def conversations_history(self, params: Params) -> dict[str, Any]:
+        """Newest first; metadata only when asked for (``include_all_metadata``), as Slack."""
+        with self._lock:
+            channel = self.resolve_channel(params.get("channel"))
+            limit = int(params.get("limit") or 100)
+            with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+            found = sorted(
+                (m for (c, _), m in self.messages.items() if c == channel),
+                key=lambda m: float(m["ts"]),
+                reverse=True,
+            )
+            messages = [
+                m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                for m in found[:limit]
+            ]
+            return {"ok": True, "messages": messages, "has_more": len(found) > limit}
 
     def users_info(self, params: Params) -> dict[str, Any]:
         member = self._user(str(params.get("user") or ""))

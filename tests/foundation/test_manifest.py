@@ -59,11 +59,13 @@ def test_scopes_are_only_those_clerk_uses() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert scopes == {
         "app_mentions:read",  # app_mention events
+        "channels:history",  # was a cut-off post delivered? (its key in message metadata)
+        "groups:history",  # the same, in a private billing or reports channel
         "chat:write",  # replies, digests, DMs
         "commands",  # slash commands
         "files:read",  # CSV imports sent in a DM
         "files:write",  # .ics calendars and report charts
-        "im:history",  # message.im events
+        "im:history",  # message.im events, and the cut-off check in DMs
         "im:write",  # conversations.open for DMs
         "users:read",  # users.info: names and time zones
     }

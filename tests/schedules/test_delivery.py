@@ -110,11 +110,55 @@ def test_network_errors_are_retried(firm: Harness, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(firm.clerk.client, "chat_postMessage", down)
     deliver_due(firm.clerk, owner="a")
     (row,) = outbox(firm)
-    assert row.status is OutboxStatus.PENDING and row.last_error == "TimeoutError"
+    assert row.status is OutboxStatus.PENDING
+    assert row.last_error == "TimeoutError; may have been posted"
     monkeypatch.undo()
     _make_due(firm)
     deliver_due(firm.clerk, owner="a")
     assert outbox(firm)[0].status is OutboxStatus.SENT
+    assert len(_posted(firm, "C_DEADLINES")) == 1
+
+
+def test_a_timeout_after_slack_took_the_message_does_not_post_it_twice(
+    firm: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply was lost on the way back: the retry finds the message by its key."""
+    _queue(firm)
+    post = firm.clerk.client.chat_postMessage
+
+    def accepted_then_lost(**kwargs: Any) -> None:
+        post(**kwargs)
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(firm.clerk.client, "chat_postMessage", accepted_then_lost)
+    deliver_due(firm.clerk, owner="a")
+    monkeypatch.undo()
+    _make_due(firm)
+    deliver_due(firm.clerk, owner="a")
+    (row,) = outbox(firm)
+    (posted,) = _posted(firm, "C_DEADLINES")
+    assert row.status is OutboxStatus.SENT and row.slack_ts == posted["ts"]
+
+
+def test_when_history_cannot_be_read_a_cut_off_message_is_sent_again(
+    firm: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Better twice than never: a reminder must not be lost to a missing scope."""
+    _queue(firm)
+    post = firm.clerk.client.chat_postMessage
+
+    def accepted_then_lost(**kwargs: Any) -> None:
+        post(**kwargs)
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(firm.clerk.client, "chat_postMessage", accepted_then_lost)
+    deliver_due(firm.clerk, owner="a")
+    monkeypatch.undo()
+    _make_due(firm)
+    firm.standin.fail_next("conversations.history", error="missing_scope")
+    deliver_due(firm.clerk, owner="a")
+    assert outbox(firm)[0].status is OutboxStatus.SENT
+    assert len(_posted(firm, "C_DEADLINES")) == 2
 
 
 @pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
