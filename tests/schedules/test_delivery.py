@@ -119,10 +119,8 @@ def test_network_errors_are_retried(firm: Harness, monkeypatch: pytest.MonkeyPat
     assert len(_posted(firm, "C_DEADLINES")) == 1
 
 
-def test_a_timeout_after_slack_took_the_message_does_not_post_it_twice(
-    firm: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The reply was lost on the way back: the retry finds the message by its key."""
+def _posted_but_answer_lost(firm: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack takes the message, then the answer times out on its way back to Clerk."""
     _queue(firm)
     post = firm.clerk.client.chat_postMessage
 
@@ -134,6 +132,13 @@ def test_a_timeout_after_slack_took_the_message_does_not_post_it_twice(
     deliver_due(firm.clerk, owner="a")
     monkeypatch.undo()
     _make_due(firm)
+
+
+def test_a_timeout_after_slack_took_the_message_does_not_post_it_twice(
+    firm: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply was lost on the way back: the retry finds the message by its key."""
+    _posted_but_answer_lost(firm, monkeypatch)
     deliver_due(firm.clerk, owner="a")
     (row,) = outbox(firm)
     (posted,) = _posted(firm, "C_DEADLINES")
@@ -144,17 +149,7 @@ def test_when_history_cannot_be_read_a_cut_off_message_is_sent_again(
     firm: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Better twice than never: a reminder must not be lost to a missing scope."""
-    _queue(firm)
-    post = firm.clerk.client.chat_postMessage
-
-    def accepted_then_lost(**kwargs: Any) -> None:
-        post(**kwargs)
-        raise TimeoutError("timed out")
-
-    monkeypatch.setattr(firm.clerk.client, "chat_postMessage", accepted_then_lost)
-    deliver_due(firm.clerk, owner="a")
-    monkeypatch.undo()
-    _make_due(firm)
+    _posted_but_answer_lost(firm, monkeypatch)
     firm.standin.fail_next("conversations.history", error="missing_scope")
     deliver_due(firm.clerk, owner="a")
     assert outbox(firm)[0].status is OutboxStatus.SENT
