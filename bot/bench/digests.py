@@ -15,7 +15,7 @@ import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
@@ -97,6 +97,20 @@ def _build(clerk: Any, job: Any, day: date) -> int:
     return len(preview(clerk, job, day))
 
 
+def _ran_the_day_before(clerk: Any, day: date) -> None:
+    """Time an ordinary morning: the reminders ran yesterday, so today's run has no gap to
+    catch up (a reused bench database may hold a run from a week ago, and the job would then
+    send a week of missed steps, which is not what its plain-SQL floor selects)."""
+    from schedules import ledger
+
+    yesterday = datetime.combine(
+        day - timedelta(days=1), clock_time(8, 0), tzinfo=clerk.settings.tz
+    )
+    run_id = ledger.claim_slot(clerk.db, job="reminders", slot=yesterday, owner="bench")
+    if run_id is not None:
+        ledger.finish(clerk.db, run_id)
+
+
 def measure_jobs(
     database_url: str, standin_url: str, admins: list[str], day: date, *, repeats: int
 ) -> list[JobFigures]:
@@ -111,6 +125,8 @@ def measure_jobs(
     settings = bench_settings(database_url, standin_url, admins)
     at = datetime.combine(day, clock_time(8, 31), tzinfo=settings.tz)
     clerk = build_clerk(settings, clock=Clock(at))
+    clerk.warm_up()  # as `clerk run` does before serving
+    _ran_the_day_before(clerk, day)
     found: list[JobFigures] = []
     try:
         for job in all_jobs():
