@@ -244,11 +244,13 @@ class Scheduler:
         return True
 
     def tidy(self) -> None:
-        """Drop expired *Confirm* previews (they hold client text nobody can use any more)."""
+        """Drop expired *Confirm* previews (they hold client text nobody can use any more),
+        and let the database refresh its planner statistics."""
         if self.leader.holds():
             purged = purge_expired_confirmations(self.clerk.db, now=self.clerk.now())
             if purged:
                 log.info("removed %d expired confirmation previews", purged)
+            self.clerk.db.refresh_planner_statistics()  # the firm grows: keep plans right
 
     def deliver(self) -> None:
         if self.leader.holds():

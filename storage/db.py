@@ -102,5 +102,24 @@ class Database:
             # stay usable after the block.
             session.close()
 
+    def refresh_planner_statistics(self, *, full: bool = False) -> None:
+        """Give the query planner row counts to choose indexes by.
+
+        Without them SQLite picks ``ix_deadlines_status_due`` for a client card's next
+        deadlines and walks every open deadline of the firm (39 ms on a large firm instead of
+        0.1 ms through the client's matters). SQLite: a full ``ANALYZE`` when there are no
+        statistics yet (or ``full``), else ``PRAGMA optimize``, which re-analyzes only what
+        changed a lot. PostgreSQL's autovacuum keeps its own; ``full`` runs ``ANALYZE`` after
+        a bulk load. Not a record: nothing is audited.
+        """
+        with self.engine.begin() as conn:
+            if self.is_sqlite:
+                known = conn.exec_driver_sql(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                ).first()
+                conn.exec_driver_sql("ANALYZE" if full or not known else "PRAGMA optimize")
+            elif full:
+                conn.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
         self.engine.dispose()

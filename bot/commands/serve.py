@@ -60,6 +60,7 @@ def prepare(settings: Settings, at: str | None) -> Any:
         require_up_to_date(db)
     except NotMigrated as exc:
         raise ClerkError(str(exc)) from exc
+    db.refresh_planner_statistics()
     clerk = build_clerk(settings, clock=clock, db=db)
     clerk.directory.seed_admins()
     clerk.warm_up()
