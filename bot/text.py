@@ -25,6 +25,15 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def required_text_problem(value: str, *, missing: str, what: str, most: int) -> str | None:
+    """What is wrong with a name or title that must be given and fit a column, or None."""
+    if not value.strip():
+        return missing
+    if len(value.strip()) > most:
+        return f"The {what} is {len(value.strip()):,} characters; the most is {most}."
+    return None
+
+
 def clean(text: str | None) -> str:
     """Normalise command text: strip control characters and collapse whitespace.
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InvalidInput
 from bot.permissions import Actor, Capability
 from bot.services.lookup import get_client, get_matter
+from bot.text import required_text_problem
 from storage.models import (
     Client,
     ClientStatus,
@@ -33,11 +34,12 @@ NUMBER_ATTEMPTS = 5
 
 
 def title_problem(title: str) -> str | None:
-    if not title.strip():
-        return 'Give the matter a title, in quotes if it has several words: "Lease dispute".'
-    if len(title.strip()) > MAX_TITLE:
-        return f"The title is {len(title.strip()):,} characters; the most is {MAX_TITLE}."
-    return None
+    return required_text_problem(
+        title,
+        missing='Give the matter a title, in quotes if it has several words: "Lease dispute".',
+        what="title",
+        most=MAX_TITLE,
+    )
 
 
 def former_problem(client: Client) -> str | None:

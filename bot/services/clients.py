@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InvalidInput
 from bot.permissions import Actor, Capability
 from bot.services.lookup import get_client, normalise_code, suggest_clients
+from bot.text import required_text_problem
 from storage.models import (
     Client,
     ClientKind,
@@ -123,11 +124,12 @@ def check_code(code: str) -> str:
 
 
 def name_problem(name: str) -> str | None:
-    if not name.strip():
-        return 'Give the client\'s full name, in quotes if it has several words: "Acme Corp".'
-    if len(name.strip()) > MAX_NAME:
-        return f"The name is {len(name.strip()):,} characters; the most is {MAX_NAME}."
-    return None
+    return required_text_problem(
+        name,
+        missing='Give the client\'s full name, in quotes if it has several words: "Acme Corp".',
+        what="name",
+        most=MAX_NAME,
+    )
 
 
 def email_problem(email: str) -> str | None:
