@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.services import ledger
 from storage.db import Database
 from storage.models import (
     Client,
@@ -19,7 +20,6 @@ from storage.models import (
     Invoice,
     Matter,
     Payment,
-    PaymentAllocation,
     Role,
     TrustKind,
     TrustTransaction,
@@ -218,7 +218,7 @@ def seed(db: Database, today: date, zone: ZoneInfo, *, now: datetime) -> None:
         )
         s.add(payment)
         s.flush()
-        s.add(PaymentAllocation(payment_id=payment.id, invoice_id=paid.id, amount_cents=200_000))
+        ledger.allocate(s, payment=payment, invoice=paid, cents=200_000)
         s.add(
             TrustTransaction(
                 client_id=acme.id,

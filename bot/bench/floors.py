@@ -65,16 +65,10 @@ ORDER BY cl.code
 """
 
 OVERDUE_ACCOUNTS = """
-WITH paid AS (
-    SELECT a.invoice_id, SUM(a.amount_cents) AS paid
-    FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
-    WHERE p.status = 'received'
-    GROUP BY a.invoice_id
-), items AS (
-    SELECT i.client_id, i.currency, i.due_on, i.disputed,
-           i.amount_cents - COALESCE(paid.paid, 0) AS owed
-    FROM invoices i LEFT JOIN paid ON paid.invoice_id = i.id
-    WHERE i.status = 'open' AND i.amount_cents - COALESCE(paid.paid, 0) > 0
+WITH items AS (
+    SELECT i.client_id, i.currency, i.due_on, i.disputed, i.amount_cents - i.paid_cents AS owed
+    FROM invoices i
+    WHERE i.status = 'open' AND i.amount_cents > i.paid_cents
 )
 SELECT items.client_id, items.currency, cl.code, cl.name, u.slack_id,
        SUM(CASE WHEN due_on >= :day THEN owed ELSE 0 END) AS b0,

@@ -261,8 +261,10 @@ def _write(
                 "plan_id": invoice.plan,
                 "created_by_id": clerk_id,
                 "created_at": ctx.at(invoice.issued, 9),
+                "paid_cents": invoice.paid,
             },
         )
+    void = {invoice.id for invoice in invoices if invoice.void}
     for payment in payments:
         payment_id = writer.new_id("payments")
         cents = (client.retainer_cents or 0) if payment.trust else payment.cents
@@ -281,6 +283,9 @@ def _write(
                 "void_reason": None,
                 "created_by_id": clerk_id,
                 "created_at": ctx.at(payment.day, 12),
+                "applied_cents": sum(
+                    cents for invoice_id, cents in payment.allocations if invoice_id not in void
+                ),
             },
         )
         for invoice_id, applied in payment.allocations:

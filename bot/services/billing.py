@@ -22,6 +22,7 @@ Every function takes the firm's ``today``; nothing here reads a clock or talks t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.money import EscalationThresholds, Money, allocate_payment
 from bot.permissions import Actor, Capability
+from bot.services import ledger
 from bot.services.escalation import StageChange, sync_escalation_stages
 from bot.services.lookup import get_client, get_matter
 from bot.services.receivables import (
@@ -46,7 +48,6 @@ from storage.models import (
     InvoiceStatus,
     Matter,
     Payment,
-    PaymentAllocation,
     PaymentPlan,
     PaymentStatus,
     PlanStatus,
@@ -140,15 +141,10 @@ def ledger_currency(session: Session, client: Client, currency: str, what: str) 
 
 
 def invoice_outstanding(session: Session, invoice: Invoice) -> int:
-    paid = session.scalar(
-        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(
-            PaymentAllocation.invoice_id == invoice.id,
-            Payment.status == PaymentStatus.RECEIVED,
-        )
-    )
-    return invoice.amount_cents - int(paid or 0) if invoice.status is InvoiceStatus.OPEN else 0
+    """What is still owed on ``invoice`` (nothing on a void one)."""
+    if invoice.status is not InvoiceStatus.OPEN:
+        return 0
+    return invoice.amount_cents - invoice.paid_cents
 
 
 def outstanding_of(session: Session, client_id: int) -> int:
@@ -176,16 +172,22 @@ def apply_credit(session: Session, client: Client) -> int:
     )
     ids = {r.number: r.id for r in open_rows}
     sources = _unapplied_payments(session, client)
+    applied_to = invoices_by_id(session, [ids[a.key] for a in allocation.applications])
+    paying = {
+        p.id: p
+        for p in session.scalars(select(Payment).where(Payment.id.in_([s[0] for s in sources])))
+    }
     applied_total = 0
     for application in allocation.applications:
         need = application.applied_cents
         while need > 0 and sources:
             payment_id, left = sources[0]
             take = min(left, need)
-            session.add(
-                PaymentAllocation(
-                    payment_id=payment_id, invoice_id=ids[application.key], amount_cents=take
-                )
+            ledger.allocate(
+                session,
+                payment=paying[payment_id],
+                invoice=applied_to[ids[application.key]],
+                cents=take,
             )
             need -= take
             applied_total += take
@@ -199,28 +201,25 @@ def apply_credit(session: Session, client: Client) -> int:
 
 def _unapplied_payments(session: Session, client: Client) -> list[tuple[int, int]]:
     """(payment id, unapplied cents) of the client's fee payments, oldest first."""
-    applied = (
-        select(
-            PaymentAllocation.payment_id.label("payment_id"),
-            func.sum(PaymentAllocation.amount_cents).label("applied"),
-        )
-        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
-        .where(Invoice.status == InvoiceStatus.OPEN)
-        .group_by(PaymentAllocation.payment_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(Payment.id, Payment.amount_cents - func.coalesce(applied.c.applied, 0))
-        .outerjoin(applied, applied.c.payment_id == Payment.id)
+        select(Payment.id, Payment.amount_cents - Payment.applied_cents)
         .where(
             Payment.client_id == client.id,
-            Payment.status == PaymentStatus.RECEIVED,
             Payment.is_trust.is_(False),
+            Payment.status == PaymentStatus.RECEIVED,
+            ledger.UNAPPLIED,
             Payment.currency == client.currency,
         )
         .order_by(Payment.received_on, Payment.id)
     )
-    return [(pid, int(left)) for pid, left in rows if left and left > 0]
+    return [(pid, int(left)) for pid, left in rows]
+
+
+def invoices_by_id(session: Session, ids: Sequence[int]) -> dict[int, Invoice]:
+    """The invoices money is about to be applied to, loaded once (under the client's lock)."""
+    if not ids:
+        return {}
+    return {i.id: i for i in session.scalars(select(Invoice).where(Invoice.id.in_(set(ids))))}
 
 
 def complete_settled_plans(session: Session, client: Client) -> PaymentPlan | None:

@@ -29,11 +29,13 @@ from bot.money import (
     allocate_to_invoice,
 )
 from bot.permissions import Actor, Capability
+from bot.services import ledger
 from bot.services.billing import (
     Outcome,
     complete_settled_plans,
     get_invoice,
     invoice_outstanding,
+    invoices_by_id,
     ledger_currency,
     lock_client,
     restage,
@@ -44,7 +46,6 @@ from storage.models import (
     Invoice,
     InvoiceStatus,
     Payment,
-    PaymentAllocation,
     PaymentStatus,
     TrustKind,
     TrustTransaction,
@@ -188,13 +189,13 @@ def _apply(
             [(r.number, r.issued_on, r.due_on, int(r.outstanding)) for r in open_rows],
         )
         ids = {r.number: r.id for r in open_rows}
+    applied_to = invoices_by_id(session, [ids[a.key] for a in allocation.applications])
     for application in allocation.applications:
-        session.add(
-            PaymentAllocation(
-                payment_id=payment.id,
-                invoice_id=ids[application.key],
-                amount_cents=application.applied_cents,
-            )
+        ledger.allocate(
+            session,
+            payment=payment,
+            invoice=applied_to[ids[application.key]],
+            cents=application.applied_cents,
         )
     session.flush()
     outcome.applications = allocation.applications

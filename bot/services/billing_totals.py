@@ -7,7 +7,6 @@ Sums come back as ``int`` cents on both databases (PostgreSQL's ``SUM(bigint)`` 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from bot.services import ledger
 from storage.models import (
     Invoice,
     InvoiceStatus,
@@ -29,33 +29,31 @@ from storage.models import (
 def credits(
     session: Session, client_ids: Sequence[int] | None = None
 ) -> dict[tuple[int, str], int]:
-    """Unapplied fee money by (client id, currency): overpayments and payments on voided bills."""
-    received = select(Payment.client_id, Payment.currency, func.sum(Payment.amount_cents)).where(
-        Payment.status == PaymentStatus.RECEIVED, Payment.is_trust.is_(False)
-    )
-    applied = (
-        select(Payment.client_id, Payment.currency, func.sum(PaymentAllocation.amount_cents))
-        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
-        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id)
-        .where(
-            Payment.status == PaymentStatus.RECEIVED,
-            Payment.is_trust.is_(False),
-            Invoice.status == InvoiceStatus.OPEN,
+    """Unapplied fee money by (client id, currency): overpayments and payments on voided bills.
+
+    Read from the payments' running totals (``bot.services.ledger``) through the partial
+    index of payments with money unapplied.
+    """
+    query = (
+        select(
+            Payment.client_id,
+            Payment.currency,
+            func.sum(Payment.amount_cents - Payment.applied_cents),
         )
+        .where(
+            Payment.is_trust.is_(False),
+            Payment.status == PaymentStatus.RECEIVED,
+            ledger.UNAPPLIED,
+        )
+        .group_by(Payment.client_id, Payment.currency)
     )
     if client_ids is not None:
-        received = received.where(Payment.client_id.in_(client_ids))
-        applied = applied.where(Payment.client_id.in_(client_ids))
-    totals: dict[tuple[int, str], int] = defaultdict(int)
-    for client_id, currency, cents in session.execute(
-        received.group_by(Payment.client_id, Payment.currency)
-    ):
-        totals[(client_id, currency)] += int(cents or 0)
-    for client_id, currency, cents in session.execute(
-        applied.group_by(Payment.client_id, Payment.currency)
-    ):
-        totals[(client_id, currency)] -= int(cents or 0)
-    return {key: cents for key, cents in totals.items() if cents}
+        query = query.where(Payment.client_id.in_(client_ids))
+    return {
+        (client_id, currency): int(cents)
+        for client_id, currency, cents in session.execute(query)
+        if cents
+    }
 
 
 def trust_balances(

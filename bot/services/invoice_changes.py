@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict
 from bot.money import EscalationThresholds
 from bot.permissions import Actor, Capability
+from bot.services import ledger
 from bot.services.billing import (
     Outcome,
     apply_credit,
@@ -114,6 +115,7 @@ def void_invoice(
     paid = invoice.amount_cents - invoice_outstanding(session, invoice)
     invoice.status = InvoiceStatus.VOID
     invoice.void_reason = why
+    ledger.release(session, invoice)
     session.flush()
     outcome = Outcome(client=client, invoice=invoice)
     outcome.detail["was_paid"] = paid

@@ -35,6 +35,7 @@ from sqlalchemy.sql import Select
 from bot.money import Bucket, EscalationThresholds, Money, Stage, effective_stage, stage_for
 from bot.money.plans import Installment as PlannedInstallment
 from bot.money.plans import plan_status
+from bot.services import ledger
 from bot.services.billing_totals import (  # re-exported: reports import them from here
     billed_between,
     collections_between,
@@ -169,26 +170,13 @@ def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i : i + CHUNK]
 
 
-def paid_per_invoice(client_ids: Sequence[int] | None = None) -> Any:
-    """Subquery: (invoice_id, paid) from received payments."""
-    query = (
-        select(
-            PaymentAllocation.invoice_id.label("invoice_id"),
-            func.sum(PaymentAllocation.amount_cents).label("paid"),
-        )
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(Payment.status == PaymentStatus.RECEIVED)
-        .group_by(PaymentAllocation.invoice_id)
-    )
-    if client_ids is not None:
-        query = query.where(Payment.client_id.in_(client_ids))
-    return query.subquery("paid")
-
-
 def outstanding_items(client_ids: Sequence[int] | None = None) -> Select[Any]:
-    """Open invoices with money still owed: id, number, client, currency, dates, outstanding."""
-    paid = paid_per_invoice(client_ids)
-    outstanding = (Invoice.amount_cents - func.coalesce(paid.c.paid, 0)).label("outstanding")
+    """Open invoices with money still owed: id, number, client, currency, dates, outstanding.
+
+    Read from the invoices' running totals (``bot.services.ledger``) through the partial index
+    of unpaid invoices, so a client's settled history is never visited.
+    """
+    outstanding = (Invoice.amount_cents - Invoice.paid_cents).label("outstanding")
     rescheduled = case(
         (and_(Invoice.plan_id.is_not(None), PaymentPlan.status == PlanStatus.ACTIVE), 1),
         else_=0,
@@ -206,10 +194,8 @@ def outstanding_items(client_ids: Sequence[int] | None = None) -> Select[Any]:
             outstanding,
             rescheduled,
         )
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .outerjoin(PaymentPlan, PaymentPlan.id == Invoice.plan_id)
-        .where(Invoice.status == InvoiceStatus.OPEN)
-        .where(Invoice.amount_cents - func.coalesce(paid.c.paid, 0) > 0)
+        .where(Invoice.status == InvoiceStatus.OPEN, ledger.OWED)
     )
     if client_ids is not None:
         query = query.where(Invoice.client_id.in_(client_ids))

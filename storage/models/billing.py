@@ -1,14 +1,19 @@
 """Invoices, payments, trust money, payment plans and the collections ladder.
 
 Amounts are integer cents with a currency. What a client owes is derived from invoices
-minus payment allocations, never stored twice, so the balance cannot drift.
+minus payment allocations. Each invoice also carries the running total of what was paid on
+it (``paid_cents``) and each payment what of it sits on open invoices (``applied_cents``), so
+a balance reads only the unpaid invoices and the payments with money left (the partial
+indexes below), not a client's whole history. Both totals are written in one place,
+``bot.services.ledger``, with the allocation itself, and ``ledger.drift`` checks them against
+the allocations.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, utc_now
@@ -20,6 +25,10 @@ from storage.models.enums import (
     TrustKind,
 )
 from storage.models.types import CURRENCY, enum_type
+
+# The partial indexes' conditions, also written in the migration that made them (0007).
+UNPAID = column("amount_cents") > column("paid_cents")
+UNAPPLIED = column("amount_cents") > column("applied_cents")
 
 
 class Invoice(Base):
@@ -44,11 +53,23 @@ class Invoice(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("payment_plans.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # What received payments applied to this invoice (kept by bot.services.ledger).
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_invoices_client_status_due", "client_id", "status", "due_on"),
         Index("ix_invoices_status_due", "status", "due_on"),
         Index("ix_invoices_issued", "issued_on"),
+        # Invoices with money still owed: a client's thousands of paid invoices stay out of
+        # every balance. Column against column, so a query with bound parameters matches it.
+        Index(
+            "ix_invoices_unpaid",
+            "status",
+            "client_id",
+            "due_on",
+            sqlite_where=UNPAID,
+            postgresql_where=UNPAID,
+        ),
     )
 
 
@@ -69,10 +90,22 @@ class Payment(Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # What of this payment sits on open invoices (kept by bot.services.ledger); the rest is
+    # the client's credit.
+    applied_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_payments_client_received", "client_id", "received_on"),
         Index("ix_payments_received", "received_on"),
+        # Payments with money not yet applied: a client's credit without its whole history.
+        Index(
+            "ix_payments_unapplied",
+            "status",
+            "is_trust",
+            "client_id",
+            sqlite_where=UNAPPLIED,
+            postgresql_where=UNAPPLIED,
+        ),
     )
 
 

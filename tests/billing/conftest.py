@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.permissions import Actor
+from bot.services import ledger
 from bot.services.users import to_actor
 from storage.db import Database
 from storage.models import (
@@ -144,3 +145,16 @@ def clerk_at(database_url: str) -> Iterator[object]:
         running.add_people()
         seed_firm(running.db, with_people=False)
         yield running
+
+
+@pytest.fixture(autouse=True)
+def ledger_totals_agree(database_url: str) -> Iterator[None]:
+    """After every billing test, each invoice's and payment's running total is what its
+    allocations say: payments, credit, voids and plans all keep them (bot.services.ledger)."""
+    yield
+    db = Database(database_url)
+    try:
+        with db.reading() as s:
+            assert ledger.drift(s) == []
+    finally:
+        db.dispose()

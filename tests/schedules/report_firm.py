@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select, update
 
+from bot.services import ledger
 from storage.models import (
     Client,
     Contact,
@@ -24,7 +25,6 @@ from storage.models import (
     InvoiceStatus,
     Matter,
     Payment,
-    PaymentAllocation,
 )
 from tests.harness import Harness, running_clerk
 from tests.schedules.conftest import add_deadline, add_matter
@@ -101,9 +101,9 @@ def add_payment(
         s.add(payment)
         s.flush()
         if invoice_id is not None:
-            s.add(
-                PaymentAllocation(payment_id=payment.id, invoice_id=invoice_id, amount_cents=cents)
-            )
+            invoice = s.get(Invoice, invoice_id)
+            assert invoice is not None
+            ledger.allocate(s, payment=payment, invoice=invoice, cents=cents)
 
 
 def add_week(harness: Harness) -> None:
