@@ -185,6 +185,7 @@ def list_(request: CommandRequest) -> Reply:
             request=wanted,
             member_id=member.user_id if member else None,
             today=today(clerk),
+            limit=views.MAX_LISTED,
         )
         names = names_for(session, listing.deadlines)
     return views.list_pages(
@@ -194,6 +195,7 @@ def list_(request: CommandRequest) -> Reply:
         clerk.settings.tz,
         today(clerk),
         empty=listing.empty,
+        total=listing.total,
     )
 
 

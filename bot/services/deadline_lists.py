@@ -128,14 +128,22 @@ def user_by_handle(session: Session, handle: str) -> str:
 @dataclass(frozen=True)
 class Listing:
     title: str
-    deadlines: list[Deadline]
+    deadlines: list[Deadline]  # the first ``limit``, in list order
+    total: int  # how many there are in all
     empty: str
 
 
 def list_for(
-    session: Session, *, actor: Actor, request: ListRequest, member_id: int | None, today: date
+    session: Session,
+    *,
+    actor: Actor,
+    request: ListRequest,
+    member_id: int | None,
+    today: date,
+    limit: int,
 ) -> Listing:
-    """Open deadlines for the scope asked, missed ones included, up to the window's end."""
+    """Open deadlines for the scope asked, missed ones included, up to the window's end: the
+    first ``limit`` of them, and how many there are."""
     days = request.days
     if request.window is not None:
         days = window_days(request.window, today)
@@ -165,14 +173,14 @@ def list_for(
         scope, title, who = Scope(), "The firm's open deadlines", "The firm has"
     if request.kind == "user":
         title += f" for <@{request.word}>"
-    found = list_open(session, scope=scope, end=end)
+    found = list_open(session, scope=scope, end=end, limit=limit)
     if request.missed_only:
         title = title.replace("open deadlines", "missed deadlines")
     elif request.days:
         title += f", next {request.days} days"
     elif request.window:
         title += f", {request.window}"
-    return Listing(title, found, f"{who} no open deadlines{window}.")
+    return Listing(title, found.deadlines, found.total, f"{who} no open deadlines{window}.")
 
 
 def calendar_file(

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.dates.court import format_day
@@ -318,25 +318,46 @@ class Scope:
     matter_id: int | None = None
 
 
-def list_open(
-    session: Session, *, scope: Scope, end: date | None = None, limit: int = 500
-) -> list[Deadline]:
-    """Open deadlines (missed ones included: they are the most urgent) up to ``end``."""
-    query = select(Deadline).where(Deadline.status == DeadlineStatus.OPEN)
+@dataclass(frozen=True)
+class OpenPage:
+    """The first open deadlines of a scope, in list order, and how many there are in all."""
+
+    deadlines: list[Deadline]
+    total: int
+
+
+def list_open(session: Session, *, scope: Scope, end: date | None = None, limit: int) -> OpenPage:
+    """Open deadlines (missed ones included: they are the most urgent) up to ``end``.
+
+    Only the ``limit`` a reply can show are loaded, in ``sort_key`` order; the rest are
+    counted, so a lawyer with two thousand open deadlines costs what one with fifty does.
+    """
+    conditions = [Deadline.status == DeadlineStatus.OPEN]
     if scope.user_id is not None:
-        query = query.where(
+        conditions.append(
             or_(Deadline.responsible_id == scope.user_id, Deadline.assignee_id == scope.user_id)
         )
     if scope.matter_id is not None:
-        query = query.where(Deadline.matter_id == scope.matter_id)
+        conditions.append(Deadline.matter_id == scope.matter_id)
     if scope.client_id is not None:
-        query = query.join(Matter, Matter.id == Deadline.matter_id).where(
-            Matter.client_id == scope.client_id
+        conditions.append(
+            Deadline.matter_id.in_(select(Matter.id).where(Matter.client_id == scope.client_id))
         )
     if end is not None:
-        query = query.where(Deadline.due_on <= end)
-    query = query.order_by(Deadline.due_on, Deadline.id).limit(limit)
-    return sorted(session.scalars(query).all(), key=sort_key)
+        conditions.append(Deadline.due_on <= end)
+    all_day_first = case((Deadline.due_at.is_(None), 0), else_=1)
+    page = session.scalars(
+        select(Deadline)
+        .where(*conditions)
+        .order_by(Deadline.due_on, all_day_first, Deadline.due_at, Deadline.id)
+        .limit(limit)
+    ).all()
+    total = len(page)
+    if total == limit:
+        total = int(
+            session.scalar(select(func.count()).select_from(Deadline).where(*conditions)) or 0
+        )
+    return OpenPage(sorted(page, key=sort_key), total)
 
 
 def dependents_of(session: Session, trigger_id: int, *, only_open: bool = True) -> list[Deadline]:

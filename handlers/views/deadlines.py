@@ -169,11 +169,15 @@ def list_pages(
     today: date,
     *,
     empty: str,
+    total: int | None = None,
 ) -> list[blocks.Message]:
-    """Open deadlines grouped by day, missed ones first, paged under Slack's block limit."""
+    """Open deadlines grouped by day, missed ones first, paged under Slack's block limit.
+
+    ``total`` is how many there are when ``deadlines`` holds only the first of them.
+    """
     if not deadlines:
         return [blocks.message(f"{title}: {empty}", blocks.header(title), blocks.section(empty))]
-    total = len(deadlines)
+    total = max(total or 0, len(deadlines))
     deadlines = deadlines[:MAX_LISTED]  # Slack takes at most 5 replies to one command
     rows: list[blocks.Block_] = []
     missed = [d for d in deadlines if d.due_on < today]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handlers.ids import Action
-from storage.models import AuditLog, DeadlineStatus, User
+from handlers.views import deadlines as views
+from storage.models import AuditLog, Deadline, DeadlineStatus, Matter, User
 from tests.deadlines.conftest import NY, counts, deadlines
 from tests.deadlines.helpers import buttons, last, press, refusal, shown
 from tests.harness import Harness
@@ -205,6 +206,43 @@ def test_missed_deadlines_are_listed_on_their_own(clerk_at: Harness) -> None:
     assert "Old filing" in missed and "Reply brief" not in missed and "Missed" in missed
     everything = shown(last(h.slack.command("U_LENA", "/deadline", "list")))
     assert everything.index("Old filing") < everything.index("Reply brief")
+
+
+def test_a_long_list_shows_the_first_in_order_and_counts_them_all(clerk_at: Harness) -> None:
+    """Only the page a reply can show is read; the count still covers every deadline, and
+    the page ends where the list's own order says (an all-day item before a timed one)."""
+    h = clerk_at
+    lena = user_id(h, "U_LENA")
+    first = date(2026, 12, 1)
+    shown_limit = views.MAX_LISTED
+    with h.db.unit_of_work("test") as s:
+        matter = s.scalars(select(Matter.id).where(Matter.code == "ACME-1")).one()
+
+        def add(title: str, day: date, at: datetime | None = None) -> None:
+            s.add(
+                Deadline(matter_id=matter, title=title, due_on=day, due_at=at, responsible_id=lena)
+            )
+            s.flush()
+
+        for n in range(shown_limit - 1):
+            add(f"Early {n}", first + timedelta(days=n // 4))
+        edge = first + timedelta(days=60)
+        add("Edge timed", edge, datetime.combine(edge, time(15), tzinfo=NY))  # the lower id
+        add("Edge all-day", edge)
+        for n in range(10):
+            add(f"Late {n}", edge + timedelta(days=n + 1))
+    total = shown_limit + 11
+    pages = h.slack.command("U_LENA", "/deadline", "list mine").replies
+    everything = "\n".join(shown(page) for page in pages)
+    assert f"{total} open deadlines; showing the first {shown_limit}" in everything
+    assert "Early 0" in everything and "Edge all-day" in everything
+    assert "Edge timed" not in everything and "Late 0" not in everything
+    assert count_rows(h, Deadline) == total  # reading wrote nothing
+
+
+def count_rows(h: Harness, model: type) -> int:
+    with h.db.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def test_done_move_and_cancel(clerk_at: Harness) -> None:
