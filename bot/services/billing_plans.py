@@ -29,10 +29,7 @@ from bot.services.receivables import outstanding_items
 from storage.models import (
     Installment,
     Invoice,
-    Payment,
-    PaymentAllocation,
     PaymentPlan,
-    PaymentStatus,
     PlanFrequency,
     PlanStatus,
 )
@@ -101,9 +98,7 @@ def create_plan(
     )
     ids = [r.id for r in covered]
     baseline = session.scalar(
-        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(PaymentAllocation.invoice_id.in_(ids), Payment.status == PaymentStatus.RECEIVED)
+        select(func.coalesce(func.sum(Invoice.paid_cents), 0)).where(Invoice.id.in_(ids))
     )
     plan = PaymentPlan(
         client_id=client.id,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import Session
 
 from bot.services import ledger
@@ -110,17 +110,38 @@ def billed_between(session: Session, start: date, end: date) -> dict[str, int]:
     )
 
 
-def paid_by(as_of: date) -> Any:
-    """Subquery (invoice_id, paid): what received payments applied to each invoice by the end
-    of ``as_of`` (the weekly report ages receivables at its period end with it too)."""
-    return (
+def owed_at(as_of: date) -> Any:
+    """Subquery (id, currency, due_on, owed): what each open invoice issued by the end of
+    ``as_of`` still owed then (the weekly report ages receivables at its period end).
+
+    What was owed then is what is owed now plus what was paid since. So only the invoices
+    owed now (the partial index of unpaid ones) and those paid since (payments received
+    after ``as_of``) are read, never the firm's settled history.
+    """
+    # IN (recent payments), not a join: the planner then starts from the few payments
+    # received since (ix_payments_received) instead of walking every allocation.
+    since = select(Payment.id).where(
+        Payment.status == PaymentStatus.RECEIVED, Payment.received_on > as_of
+    )
+    paid_since = (
         select(
             PaymentAllocation.invoice_id.label("invoice_id"),
-            func.sum(PaymentAllocation.amount_cents).label("paid"),
+            func.sum(PaymentAllocation.amount_cents).label("cents"),
         )
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(Payment.status == PaymentStatus.RECEIVED, Payment.received_on <= as_of)
+        .where(PaymentAllocation.payment_id.in_(since))
         .group_by(PaymentAllocation.invoice_id)
+        .subquery()
+    )
+    candidates = union(
+        select(Invoice.id.label("id")).where(Invoice.status == InvoiceStatus.OPEN, ledger.OWED),
+        select(paid_since.c.invoice_id),
+    ).subquery()
+    owed = Invoice.amount_cents - Invoice.paid_cents + func.coalesce(paid_since.c.cents, 0)
+    return (
+        select(Invoice.id, Invoice.currency, Invoice.due_on, owed.label("owed"))
+        .join(candidates, candidates.c.id == Invoice.id)
+        .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
+        .where(Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= as_of, owed > 0)
         .subquery()
     )
 
@@ -130,13 +151,7 @@ def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
 
     Invoices issued by then, less payments received by then; voided invoices are excluded.
     """
-    paid = paid_by(as_of)
-    outstanding = Invoice.amount_cents - func.coalesce(paid.c.paid, 0)
+    owed = owed_at(as_of)
     return _by_currency(
-        session.execute(
-            select(Invoice.currency, func.sum(outstanding))
-            .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-            .where(Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= as_of)
-            .group_by(Invoice.currency)
-        )
+        session.execute(select(owed.c.currency, func.sum(owed.c.owed)).group_by(owed.c.currency))
     )

@@ -29,7 +29,7 @@ from bot.money.dso import dso, period_days
 from bot.services.billing_totals import (
     billed_between,
     collections_between,
-    paid_by,
+    owed_at,
     receivables_as_of,
 )
 from storage.models import (
@@ -37,8 +37,6 @@ from storage.models import (
     Contact,
     Deadline,
     DeadlineStatus,
-    Invoice,
-    InvoiceStatus,
     Matter,
     User,
 )
@@ -173,18 +171,11 @@ def _aging_at(session: Session, as_of: date, currency: str) -> tuple[dict[Bucket
     query; each group is aged by ``bot.money.aging`` so the edges are the ones ``/balance``
     uses.
     """
-    paid = paid_by(as_of)
-    outstanding = Invoice.amount_cents - func.coalesce(paid.c.paid, 0)
+    owed = owed_at(as_of)
     rows = session.execute(
-        select(Invoice.due_on, func.sum(outstanding))
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .where(
-            Invoice.status == InvoiceStatus.OPEN,
-            Invoice.currency == currency,
-            Invoice.issued_on <= as_of,
-            outstanding > 0,
-        )
-        .group_by(Invoice.due_on)
+        select(owed.c.due_on, func.sum(owed.c.owed))
+        .where(owed.c.currency == currency)
+        .group_by(owed.c.due_on)
     )
     items = [
         OpenItem(f"due {due_on}", due_on, int(cents), currency=currency)

@@ -49,10 +49,7 @@ from storage.models import (
     Installment,
     Invoice,
     InvoiceStatus,
-    Payment,
-    PaymentAllocation,
     PaymentPlan,
-    PaymentStatus,
     PlanStatus,
     User,
 )
@@ -286,10 +283,8 @@ def plan_progress(
                 PlannedInstallment(row.number, row.due_on, row.amount_cents)
             )
         for plan_id, cents in session.execute(
-            select(Invoice.plan_id, func.sum(PaymentAllocation.amount_cents))
-            .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
-            .join(Payment, Payment.id == PaymentAllocation.payment_id)
-            .where(Payment.status == PaymentStatus.RECEIVED, Invoice.plan_id.in_(part))
+            select(Invoice.plan_id, func.sum(Invoice.paid_cents))
+            .where(Invoice.plan_id.in_(part))
             .group_by(Invoice.plan_id)
         ):
             paid[plan_id] = int(cents or 0)
