@@ -5,20 +5,42 @@ A job or a service *enqueues* a message under a deterministic key inside its own
 the same message a no-op, whichever process or re-run attempts it. Delivery (claim, send,
 mark sent with the Slack ``ts``, retry with backoff, report permanent failures) is done by
 ``schedules.delivery``.
+
+There is one insert path, :func:`enqueue_many` (``enqueue`` is it for one message): an
+``INSERT ... ON CONFLICT (key) DO NOTHING RETURNING key``, sent for many rows at once. A
+morning's thousand reminder DMs are then a few statements instead of a lookup, a savepoint
+and an insert each, and the unique key still settles any race in the database itself: the
+row a concurrent process inserted first is kept, and this call simply does not count it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from storage.models import OutboxMessage
 
 MAX_KEY = 255
+# Rows per INSERT statement: SQLAlchemy pages an executemany with RETURNING into
+# multi-row VALUES itself; this bounds one statement's parameters and memory.
+BATCH_ROWS = 500
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One message to enqueue: see :func:`enqueue` for what each field means."""
+
+    key: str
+    target: str
+    kind: str
+    payload: dict[str, Any]
+    not_before: datetime | None = None
 
 
 def enqueue(
@@ -38,19 +60,49 @@ def enqueue(
     exactly when the change that caused it is stored. ``not_before`` (Clerk's clock) holds
     it back until then, e.g. a reminder until the lawyer's own morning.
     """
-    if len(key) > MAX_KEY:
-        raise ValueError("outbox keys are at most 255 characters")
-    exists = session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if exists is not None:
-        return False
-    try:
-        with session.begin_nested():  # a savepoint: losing a race must not undo the caller
-            session.add(
-                OutboxMessage(
-                    key=key, target=target, kind=kind, payload=payload, not_before=not_before
-                )
-            )
-            session.flush()
-    except IntegrityError:
-        return False  # a concurrent enqueue of the same message won the unique key
-    return True
+    return enqueue_many(session, [Queued(key, target, kind, payload, not_before)]) == 1
+
+
+def enqueue_many(session: Session, messages: Iterable[Queued]) -> int:
+    """Add each message whose key is not in the outbox yet; how many this call added.
+
+    Same guarantees as :func:`enqueue`, message by message and in their order (a key given
+    twice counts once, as two ``enqueue`` calls would), in the caller's unit of work.
+    """
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for message in messages:
+        if len(message.key) > MAX_KEY:
+            raise ValueError("outbox keys are at most 255 characters")
+        if message.key in seen:
+            continue
+        seen.add(message.key)
+        rows.append(
+            {
+                "key": message.key,
+                "target": message.target,
+                "kind": message.kind,
+                "payload": message.payload,
+                "not_before": message.not_before,
+            }
+        )
+    if not rows:
+        return 0
+    session.flush()  # what the caller changed first is written first, as before
+    statement = _insert_new(session).returning(OutboxMessage.__table__.c.key)
+    connection = session.connection()
+    added = 0
+    for start in range(0, len(rows), BATCH_ROWS):
+        added += len(connection.execute(statement, rows[start : start + BATCH_ROWS]).all())
+    return added
+
+
+def _insert_new(session: Session) -> Insert:
+    """``INSERT INTO outbox ... ON CONFLICT (key) DO NOTHING`` in the session's dialect."""
+    table = OutboxMessage.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["key"])
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
+    raise NotImplementedError(f"the outbox has no insert-if-new for {dialect}")

@@ -8,79 +8,99 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from handlers.views.digests import DigestItem
 from storage.models import Client, ClientStatus, Contact, Deadline, DeadlineStatus, Matter, User
 
 
-@dataclass(frozen=True)
-class ReminderRow:
-    item: DigestItem
+class ReminderRow(NamedTuple):
+    """One deadline the reminder chain may speak of: what its DM shows (the fields of
+    :class:`DigestItem`, so the reminder view reads it as one) plus who else is told and
+    the snooze. A named tuple, made straight from the driver's row: a morning reads
+    hundreds of them, and a frozen dataclass (or two) per row cost more than the SQL."""
+
+    deadline_id: int
+    matter_code: str
+    title: str
+    due_on: date
+    due_at: datetime | None
+    lawyer_slack_id: str | None
+    citation: str | None
     assignee_slack_id: str | None
     snoozed_until: datetime | None
 
 
-def open_deadlines(
-    session: Session, *, start: date | None, end: date, due_on_in: Collection[date] | None = None
-) -> list[ReminderRow]:
-    """Open, non-trigger deadlines due from ``start`` (None: any time past) to ``end``.
-
-    With ``due_on_in``, only those due on one of these days or carrying a snooze: the
-    reminder chain speaks of a few days in its window, and reading (and converting) every
-    deadline of the month to keep a third of them was most of its cost on a large firm.
-    Rows are read on the session's connection as plain tuples (no ORM row loading).
-    """
-    responsible = aliased(User)
-    assignee = aliased(User)
-    query = (
-        select(
-            Deadline.id,
-            Matter.code,
-            Deadline.title,
-            Deadline.due_on,
-            Deadline.due_at,
-            responsible.slack_id,
-            Deadline.citation,
-            assignee.slack_id,
-            Deadline.reminders_snoozed_until,
-        )
-        .join(Matter, Matter.id == Deadline.matter_id)
-        .outerjoin(responsible, responsible.id == Deadline.responsible_id)
-        .outerjoin(assignee, assignee.id == Deadline.assignee_id)
-        .where(
-            Deadline.status == DeadlineStatus.OPEN,
-            Deadline.is_trigger.is_(False),
-            Deadline.due_on <= end,
-        )
+# The statements are built once per process (their shape never changes; only the bound days
+# do): composing the joins and aliases anew each morning cost a millisecond per job.
+_responsible = aliased(User, name="responsible")
+_assignee = aliased(User, name="assignee")
+_OPEN_TASK = (
+    Deadline.status == DeadlineStatus.OPEN,
+    Deadline.is_trigger.is_(False),
+    Deadline.due_on <= bindparam("end"),
+)
+_DIGEST = (
+    select(
+        Deadline.id,
+        Matter.code,
+        Deadline.title,
+        Deadline.due_on,
+        Deadline.due_at,
+        _responsible.slack_id,
+        Deadline.citation,
     )
-    if start is not None:
-        query = query.where(Deadline.due_on >= start)
-    if due_on_in is not None:
-        query = query.where(
-            or_(
-                Deadline.due_on.in_(sorted(due_on_in)),
-                Deadline.reminders_snoozed_until.is_not(None),
-            )
-        )
-    rows = [
-        ReminderRow(
-            DigestItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6]),
-            assignee_slack_id=r[7],
-            snoozed_until=r[8],
-        )
-        for r in session.connection().execute(query).all()
-    ]
-    # all-day items before timed ones on a day, then by time (portable NULL ordering)
-    rows.sort(key=_day_order)  # all-day items first on a day, then timed ones by time
+    .join(Matter, Matter.id == Deadline.matter_id)
+    .outerjoin(_responsible, _responsible.id == Deadline.responsible_id)
+    .where(*_OPEN_TASK)
+)
+# the digest's columns, then who else is told and the snooze
+_REMINDERS = (
+    _DIGEST.add_columns(_assignee.slack_id, Deadline.reminders_snoozed_until)
+    .outerjoin(_assignee, _assignee.id == Deadline.assignee_id)
+    .where(
+        Deadline.due_on >= bindparam("start"),
+        or_(
+            Deadline.due_on.in_(bindparam("days", expanding=True)),
+            Deadline.reminders_snoozed_until.is_not(None),
+        ),
+    )
+)
+
+
+def digest_deadlines(session: Session, *, end: date) -> list[DigestItem]:
+    """Open, non-trigger deadlines due on or before ``end`` (missed ones included), in the
+    digest's order. Only the digest's columns: no assignee join, no snooze."""
+    # .all(): one fetchall; iterating the result would fetch (and wrap) row by row
+    result = session.connection().execute(_DIGEST, {"end": end})
+    items = list(map(DigestItem._make, result.all()))
+    items.sort(key=_day_order)
+    return items
+
+
+def reminder_deadlines(
+    session: Session, *, start: date, end: date, due_on_in: Collection[date]
+) -> list[ReminderRow]:
+    """Open, non-trigger deadlines due from ``start`` to ``end`` on one of ``due_on_in``, or
+    carrying a snooze: the reminder chain speaks of a few days in its window, and reading
+    (and converting) every deadline of the month to keep a third of them was most of its
+    cost on a large firm. Rows are read on the session's connection as plain tuples (no
+    ORM row loading)."""
+    params = {"start": start, "end": end, "days": sorted(due_on_in)}
+    result = session.connection().execute(_REMINDERS, params)
+    rows = list(map(ReminderRow._make, result.all()))
+    rows.sort(key=_day_order)
     return rows
 
 
-def _day_order(row: ReminderRow) -> tuple[date, bool, str, int]:
-    at = row.item.due_at
-    return (row.item.due_on, at is not None, at.isoformat() if at else "", row.item.deadline_id)
+def _day_order(row: DigestItem | ReminderRow) -> tuple[date, bool, datetime | None, int]:
+    """All-day items first on a day, then timed ones by time (portable NULL ordering: two
+    all-day items tie on ``None == None`` and fall through to the id, never comparing
+    ``None`` with ``<``)."""
+    return (row.due_on, row.due_at is not None, row.due_at, row.deadline_id)
 
 
 @dataclass(frozen=True)

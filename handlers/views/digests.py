@@ -6,9 +6,9 @@ scheduler, ``clerk digest --dry-run`` and the tests all build the very same mess
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
+from typing import NamedTuple, Protocol
 
 from handlers import blocks
 
@@ -23,9 +23,30 @@ class ReminderAction(StrEnum):
     REASSIGN_MODAL = "reminder_reassign_modal"
 
 
-@dataclass(frozen=True)
-class DigestItem:
-    """One deadline line of the digest, with what the query joined in."""
+class DeadlineLine(Protocol):
+    """What a digest line or a reminder DM shows of a deadline: a :class:`DigestItem`, or
+    the reminder chain's row (``schedules.queries.ReminderRow``), which adds who else is
+    told and the snooze."""
+
+    @property
+    def deadline_id(self) -> int: ...
+    @property
+    def matter_code(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def lawyer_slack_id(self) -> str | None: ...
+    @property
+    def citation(self) -> str | None: ...
+
+
+class DigestItem(NamedTuple):
+    """One deadline line of the digest, with what the query joined in. A named tuple, made
+    straight from the driver's row (a large firm's digest reads thousands)."""
 
     deadline_id: int
     matter_code: str
@@ -44,6 +65,42 @@ def time_text(at: datetime | None, zone: tzinfo) -> str:
     return f"{at.astimezone(zone):%-I:%M %p}" if at else ""
 
 
+class DateTexts:
+    """The day and time texts of ONE build, each formatted once and then looked up.
+
+    A morning's thousand lines or DMs fall on a few dozen days and times, and ``strftime``
+    per line (twice per reminder) was a fair share of building them. Made by each build and
+    dropped with it: nothing is kept from one morning to the next.
+    """
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self._days: dict[date, str] = {}
+        self._short_days: dict[date, str] = {}
+        self._times: dict[datetime, str] = {}
+
+    def day(self, day: date) -> str:
+        """``day_text``: "Mon 7 Dec 2026"."""
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = day_text(day)
+        return text
+
+    def short_day(self, day: date) -> str:
+        """As a missed line says when it was due: "Mon 7 Dec"."""
+        text = self._short_days.get(day)
+        if text is None:
+            text = self._short_days[day] = f"{day:%a %-d %b}"
+        return text
+
+    def time(self, at: datetime) -> str:
+        """``time_text`` in the firm's zone (an aware instant: equal instants share it)."""
+        text = self._times.get(at)
+        if text is None:
+            text = self._times[at] = time_text(at, self.zone)
+        return text
+
+
 def _lines_to_sections(title: str, lines: Sequence[str]) -> list[blocks.Block_]:
     """A titled group as one or more sections, each under Slack's text limit."""
     found: list[blocks.Block_] = []
@@ -57,23 +114,28 @@ def _lines_to_sections(title: str, lines: Sequence[str]) -> list[blocks.Block_]:
     return found
 
 
-def digest_line(item: DigestItem, zone: tzinfo, *, show_day: bool = False) -> str:
-    parts = [f"• *{item.matter_code}* {blocks.escape(blocks.truncate(item.title, 200))}"]
+def digest_line(item: DeadlineLine, zone: tzinfo, *, show_day: bool = False) -> str:
+    return _digest_line(item, DateTexts(zone), show_day)
+
+
+def _digest_line(item: DeadlineLine, texts: DateTexts, show_day: bool) -> str:
+    line = f"• *{item.matter_code}* {blocks.escape(blocks.truncate(item.title, 200))}"
     if show_day:
-        parts.append(f"was due {item.due_on:%a %-d %b}")
+        line += f" · was due {texts.short_day(item.due_on)}"
     if item.due_at:
-        parts.append(time_text(item.due_at, zone))
-    parts.append(blocks.mention(item.lawyer_slack_id) if item.lawyer_slack_id else "_no lawyer_")
-    line = " · ".join(parts)
+        line += f" · {texts.time(item.due_at)}"
+    lawyer = item.lawyer_slack_id
+    line += f" · {blocks.mention(lawyer)}" if lawyer else " · _no lawyer_"
     if item.citation:
         line += f" _({blocks.escape(item.citation)})_"
     return line
 
 
 def digest_messages(
-    items: Iterable[DigestItem], *, day: date, horizon: date, zone: tzinfo
+    items: Iterable[DeadlineLine], *, day: date, horizon: date, zone: tzinfo
 ) -> list[blocks.Message]:
     """Missed, due today, then each day up to ``horizon``; split to fit Slack's limits."""
+    texts = DateTexts(zone)
     missed: list[str] = []
     today: list[str] = []
     later: dict[date, list[str]] = {}
@@ -81,11 +143,11 @@ def digest_messages(
     for item in items:
         count += 1
         if item.due_on < day:
-            missed.append(digest_line(item, zone, show_day=True))
+            missed.append(_digest_line(item, texts, True))
         elif item.due_on == day:
-            today.append(digest_line(item, zone))
+            today.append(_digest_line(item, texts, False))
         else:
-            later.setdefault(item.due_on, []).append(digest_line(item, zone))
+            later.setdefault(item.due_on, []).append(_digest_line(item, texts, False))
     body: list[blocks.Block_] = []
     if missed:
         body += _lines_to_sections(":red_circle: Missed", missed)
@@ -125,25 +187,53 @@ def when_text(days_before: int) -> str:
     return f"in {days_before} days"
 
 
-def reminder_message(item: DigestItem, days_before: int, zone: tzinfo) -> blocks.Message:
+def reminder_message(item: DeadlineLine, days_before: int, zone: tzinfo) -> blocks.Message:
     """The DM for one step of the reminder chain, with the three buttons."""
-    when = when_text(days_before)
-    at = f" at {time_text(item.due_at, zone)}" if item.due_at else ""
-    text = f"Reminder: {item.matter_code} {item.title} is due {when}{at} ({day_text(item.due_on)})"
-    detail = f"Deadline #{item.deadline_id} · {day_text(item.due_on)}{at}"
-    if item.citation:
-        detail += f" · {blocks.escape(item.citation)}"
-    if item.lawyer_slack_id:
-        detail += f" · responsible {blocks.mention(item.lawyer_slack_id)}"
-    return blocks.message(
-        blocks.truncate(text, 300),
-        blocks.section(
-            f":alarm_clock: *{item.matter_code}* "
-            f"{blocks.escape(blocks.truncate(item.title, 500))} is due *{when}*{at}"
-        ),
-        blocks.context(detail),
-        reminder_buttons(item.deadline_id),
-    )
+    return ReminderWriter(zone).message(item, days_before)
+
+
+class ReminderWriter:
+    """Writes one morning's reminder DMs (``reminder_message``, a thousand times over).
+
+    What every DM of the morning shares is made once: the day and time texts
+    (:class:`DateTexts`) and the three buttons, built by ``blocks.button`` and then given
+    each deadline's id as their value (fresh dicts per DM, so no two messages share a
+    mutable part). One writer per build; nothing outlives the morning.
+    """
+
+    def __init__(self, zone: tzinfo) -> None:
+        self._texts = DateTexts(zone)
+        self._buttons = reminder_buttons(0)["elements"]
+
+    def _actions(self, deadline_id: int) -> blocks.Block_:
+        value = str(deadline_id)
+        return {
+            "type": "actions",
+            "elements": [{**b, "text": {**b["text"]}, "value": value} for b in self._buttons],
+        }
+
+    def message(self, item: DeadlineLine, days_before: int) -> blocks.Message:
+        when = when_text(days_before)
+        at = f" at {self._texts.time(item.due_at)}" if item.due_at else ""
+        day = self._texts.day(item.due_on)
+        text = f"Reminder: {item.matter_code} {item.title} is due {when}{at} ({day})"
+        detail = f"Deadline #{item.deadline_id} · {day}{at}"
+        if item.citation:
+            detail += f" · {blocks.escape(item.citation)}"
+        if item.lawyer_slack_id:
+            detail += f" · responsible {blocks.mention(item.lawyer_slack_id)}"
+        # three blocks, well under the 50 ``blocks.message`` checks for
+        return blocks.Message(
+            text=blocks.truncate(text, 300),
+            blocks=[
+                blocks.section(
+                    f":alarm_clock: *{item.matter_code}* "
+                    f"{blocks.escape(blocks.truncate(item.title, 500))} is due *{when}*{at}"
+                ),
+                blocks.context(detail),
+                self._actions(item.deadline_id),
+            ],
+        )
 
 
 def follow_up_message(

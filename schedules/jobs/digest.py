@@ -32,12 +32,10 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     if not channel or not is_working_day(clerk, day):
         return []
     until = horizon(day)
-    rows = queries.open_deadlines(session, start=None, end=until)
-    if not rows and not clerk.firm.get("post_empty_digests"):
+    items = queries.digest_deadlines(session, end=until)
+    if not items and not clerk.firm.get("post_empty_digests"):
         return []
-    pages = digest_messages(
-        (row.item for row in rows), day=day, horizon=until, zone=clerk.settings.tz
-    )
+    pages = digest_messages(items, day=day, horizon=until, zone=clerk.settings.tz)
     key = f"digest:{day}:{channel}"
     return [
         Planned(key if number == 1 else f"{key}:{number}", str(channel), "deadline_digest", page)

@@ -20,7 +20,6 @@ zone, gets it when the job runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,7 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
-from handlers.views.digests import reminder_message
+from handlers import blocks
+from handlers.views.digests import ReminderWriter
 from schedules import queries
 from schedules.jobs import Planned, at_time
 from storage.models import JobRun, JobRunStatus, User
@@ -47,19 +47,19 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     zone = clerk.settings.tz
     now = clerk.now()
     said_on = max(day, now.astimezone(zone).date())
-    planned: list[Planned] = []
-    mornings: dict[str, datetime | None] = {}
     since = _first_uncovered_day(session, day, zone)
     step_on = _steps_by_due_day(chain, since, day)
-    rows = queries.open_deadlines(
+    rows = queries.reminder_deadlines(
         session, start=day, end=day + timedelta(days=chain[-1]), due_on_in=step_on
     )
+    write = ReminderWriter(zone).message
+    # (key, person, message): the Planned are made once every reader's morning is known
+    wanted: list[tuple[str, str, blocks.Message]] = []
     for row in rows:
-        item = row.item
         snoozed = row.snoozed_until
         if snoozed is not None and snoozed > now and snoozed.astimezone(zone).date() > day:
             continue  # snoozed past today
-        missed = step_on.get(item.due_on)
+        missed = step_on.get(row.due_on)
         if missed is not None:
             step = str(missed)  # today's step, or the latest one that fell in a gap
         elif snoozed is not None and snoozed.astimezone(zone).date() == day:
@@ -67,22 +67,20 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         else:
             continue
         # a slot caught up the next morning speaks of the day it is read, not the slot's
-        message = reminder_message(item, max((item.due_on - said_on).days, 0), zone)
-        people = (item.lawyer_slack_id, row.assignee_slack_id)
-        for person in dict.fromkeys(p for p in people if p):
-            planned.append(
-                Planned(
-                    f"reminder:{item.deadline_id}:{step}:{item.due_on}:{person}",
-                    person,
-                    "deadline_reminder",
-                    message,
-                )
-            )
-            mornings[person] = None
-    if not planned:
-        return planned
-    mornings.update(_own_mornings(clerk, session, day, mornings))
-    return [replace(p, not_before=mornings[p.target]) for p in planned]
+        message = write(row, max((row.due_on - said_on).days, 0))
+        lawyer, assignee = row.lawyer_slack_id, row.assignee_slack_id
+        prefix = f"reminder:{row.deadline_id}:{step}:{row.due_on}:"
+        if lawyer:
+            wanted.append((prefix + lawyer, lawyer, message))
+        if assignee and assignee != lawyer:
+            wanted.append((prefix + assignee, assignee, message))
+    if not wanted:
+        return []
+    mornings = _own_mornings(clerk, session, day, {person for _, person, _ in wanted})
+    return [
+        Planned(key, person, "deadline_reminder", message, not_before=mornings.get(person))
+        for key, person, message in wanted
+    ]
 
 
 def _steps_by_due_day(chain: list[int], since: date, day: date) -> dict[date, int]:
@@ -118,17 +116,27 @@ def _own_mornings(
     clerk: Clerk, session: Session, day: date, people: Iterable[str]
 ) -> dict[str, datetime | None]:
     """``digest_time`` on ``day`` in each reader's own zone, where that is later than the
-    firm's; one query for everyone (the users table is the firm's staff, not its history)."""
+    firm's; one query for everyone (the users table is the firm's staff, not its history).
+    Each zone's morning is worked out once: hundreds of readers share a handful of zones."""
     hhmm = str(clerk.firm.get("digest_time"))
     firm_morning = at_time(day, hhmm, clerk.settings.tz)
-    wanted = list(people)
+    by_zone: dict[str, datetime | None] = {}
     found: dict[str, datetime | None] = {}
     for slack_id, zone_name in session.execute(
-        select(User.slack_id, User.tz).where(User.slack_id.in_(wanted), User.tz.is_not(None))
+        select(User.slack_id, User.tz).where(User.slack_id.in_(list(people)), User.tz.is_not(None))
     ):
-        try:
-            own = at_time(day, hhmm, ZoneInfo(zone_name))
-        except (ZoneInfoNotFoundError, ValueError):
-            continue  # a zone Slack knows and this machine does not: the firm's morning
-        found[slack_id] = own.astimezone(UTC) if own > firm_morning else None
+        if zone_name not in by_zone:
+            by_zone[zone_name] = _own_morning(day, hhmm, zone_name, firm_morning)
+        found[slack_id] = by_zone[zone_name]
     return found
+
+
+def _own_morning(day: date, hhmm: str, zone_name: str, firm_morning: datetime) -> datetime | None:
+    """The hold for readers in ``zone_name``: their own morning in UTC when it is later than
+    the firm's, else None (at once); None too for a zone Slack knows and this machine does
+    not (the firm's morning)."""
+    try:
+        own = at_time(day, hhmm, ZoneInfo(zone_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return own.astimezone(UTC) if own > firm_morning else None

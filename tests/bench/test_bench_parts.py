@@ -79,10 +79,10 @@ def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> Non
         with db.reading() as session:
             expected = {
                 "deadline_digest": len(
-                    queries.open_deadlines(session, start=None, end=day + timedelta(days=7))
+                    queries.digest_deadlines(session, end=day + timedelta(days=7))
                 ),
                 "reminders": len(
-                    queries.open_deadlines(
+                    queries.reminder_deadlines(
                         session,
                         start=day,
                         end=day + timedelta(days=30),
