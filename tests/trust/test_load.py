@@ -31,6 +31,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.demo_firm import seed
+from bot.services import ledger
 from bot.standin.driver import APP_ID, TEAM_ID, sign
 from bot.standin.server import SlackStandIn
 from storage.db import Database
@@ -194,9 +195,11 @@ def audited(db: Database, model: type, ids: list[int]) -> set[int]:
 
 
 def allocation_problems(db: Database) -> list[str]:
-    """Invoices allocated beyond their amount, payments allocated beyond what was paid."""
+    """Invoices allocated beyond their amount, payments allocated beyond what was paid, and
+    running totals that disagree with the allocations (concurrent writers on one client)."""
     problems = []
     with db.reading() as s:
+        problems += [str(found) for found in ledger.drift(s)]
         per_invoice = s.execute(
             select(Invoice.number, Invoice.amount_cents, func.sum(PaymentAllocation.amount_cents))
             .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
