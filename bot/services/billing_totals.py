@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select, union
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.services import ledger
@@ -132,18 +132,34 @@ def owed_at(as_of: date) -> Any:
         .group_by(PaymentAllocation.invoice_id)
         .subquery()
     )
-    candidates = union(
-        select(Invoice.id.label("id")).where(Invoice.status == InvoiceStatus.OPEN, ledger.OWED),
-        select(paid_since.c.invoice_id),
-    ).subquery()
-    owed = Invoice.amount_cents - Invoice.paid_cents + func.coalesce(paid_since.c.cents, 0)
-    return (
-        select(Invoice.id, Invoice.currency, Invoice.due_on, owed.label("owed"))
-        .join(candidates, candidates.c.id == Invoice.id)
+    # Two disjoint parts, each driven by what is small: invoices owed now (the partial
+    # index), and invoices settled now that were paid since (from the recent payments).
+    # One join of all invoices against the union made PostgreSQL scan every invoice.
+    owed_now = (
+        select(
+            Invoice.id,
+            Invoice.currency,
+            Invoice.due_on,
+            (
+                Invoice.amount_cents - Invoice.paid_cents + func.coalesce(paid_since.c.cents, 0)
+            ).label("owed"),
+        )
         .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
-        .where(Invoice.status == InvoiceStatus.OPEN, Invoice.issued_on <= as_of, owed > 0)
-        .subquery()
+        .where(Invoice.status == InvoiceStatus.OPEN, ledger.OWED, Invoice.issued_on <= as_of)
     )
+    settled_since = Invoice.amount_cents - Invoice.paid_cents + paid_since.c.cents
+    settled = (
+        select(Invoice.id, Invoice.currency, Invoice.due_on, settled_since.label("owed"))
+        .select_from(paid_since)
+        .join(Invoice, Invoice.id == paid_since.c.invoice_id)
+        .where(
+            Invoice.status == InvoiceStatus.OPEN,
+            Invoice.amount_cents <= Invoice.paid_cents,
+            Invoice.issued_on <= as_of,
+            settled_since > 0,
+        )
+    )
+    return union_all(owed_now, settled).subquery()
 
 
 def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
