@@ -13,9 +13,10 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.bench.report_floors import REPORT, report_params
 from storage.db import Database
 
 DIGEST_LOOK_AHEAD_DAYS = 7
@@ -116,8 +117,12 @@ def _params_aging(day: date) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Floor:
-    sql: str
+    sql: str | tuple[str, ...]  # one statement, or several run one after the other
     params: Callable[[date], dict[str, Any]]
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        return (self.sql,) if isinstance(self.sql, str) else self.sql
 
 
 # Keyed by the scheduler's job names (schedules.jobs.all_jobs).
@@ -127,27 +132,47 @@ FLOORS: dict[str, Floor] = {
     "follow_ups": Floor(FOLLOW_UPS, _params_day),
     "key_clients": Floor(KEY_CLIENTS, _params_none),
     "overdue_accounts": Floor(OVERDUE_ACCOUNTS, _params_aging),
+    "weekly_report": Floor(REPORT, report_params("week")),
+    "monthly_report": Floor(REPORT, report_params("month")),
 }
 
 
 def _for_driver(db: Database, sql: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if db.is_sqlite:
-        return sql, {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+        return sql, {k: _sqlite_value(v) for k, v in params.items()}
     return re.sub(r":(\w+)", r"%(\1)s", sql), params
+
+
+def _sqlite_value(value: Any) -> Any:
+    """Dates as SQLite stores them: ISO days, and timestamps as naive UTC text (UTCDateTime)."""
+    if isinstance(value, datetime):
+        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def run_floor(db: Database, floor: Floor, day: date) -> tuple[float, int]:
     """(milliseconds, rows) for one execution of the floor on a pooled driver connection."""
-    sql, params = _for_driver(db, floor.sql, floor.params(day))
+    elapsed, rows = run_floor_rows(db, floor, day)
+    return elapsed, len(rows)
+
+
+def run_floor_rows(db: Database, floor: Floor, day: date) -> tuple[float, list[tuple[Any, ...]]]:
+    """(milliseconds, rows) of one execution: every statement's rows, fetched in full."""
+    params = floor.params(day)
+    prepared = [_for_driver(db, sql, params) for sql in floor.statements]
     raw = db.engine.raw_connection()
+    rows: list[tuple[Any, ...]] = []
     try:
         cursor = raw.cursor()
         started = time.perf_counter()
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        for sql, values in prepared:
+            cursor.execute(sql, values)
+            rows += cursor.fetchall()
         elapsed = (time.perf_counter() - started) * 1000
         cursor.close()
         raw.rollback()
     finally:
         raw.close()
-    return elapsed, len(rows)
+    return elapsed, rows

@@ -14,13 +14,15 @@ from hypothesis import strategies as st
 
 from bot.bench import report
 from bot.bench.floor import FLOOR_ACK, FLOOR_REPLY, build_floor_app
-from bot.bench.floors import FLOORS, REMINDER_STEPS, run_floor
+from bot.bench.floors import FLOORS, REMINDER_STEPS, run_floor, run_floor_rows
 from bot.bench.latency import CommandTimer, classify, run_rounds
 from bot.bench.processes import BOT_TOKEN, SIGNING_SECRET
+from bot.bench.report_floors import figures
 from bot.bench.scenarios import Request, Scenario, build_scenarios
 from bot.bench.stats import percentile, ratio, summarize
 from bot.seeding import TINY
 from bot.server import base_url, make_server, serve_in_background, stop_server
+from bot.services.kpis import compute, ended_before
 from bot.services.receivables import overdue_accounts
 from bot.standin.server import SlackStandIn
 from schedules import queries
@@ -93,10 +95,21 @@ def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> Non
                 "key_clients": len(queries.key_clients(session)),
                 "overdue_accounts": len(overdue_accounts(session, as_of=day)),
             }
-        assert set(expected) == set(FLOORS)
+        reports = {"weekly_report": "week", "monthly_report": "month"}
+        assert set(expected) | set(reports) == set(FLOORS)
         assert all(expected.values()), expected  # an empty selection would prove nothing
-        found = {name: run_floor(db, floor, day)[1] for name, floor in FLOORS.items()}
+        found = {name: run_floor(db, FLOORS[name], day)[1] for name in expected}
         assert found == expected
+        for name, kind in reports.items():
+            with db.reading() as session:
+                kpis = compute(session, ended_before(kind, day), zone=NY, currency="USD")
+            floor = figures(run_floor_rows(db, FLOORS[name], day)[1])
+            assert floor["contacts"] == kpis.contacts_total > 0, name
+            assert floor["deadlines"] == kpis.deadlines_on_time + kpis.deadlines_missed > 0
+            assert floor.get("new_clients", 0) == kpis.new_clients, name
+            assert floor.get("new_matters", 0) == kpis.new_matters, name
+            assert floor["collected"] == kpis.collected_cents > 0, name
+            assert floor["aging"] == sum(cents for _, cents in kpis.aging) > 0, name
     finally:
         db.dispose()
 
