@@ -6,6 +6,10 @@ response (bolt answers as soon as the listener calls ``ack()``, the rest runs af
 which is what the person sees. Scenarios are interleaved round by round (in a shuffled
 order each round), Clerk's and the bare bolt app's alike, so a noisy moment on the machine
 lands on all of them rather than on one.
+
+A reply may come in pages (a long ``/deadline list`` is up to five messages). The next
+request is sent only once a request's pages have stopped arriving: otherwise the pages
+still being posted would compete with the next command's ack and be counted against it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from bot.standin.driver import APP_ID, TEAM_ID, SlackDriver
 from bot.standin.server import SlackStandIn
 
 REPLY_TIMEOUT_S = 30.0
+# A reply's pages are posted one after another within milliseconds; this long without a
+# new one means the request's work is done.
+SETTLE_S = 0.03
 _numbers = count(1)
 
 
@@ -96,6 +103,16 @@ class CommandTimer:
             except AssertionError:
                 return None
 
+    def _settle(self, name: str) -> None:
+        """Wait until no further page of this reply has arrived for ``SETTLE_S``."""
+        seen = len(self.standin.response_posts(name))
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < SETTLE_S:
+            time.sleep(0.005)
+            now = len(self.standin.response_posts(name))
+            if now != seen:
+                seen, quiet_since = now, time.monotonic()
+
     def time_one(self, scenario: Scenario, request: Request, samples: Samples | None) -> str:
         """Send one request; record its timings in ``samples`` (None: warm-up). -> outcome."""
         name = f"bench-{next(_numbers)}"
@@ -118,6 +135,7 @@ class CommandTimer:
                 outcome, text = classify(payload), str(payload.get("text", ""))
                 if samples is not None and outcome != "no reply":
                     samples.reply_ms.append((at - sent_wall) * 1000)
+                self._settle(name)
         if samples is not None:
             samples.ack_ms.append(ack_ms)
             samples.note(outcome, text)
