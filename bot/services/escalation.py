@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -35,9 +36,11 @@ from bot.errors import InvalidInput, NotFound
 from bot.money import EscalationThresholds, Stage, next_stage
 from bot.permissions import Actor, Capability
 from bot.rules.format import format_day
+from bot.services.aging import AgedAccounts
 from bot.services.receivables import (
     AccountAging,
     accounts,
+    aged_accounts,
     chunks,
     outstanding_items,
     plan_progress,
@@ -81,14 +84,32 @@ class StageChange:
         return self.to_stage > self.from_stage
 
 
-def _states(session: Session, client_ids: Sequence[int] | None) -> dict[int, CollectionState]:
-    """Recorded states, locked until the caller's unit of work ends (a command and the
-    morning sync must not record the same change twice): all of them (one small row per
-    client ever escalated), or the given clients'."""
-    query = select(CollectionState).with_for_update()
+def _recorded(
+    session: Session, client_ids: Sequence[int] | None
+) -> dict[int, tuple[int, int | None]]:
+    """Recorded (stage, manual floor) by client, locked until the caller's unit of work ends
+    (a command and the morning sync must not record the same change twice): all of them (one
+    small row per client ever escalated), or the given clients'.
+
+    Plain rows, not ``CollectionState`` objects: on an ordinary morning the sync compares
+    thousands of states and writes none, so only the few it writes are loaded (``_writable``).
+    """
+    query = select(
+        CollectionState.client_id, CollectionState.stage, CollectionState.manual_floor
+    ).with_for_update()
     if client_ids is not None:
         query = query.where(CollectionState.client_id.in_(client_ids))
-    return {s.client_id: s for s in session.scalars(query)}
+    return {client_id: (stage, floor) for client_id, stage, floor in session.execute(query)}
+
+
+def _writable(session: Session, client_ids: Sequence[int]) -> dict[int, CollectionState]:
+    """The ``CollectionState`` objects of the clients whose state the sync changes, so each
+    change goes through the ORM and is audited like any other write."""
+    return {
+        s.client_id: s
+        for part in chunks(client_ids)
+        for s in session.scalars(select(CollectionState).where(CollectionState.client_id.in_(part)))
+    }
 
 
 def _oldest_numbers(session: Session, as_of: date, client_ids: list[int]) -> dict[int, str]:
@@ -158,6 +179,7 @@ def sync_escalation_stages(
     actor: str = SYSTEM,
     cause: str | None = None,
     at: datetime | None = None,
+    found: AgedAccounts | None = None,
 ) -> list[StageChange]:
     """Record an event for every client whose stage differs from the one last recorded.
 
@@ -165,28 +187,38 @@ def sync_escalation_stages(
     the one client they touched (``actor`` is then who typed it and ``cause`` what they did,
     e.g. "payment of $5,000.00 recorded"). Clears manual floors of settled accounts. Returns
     the changes, raised and lowered, so the caller can tell each responsible lawyer.
+
+    ``found``: the accounts of ``client_ids`` as ``aged_accounts`` reads them for ``as_of``
+    and ``thresholds``, when the caller already has them (the 08:30 job posts the overdue
+    ones, so the firm's aging is aggregated once a morning rather than twice). Stages are
+    compared on its rows; ``AccountAging`` objects are built only for clients that changed.
     """
     at = at or datetime.now(UTC)
-    found = accounts(session, as_of=as_of, client_ids=client_ids, thresholds=thresholds)
-    by_client: dict[int, list[AccountAging]] = {}
-    for account in found:
-        by_client.setdefault(account.client_id, []).append(account)
-    states = _states(session, client_ids)
+    if found is None:
+        found = aged_accounts(session, as_of=as_of, client_ids=client_ids, thresholds=thresholds)
+    standing = found.client_stages()
+    recorded_states = _recorded(session, client_ids)
     pending: list[tuple[int, Stage, Stage]] = []
-    for client_id in sorted(set(by_client) | set(states)):
-        client_accounts = by_client.get(client_id, [])
-        target = max((a.stage for a in client_accounts), default=Stage.CURRENT)
-        state = states.get(client_id)
-        settled = all(a.overdue_cents == 0 for a in client_accounts)
-        if state is not None and state.manual_floor is not None and settled:
-            state.manual_floor = None
-        recorded = Stage(state.stage) if state is not None else Stage.CURRENT
-        if target != recorded:
-            pending.append((client_id, recorded, target))
+    settled_floors: list[int] = []  # manual floors to clear: their accounts are settled
+    for client_id, (stage, floor) in recorded_states.items():
+        target, settled = standing.get(client_id, (Stage.CURRENT, True))
+        if floor is not None and settled:
+            settled_floors.append(client_id)
+        if target != stage:
+            pending.append((client_id, Stage(stage), target))
+    for client_id, (target, _settled) in standing.items():
+        if target is not Stage.CURRENT and client_id not in recorded_states:
+            pending.append((client_id, Stage.CURRENT, target))  # never recorded: current
+    pending.sort(key=itemgetter(0))  # by client, as the events were always recorded
+    settled_floors.sort()
+    states = _writable(session, sorted({*settled_floors, *(c for c, _, _ in pending)}))
+    for client_id in settled_floors:
+        states[client_id].manual_floor = None
     if not pending:
         session.flush()
         return []
     changed = [client_id for client_id, _, _ in pending]
+    by_client = found.of_clients(changed)
     numbers = _oldest_numbers(session, as_of, changed)
     plans = plan_progress(session, as_of=as_of, client_ids=changed)
     clients = {

@@ -23,19 +23,22 @@ Definitions, used everywhere a balance is shown:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
-from bot.money import Bucket, EscalationThresholds, Money, Stage, effective_stage, stage_for
+from bot.money import Bucket, EscalationThresholds, Money, Stage
 from bot.money.plans import Installment as PlannedInstallment
 from bot.money.plans import plan_status
-from bot.services import ledger
+from bot.services.aging import (  # AccountAging and outstanding_items re-exported
+    AccountAging,
+    AgedAccounts,
+    outstanding_items,
+    read_aging,
+)
 from bot.services.billing_totals import (  # re-exported: reports import them from here
     billed_between,
     collections_between,
@@ -48,16 +51,15 @@ from storage.models import (
     FirmSetting,
     Installment,
     Invoice,
-    InvoiceStatus,
     PaymentPlan,
     PlanStatus,
-    User,
 )
 from storage.models.billing import CollectionState
 
 __all__ = [
     "AccountAging",
     "PlanProgress",
+    "aged_accounts",
     "accounts",
     "billed_between",
     "client_balance_line",
@@ -108,50 +110,6 @@ def money(cents: int, currency: str, home_currency: str = "USD") -> str:
 
 
 @dataclass(frozen=True)
-class AccountAging:
-    """One client's receivables in one currency, as of a day."""
-
-    client_id: int
-    client_code: str
-    client_name: str
-    lawyer_id: int | None
-    lawyer_slack_id: str | None
-    currency: str
-    buckets: Mapping[Bucket, int]
-    total_cents: int  # outstanding on open invoices, disputed included
-    overdue_cents: int  # past due, disputed included
-    disputed_cents: int
-    overdue_undisputed_cents: int
-    oldest_days_overdue: int | None  # the escalation age (None: nothing escalating)
-    oldest_invoice_due: date | None  # due date of the oldest escalating invoice
-    stage: Stage  # the stage to act on: derived, raised by a manual floor
-    derived_stage: Stage
-    manual_floor: Stage | None
-    on_plan: bool
-    plan_behind_cents: int
-    # True when the escalation age is a late plan installment's rather than an invoice's.
-    age_from_plan: bool = False
-
-    @property
-    def worst_bucket(self) -> Bucket | None:
-        """The oldest bucket holding overdue money, for "$4,000 overdue (31-60)"."""
-        for bucket in reversed(Bucket):
-            if bucket is not Bucket.CURRENT and self.buckets.get(bucket, 0) > 0:
-                return bucket
-        return None
-
-    @property
-    def worst_first_key(self) -> tuple[int, int, int, int, str]:
-        return (
-            -int(self.stage),
-            -(self.oldest_days_overdue or 0),
-            -self.overdue_undisputed_cents,
-            -self.overdue_cents,
-            self.client_code,
-        )
-
-
-@dataclass(frozen=True)
 class PlanProgress:
     plan: PaymentPlan
     installments: tuple[PlannedInstallment, ...]
@@ -165,94 +123,6 @@ class PlanProgress:
 def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
-
-
-def outstanding_items(client_ids: Sequence[int] | None = None) -> Select[Any]:
-    """Open invoices with money still owed: id, number, client, currency, dates, outstanding.
-
-    Read from the invoices' running totals (``bot.services.ledger``) through the partial index
-    of unpaid invoices, so a client's settled history is never visited.
-    """
-    outstanding = (Invoice.amount_cents - Invoice.paid_cents).label("outstanding")
-    rescheduled = case(
-        (and_(Invoice.plan_id.is_not(None), PaymentPlan.status == PlanStatus.ACTIVE), 1),
-        else_=0,
-    ).label("rescheduled")
-    query = (
-        select(
-            Invoice.id,
-            Invoice.number,
-            Invoice.client_id,
-            Invoice.currency,
-            Invoice.issued_on,
-            Invoice.due_on,
-            Invoice.disputed,
-            Invoice.plan_id,
-            outstanding,
-            rescheduled,
-        )
-        .outerjoin(PaymentPlan, PaymentPlan.id == Invoice.plan_id)
-        .where(Invoice.status == InvoiceStatus.OPEN, ledger.OWED)
-    )
-    if client_ids is not None:
-        query = query.where(Invoice.client_id.in_(client_ids))
-    return query
-
-
-def _aging_query(
-    as_of: date, client_ids: Sequence[int] | None, lawyer_id: int | None, only_overdue: bool
-) -> Select[Any]:
-    items = outstanding_items(client_ids).subquery("items")
-    out = items.c.outstanding
-    due = items.c.due_on
-    past = due < as_of
-    edges = [as_of - timedelta(days=n) for n in (30, 60, 90)]
-
-    def total(condition: Any) -> Any:
-        return func.sum(case((condition, out), else_=literal(0)))
-
-    escalating = and_(past, items.c.disputed.is_(False), items.c.rescheduled == 0)
-    query = (
-        select(
-            items.c.client_id,
-            items.c.currency,
-            total(due >= as_of).label("b0"),
-            total(and_(past, due >= edges[0])).label("b1"),
-            total(and_(due < edges[0], due >= edges[1])).label("b2"),
-            total(and_(due < edges[1], due >= edges[2])).label("b3"),
-            total(due < edges[2]).label("b4"),
-            func.sum(out).label("total"),
-            total(items.c.disputed.is_(True)).label("disputed"),
-            total(and_(past, items.c.disputed.is_(False))).label("overdue_undisputed"),
-            func.min(case((escalating, due), else_=None)).label("oldest_due"),
-            func.max(items.c.rescheduled).label("on_plan"),
-            Client.code,
-            Client.name,
-            Client.lawyer_id,
-            User.slack_id,
-        )
-        .join(Client, Client.id == items.c.client_id)
-        .outerjoin(User, User.id == Client.lawyer_id)
-        .group_by(
-            items.c.client_id,
-            items.c.currency,
-            Client.code,
-            Client.name,
-            Client.lawyer_id,
-            User.slack_id,
-        )
-    )
-    if lawyer_id is not None:
-        query = query.where(Client.lawyer_id == lawyer_id)
-    if only_overdue:
-        query = query.having(total(past) > 0)
-    return query
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))  # SQLite returns MIN(CASE ...) as text
 
 
 def plan_progress(
@@ -316,6 +186,30 @@ def manual_floors(session: Session, client_ids: Sequence[int] | None = None) -> 
     return {client_id: Stage(floor) for client_id, floor in session.execute(query)}
 
 
+def aged_accounts(
+    session: Session,
+    *,
+    as_of: date,
+    client_ids: Sequence[int] | None = None,
+    lawyer_id: int | None = None,
+    only_overdue: bool = False,
+    thresholds: EscalationThresholds | None = None,
+) -> AgedAccounts:
+    """The accounts ``accounts`` returns, as aggregate rows with their stages, so a caller
+    that shows a few of thousands builds only those (see ``bot.services.aging``)."""
+    thresholds = thresholds or thresholds_in(session)
+    return read_aging(
+        session,
+        as_of=as_of,
+        thresholds=thresholds,
+        plans=plan_progress(session, as_of=as_of, client_ids=client_ids),
+        floors=manual_floors(session, client_ids),
+        client_ids=client_ids,
+        lawyer_id=lawyer_id,
+        only_overdue=only_overdue,
+    )
+
+
 def accounts(
     session: Session,
     *,
@@ -326,48 +220,14 @@ def accounts(
     thresholds: EscalationThresholds | None = None,
 ) -> list[AccountAging]:
     """Every account with money outstanding (or only overdue ones), unsorted."""
-    thresholds = thresholds or thresholds_in(session)
-    plans = plan_progress(session, as_of=as_of, client_ids=client_ids)
-    floors = manual_floors(session, client_ids)
-    found: list[AccountAging] = []
-    for row in session.execute(_aging_query(as_of, client_ids, lawyer_id, only_overdue)):
-        buckets = {bucket: int(getattr(row, f"b{i}") or 0) for i, bucket in enumerate(Bucket)}
-        oldest_due = _as_date(row.oldest_due)
-        days = (as_of - oldest_due).days if oldest_due else None
-        plan = plans.get(row.client_id)
-        from_plan = False
-        if plan is not None and plan.oldest_late_due is not None:
-            plan_days = (as_of - plan.oldest_late_due).days
-            if days is None or plan_days > days:
-                days, from_plan = plan_days, True
-        derived = stage_for(days, thresholds)
-        floor = floors.get(row.client_id)
-        total = int(row.total or 0)
-        overdue = total - buckets[Bucket.CURRENT]
-        found.append(
-            AccountAging(
-                client_id=row.client_id,
-                client_code=row.code,
-                client_name=row.name,
-                lawyer_id=row.lawyer_id,
-                lawyer_slack_id=row.slack_id,
-                currency=row.currency,
-                buckets=buckets,
-                total_cents=total,
-                overdue_cents=overdue,
-                disputed_cents=int(row.disputed or 0),
-                overdue_undisputed_cents=int(row.overdue_undisputed or 0),
-                oldest_days_overdue=days,
-                oldest_invoice_due=oldest_due,
-                stage=effective_stage(derived, floor),
-                derived_stage=derived,
-                manual_floor=floor,
-                on_plan=bool(row.on_plan) and plan is not None,
-                plan_behind_cents=plan.behind_cents if plan is not None else 0,
-                age_from_plan=from_plan,
-            )
-        )
-    return found
+    return aged_accounts(
+        session,
+        as_of=as_of,
+        client_ids=client_ids,
+        lawyer_id=lawyer_id,
+        only_overdue=only_overdue,
+        thresholds=thresholds,
+    ).all()
 
 
 def overdue_accounts(
@@ -381,10 +241,11 @@ def overdue_accounts(
 
     ``lawyer_id`` narrows it to one responsible lawyer's clients (their DM, their Home tab).
     """
-    found = accounts(
-        session, as_of=as_of, lawyer_id=lawyer_id, only_overdue=True, thresholds=thresholds
+    return list(
+        aged_accounts(
+            session, as_of=as_of, lawyer_id=lawyer_id, only_overdue=True, thresholds=thresholds
+        ).worst_first()
     )
-    return sorted(found, key=lambda a: a.worst_first_key)
 
 
 def client_balance_line(

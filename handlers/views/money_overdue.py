@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.rules.format import format_day
+from bot.services.aging import overdue_totals
 from bot.services.receivables import AccountAging
 from handlers import blocks
 from handlers.views.money_text import aging_line, fmt, in_words, stage_text
@@ -115,13 +116,12 @@ def overdue_post(
     """The billing channel's overdue post: each account with *Log contact*, *Mark disputed*
     and *Next stage* under it, worst first, split into messages that fit Slack's limits.
 
-    For the 08:30 job: ``overdue_post(overdue_accounts(session, as_of=today), ...)``.
+    For the 08:30 job: ``overdue_post(aged_accounts(...).worst_first(), ...)``, which builds
+    only the accounts shown here.
     """
     if not found:
         return []
-    totals: dict[str, int] = {}
-    for account in found:
-        totals[account.currency] = totals.get(account.currency, 0) + account.overdue_cents
+    totals = overdue_totals(found)  # from the rows when ``found`` builds accounts lazily
     total_text = ", ".join(fmt(c, cur, home) for cur, c in sorted(totals.items()))
     shown = list(found[:limit])
     chunks = [

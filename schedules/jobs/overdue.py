@@ -3,8 +3,9 @@ each account with *Log contact*, *Mark disputed* and *Next stage*; and a DM to e
 responsible lawyer whose client's collections stage changed.
 
 Stages are synced first (each change recorded as an escalation event with why), so the post,
-the DMs and ``/balance`` agree. The money services are imported when the job runs: a Clerk
-built without them skips this job with a log line rather than failing the morning.
+the DMs and ``/balance`` agree; both read the same ``aged_accounts`` of the morning. The money
+services are imported when the job runs: a Clerk built without them skips this job with a log
+line rather than failing the morning.
 """
 
 from __future__ import annotations
@@ -26,14 +27,18 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         return []
     try:
         from bot.services.escalation import sync_escalation_stages
-        from bot.services.receivables import overdue_accounts, thresholds_in
+        from bot.services.receivables import aged_accounts, thresholds_in
         from handlers.views.money import stage_change_payload
         from handlers.views.money_overdue import overdue_post
     except ImportError as exc:
         log.info("overdue accounts job skipped: the money services are not installed (%s)", exc)
         return []
+    thresholds = thresholds_in(session)
+    # One aggregate over the firm's unpaid invoices feeds both the stage sync and the post:
+    # the sync only clears floors of settled accounts, which the post leaves out anyway.
+    found = aged_accounts(session, as_of=day, thresholds=thresholds)
     planned: list[Planned] = []
-    for change in sync_escalation_stages(session, as_of=day, thresholds=thresholds_in(session)):
+    for change in sync_escalation_stages(session, as_of=day, thresholds=thresholds, found=found):
         if not change.lawyer_slack_id:
             continue
         payload = stage_change_payload(change)
@@ -52,10 +57,9 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     channel = clerk.firm.get("billing_channel")
     if not channel:
         return planned
-    found = overdue_accounts(session, as_of=day)
     key = f"overdue:{day}:{channel}"
     for number, page in enumerate(
-        overdue_post(found, as_of=day, home=clerk.settings.currency), start=1
+        overdue_post(found.worst_first(), as_of=day, home=clerk.settings.currency), start=1
     ):
         planned.append(
             Planned(
