@@ -11,23 +11,23 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
-from handlers.views.digests import follow_up_message
+from handlers.views.digests import FollowUpWriter
 from schedules import queries
 from schedules.jobs import Planned
 
 
 def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
+    writer = FollowUpWriter(day)
     return [
         Planned(
             f"followup:{row.contact_id}:{row.follow_up_on}",
             row.logged_by_slack_id,
             "follow_up",
-            follow_up_message(
+            writer.message(
                 client_code=row.client_code,
                 client_name=row.client_name,
                 summary=row.summary,
-                follow_up_on=row.follow_up_on,
-                today=day,
+                due=row.follow_up_on,
             ),
         )
         for row in queries.follow_ups_due(session, day=day)
