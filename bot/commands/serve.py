@@ -12,6 +12,7 @@ from typing import Any
 from bot.clock import Clock, parse_at
 from bot.errors import ClerkError
 from bot.settings import Settings, load_settings
+from storage.checkpoints import start_checkpoints
 from storage.db import Database
 from storage.migrate import NotMigrated, require_up_to_date, upgrade
 
@@ -76,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     socket_mode = bool(settings.slack_app_token)
     executor = TrackingExecutor()
     app = create_app(clerk, socket_mode=socket_mode, listener_executor=executor)
+    checkpoints = start_checkpoints(clerk.db)
     scheduler = None
     if not args.no_scheduler:
         scheduler = clerk.start_scheduler()
@@ -102,5 +104,7 @@ def run(args: argparse.Namespace) -> int:
         executor.shutdown(wait=False)
         if scheduler is not None:
             scheduler.stop()
+        if checkpoints is not None:
+            checkpoints.stop()
         clerk.db.dispose()
     return 0
