@@ -5,7 +5,7 @@ pages: that one request copies the log back into the database file and waits for
 On a large firm's file the pages a burst of writes touches are scattered, so the unlucky
 ``/deadline`` that triggers it took 10 ms longer than its neighbours, about every hundredth
 write. ``clerk run`` turns the automatic checkpoint off on its connections and checkpoints
-every few seconds from a thread instead (SQLite's documented alternative). PASSIVE never
+every second from a thread instead (SQLite's documented alternative). PASSIVE never
 waits for readers or writers; a checkpoint cut short by a long reader finishes on a later
 tick. PostgreSQL has no such thing: nothing is started there.
 """
@@ -22,7 +22,7 @@ from storage.db import Database
 
 log = logging.getLogger("clerk.storage")
 
-INTERVAL_S = 5.0
+INTERVAL_S = 1.0
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
