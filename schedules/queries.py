@@ -38,11 +38,6 @@ class ReminderRow(NamedTuple):
 # do): composing the joins and aliases anew each morning cost a millisecond per job.
 _responsible = aliased(User, name="responsible")
 _assignee = aliased(User, name="assignee")
-_OPEN_TASK = (
-    Deadline.status == DeadlineStatus.OPEN,
-    Deadline.is_trigger.is_(False),
-    Deadline.due_on <= bindparam("end"),
-)
 _DIGEST = (
     select(
         Deadline.id,
@@ -55,7 +50,11 @@ _DIGEST = (
     )
     .join(Matter, Matter.id == Deadline.matter_id)
     .outerjoin(_responsible, _responsible.id == Deadline.responsible_id)
-    .where(*_OPEN_TASK)
+    .where(
+        Deadline.status == DeadlineStatus.OPEN,
+        Deadline.is_trigger.is_(False),
+        Deadline.due_on <= bindparam("end"),
+    )
 )
 # the digest's columns, then who else is told and the snooze
 _REMINDERS = (

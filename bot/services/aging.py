@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from bot.money import Bucket, EscalationThresholds, Stage, effective_stage, stage_for
-from bot.services import ledger
 from storage.models import Client, Invoice, InvoiceStatus, PaymentPlan, PlanStatus, User
+from storage.models.billing import INVOICE_UNPAID
 
 if TYPE_CHECKING:
     from bot.services.receivables import PlanProgress
@@ -70,13 +70,20 @@ class AccountAging:
 
     @property
     def worst_first_key(self) -> tuple[int, int, int, int, str]:
-        return (
-            -int(self.stage),
-            -(self.oldest_days_overdue or 0),
-            -self.overdue_undisputed_cents,
-            -self.overdue_cents,
+        return worst_first_key(
+            self.stage,
+            self.oldest_days_overdue,
+            self.overdue_undisputed_cents,
+            self.overdue_cents,
             self.client_code,
         )
+
+
+def worst_first_key(
+    stage: Stage, days: int | None, undisputed_cents: int, overdue_cents: int, code: str
+) -> tuple[int, int, int, int, str]:
+    """Worst first: highest stage, oldest, most undisputed, most overdue, then by code."""
+    return (-int(stage), -(days or 0), -undisputed_cents, -overdue_cents, code)
 
 
 def outstanding_items(client_ids: Sequence[int] | None = None) -> Select[Any]:
@@ -104,7 +111,7 @@ def outstanding_items(client_ids: Sequence[int] | None = None) -> Select[Any]:
             rescheduled,
         )
         .outerjoin(PaymentPlan, PaymentPlan.id == Invoice.plan_id)
-        .where(Invoice.status == InvoiceStatus.OPEN, ledger.OWED)
+        .where(Invoice.status == InvoiceStatus.OPEN, INVOICE_UNPAID)
     )
     if client_ids is not None:
         query = query.where(Invoice.client_id.in_(client_ids))
@@ -245,7 +252,7 @@ class AgedAccounts:
             )
             if overdue > 0:
                 undisputed = int(row[OVERDUE_UNDISPUTED] or 0)
-                key = (-int(stage), -(days or 0), -undisputed, -overdue, row[CODE])
+                key = worst_first_key(stage, days, undisputed, overdue, row[CODE])
                 self._overdue.append((key, aged))
                 self._totals[row[CURRENCY]] = self._totals.get(row[CURRENCY], 0) + overdue
 
@@ -307,7 +314,7 @@ class AgedAccounts:
 
 class WorstFirst(Sequence[AccountAging]):
     """Overdue accounts, worst first, whose ``AccountAging`` is built when first read: the
-    post reads its first 60, its count and ``overdue_totals``, never the other thousands."""
+    post reads its first 60, its count and ``totals``, never the other thousands."""
 
     def __init__(self, source: AgedAccounts, aged: list[_Aged], totals: dict[str, int]) -> None:
         self._source = source
@@ -342,16 +349,6 @@ class WorstFirst(Sequence[AccountAging]):
     def totals(self) -> dict[str, int]:
         """Overdue cents by currency over all of them, summed from the rows."""
         return dict(self._totals)
-
-
-def overdue_totals(found: Sequence[AccountAging]) -> dict[str, int]:
-    """Overdue cents by currency of a list of accounts (a ``WorstFirst`` sums its rows)."""
-    if isinstance(found, WorstFirst):
-        return found.totals()
-    totals: dict[str, int] = {}
-    for account in found:
-        totals[account.currency] = totals.get(account.currency, 0) + account.overdue_cents
-    return totals
 
 
 def read_aging(

@@ -54,6 +54,7 @@ from storage.models import (
     TrustTransaction,
     User,
 )
+from storage.models.billing import PAYMENT_UNAPPLIED
 
 NUMBER = re.compile(r"[A-Z0-9][A-Z0-9._/#-]{0,63}")
 MAX_TERMS_DAYS = 3650
@@ -207,7 +208,7 @@ def _unapplied_payments(session: Session, client: Client) -> list[tuple[int, int
             Payment.client_id == client.id,
             Payment.is_trust.is_(False),
             Payment.status == PaymentStatus.RECEIVED,
-            ledger.UNAPPLIED,
+            PAYMENT_UNAPPLIED,
             Payment.currency == client.currency,
         )
         .order_by(Payment.received_on, Payment.id)

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.services import ledger
 from storage.models import (
     Invoice,
     InvoiceStatus,
@@ -24,6 +23,7 @@ from storage.models import (
     TrustKind,
     TrustTransaction,
 )
+from storage.models.billing import INVOICE_UNPAID, PAYMENT_UNAPPLIED
 
 
 def credits(
@@ -43,7 +43,7 @@ def credits(
         .where(
             Payment.is_trust.is_(False),
             Payment.status == PaymentStatus.RECEIVED,
-            ledger.UNAPPLIED,
+            PAYMENT_UNAPPLIED,
         )
         .group_by(Payment.client_id, Payment.currency)
     )
@@ -145,7 +145,7 @@ def owed_at(as_of: date) -> Any:
             ).label("owed"),
         )
         .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
-        .where(Invoice.status == InvoiceStatus.OPEN, ledger.OWED, Invoice.issued_on <= as_of)
+        .where(Invoice.status == InvoiceStatus.OPEN, INVOICE_UNPAID, Invoice.issued_on <= as_of)
     )
     settled_since = Invoice.amount_cents - Invoice.paid_cents + paid_since.c.cents
     settled = (

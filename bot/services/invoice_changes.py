@@ -20,7 +20,6 @@ from bot.services.billing import (
     apply_credit,
     complete_settled_plans,
     get_invoice,
-    invoice_outstanding,
     lock_client,
     restage,
 )
@@ -112,10 +111,9 @@ def void_invoice(
     client = _client_of(session, invoice)  # locked, and the invoice read again under it
     if invoice.status is InvoiceStatus.VOID:
         raise Conflict(f"Invoice {invoice.number} is already void ({invoice.void_reason}).")
-    paid = invoice.amount_cents - invoice_outstanding(session, invoice)
     invoice.status = InvoiceStatus.VOID
     invoice.void_reason = why
-    ledger.release(session, invoice)
+    paid = ledger.release(session, invoice)  # what was paid on it is the client's credit now
     session.flush()
     outcome = Outcome(client=client, invoice=invoice)
     outcome.detail["was_paid"] = paid

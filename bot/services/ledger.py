@@ -21,11 +21,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Invoice, InvoiceStatus, Payment, PaymentAllocation, PaymentStatus
 
-# The conditions of the partial indexes ix_invoices_unpaid and ix_payments_unapplied: a query
-# that states one of them (column against column, no bound value) is answered from the index.
-OWED = Invoice.amount_cents > Invoice.paid_cents
-UNAPPLIED = Payment.amount_cents > Payment.applied_cents
-
 
 def allocate(
     session: Session, *, payment: Payment, invoice: Invoice, cents: int

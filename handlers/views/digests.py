@@ -114,10 +114,6 @@ def _lines_to_sections(title: str, lines: Sequence[str]) -> list[blocks.Block_]:
     return found
 
 
-def digest_line(item: DeadlineLine, zone: tzinfo, *, show_day: bool = False) -> str:
-    return _digest_line(item, DateTexts(zone), show_day)
-
-
 def _digest_line(item: DeadlineLine, texts: DateTexts, show_day: bool) -> str:
     line = f"• *{item.matter_code}* {blocks.escape(blocks.truncate(item.title, 200))}"
     if show_day:
@@ -187,13 +183,8 @@ def when_text(days_before: int) -> str:
     return f"in {days_before} days"
 
 
-def reminder_message(item: DeadlineLine, days_before: int, zone: tzinfo) -> blocks.Message:
-    """The DM for one step of the reminder chain, with the three buttons."""
-    return ReminderWriter(zone).message(item, days_before)
-
-
 class ReminderWriter:
-    """Writes one morning's reminder DMs (``reminder_message``, a thousand times over).
+    """Writes one morning's reminder DMs, each with the three buttons (a thousand or more).
 
     What every DM of the morning shares is made once: the day and time texts
     (:class:`DateTexts`) and the three buttons, built by ``blocks.button`` and then given
@@ -236,16 +227,8 @@ class ReminderWriter:
         )
 
 
-def follow_up_message(
-    *, client_code: str, client_name: str, summary: str, follow_up_on: date, today: date
-) -> blocks.Message:
-    return FollowUpWriter(today).message(
-        client_code=client_code, client_name=client_name, summary=summary, due=follow_up_on
-    )
-
-
 class FollowUpWriter:
-    """Writes one morning's follow-up DMs (``follow_up_message``, a thousand times over).
+    """Writes one morning's follow-up DMs (a thousand or more on a large firm).
 
     What the DMs of a morning share is made once: each due day's texts ("3 days ago",
     "Mon 30 Nov") and each client's heading and hint, so a DM costs its own summary and

@@ -14,7 +14,6 @@ from datetime import date
 from enum import StrEnum
 
 from bot.rules.format import format_day
-from bot.services.aging import overdue_totals
 from bot.services.receivables import AccountAging
 from handlers import blocks
 from handlers.views.money_text import aging_line, fmt, in_words, stage_text
@@ -111,17 +110,26 @@ POST_ACCOUNTS_PER_MESSAGE = 22  # two blocks each, under Slack's 50 with the hea
 
 
 def overdue_post(
-    found: Sequence[AccountAging], *, as_of: date, home: str, limit: int = MAX_POSTED
+    found: Sequence[AccountAging],
+    *,
+    as_of: date,
+    home: str,
+    limit: int = MAX_POSTED,
+    totals: dict[str, int] | None = None,
 ) -> list[blocks.Message]:
     """The billing channel's overdue post: each account with *Log contact*, *Mark disputed*
     and *Next stage* under it, worst first, split into messages that fit Slack's limits.
 
-    For the 08:30 job: ``overdue_post(aged_accounts(...).worst_first(), ...)``, which builds
-    only the accounts shown here.
+    ``totals``: overdue cents by currency over all of ``found``, when the caller has them.
+    The 08:30 job passes ``aged_accounts(...).worst_first()``, which builds an account only
+    when it is read, and its ``totals()``, so only the accounts shown here are built.
     """
     if not found:
         return []
-    totals = overdue_totals(found)  # from the rows when ``found`` builds accounts lazily
+    if totals is None:
+        totals = {}
+        for account in found:
+            totals[account.currency] = totals.get(account.currency, 0) + account.overdue_cents
     total_text = ", ".join(fmt(c, cur, home) for cur, c in sorted(totals.items()))
     shown = list(found[:limit])
     chunks = [

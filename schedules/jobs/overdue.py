@@ -58,8 +58,10 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     if not channel:
         return planned
     key = f"overdue:{day}:{channel}"
+    worst = found.worst_first()
     for number, page in enumerate(
-        overdue_post(found.worst_first(), as_of=day, home=clerk.settings.currency), start=1
+        overdue_post(worst, as_of=day, home=clerk.settings.currency, totals=worst.totals()),
+        start=1,
     ):
         planned.append(
             Planned(
