@@ -37,6 +37,9 @@ __all__ = ["RESPONSE_URL", "UPLOAD_URL", "RecordedCall", "ResponsePost", "SlackS
 RESPONSE_URL = "response_url"  # pseudo-method: posts to a response_url (bolt's respond())
 UPLOAD_URL = "upload_url"  # pseudo-method: the byte upload between the two files.* calls
 RESPONSE_URL_USES = 5  # Slack lets a response_url be used five times
+# How often the serving loop looks for a stop request: stop() waits up to this long, once
+# per test that starts a stand-in, and an idle loop wakes this often (cheap, local only).
+STOP_POLL_SECONDS = 0.05
 
 
 class SlackStandIn:
@@ -80,7 +83,10 @@ class SlackStandIn:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="slack-standin", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": STOP_POLL_SECONDS},
+            name="slack-standin",
+            daemon=True,
         )
         self._thread.start()
         return self
