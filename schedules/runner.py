@@ -16,7 +16,7 @@ import logging
 import os
 import socket
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -55,9 +55,12 @@ class ShiftedTrigger(BaseTrigger):  # type: ignore[misc]
     def get_next_fire_time(
         self, previous_fire_time: datetime | None, now: datetime
     ) -> datetime | None:
-        previous = previous_fire_time + self.offset if previous_fire_time else None
-        found = self.inner.get_next_fire_time(previous, now + self.offset)
-        return found - self.offset if found else None
+        # Shifted in UTC: an offset added to a zone-aware time is wall-clock arithmetic, and
+        # across a daylight-saving change it fired an hour early or late.
+        shift = self.offset
+        previous = previous_fire_time.astimezone(UTC) + shift if previous_fire_time else None
+        found = self.inner.get_next_fire_time(previous, now.astimezone(UTC) + shift)
+        return found.astimezone(UTC) - shift if found else None
 
     def __str__(self) -> str:
         return f"{self.inner} shifted by {self.offset}"
