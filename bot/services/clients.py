@@ -70,6 +70,9 @@ RESERVED_CODES = frozenset(
 )
 CARD_CONTACTS = 3
 CARD_DEADLINES = 3
+# Open matters listed on the card (by number); a client with more is told how many more. Ten
+# lines of at most ~230 characters stay inside one section's 3,000.
+CARD_MATTERS = 10
 
 
 @dataclass
@@ -327,7 +330,8 @@ class ClientCard:
 
     client: Client
     lawyer_slack_id: str | None
-    matters: list[Matter]
+    matters: list[Matter]  # the first CARD_MATTERS open matters, by number
+    open_matters: int  # how many are open in all
     # (contact, matter code or None, Slack id of who logged it)
     contacts: list[tuple[Contact, str | None, str]]
     deadlines: list[tuple[Deadline, str]]  # (deadline, matter code)
@@ -337,13 +341,13 @@ def client_card(session: Session, *, actor: Actor, code: str, today: date) -> Cl
     actor.require(Capability.READ_CLIENTS)
     client = get_client(session, code)
     lawyer = session.get(User, client.lawyer_id) if client.lawyer_id else None
+    is_open = (Matter.client_id == client.id, Matter.status == MatterStatus.OPEN)
     matters = list(
-        session.scalars(
-            select(Matter)
-            .where(Matter.client_id == client.id, Matter.status == MatterStatus.OPEN)
-            .order_by(Matter.number)
-        )
+        session.scalars(select(Matter).where(*is_open).order_by(Matter.number).limit(CARD_MATTERS))
     )
+    open_matters = len(matters)
+    if open_matters == CARD_MATTERS:  # maybe more: count them rather than load them
+        open_matters = session.scalar(select(func.count()).select_from(Matter).where(*is_open)) or 0
     contacts: list[tuple[Contact, str | None, str]] = [
         (contact, matter_code, slack_id)
         for contact, matter_code, slack_id in session.execute(
@@ -374,6 +378,7 @@ def client_card(session: Session, *, actor: Actor, code: str, today: date) -> Cl
         client=client,
         lawyer_slack_id=lawyer.slack_id if lawyer else None,
         matters=matters,
+        open_matters=open_matters,
         contacts=contacts,
         deadlines=deadlines,
     )

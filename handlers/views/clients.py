@@ -22,6 +22,7 @@ from handlers.views.contacts import contact_line, day
 from storage.models import Client, ClientStatus, Matter
 
 CARD_SUMMARY_SHOWN = 300
+CARD_TITLE_SHOWN = 200  # a matter's title on the card
 MAX_FOUND_SHOWN = 25
 
 
@@ -110,7 +111,13 @@ def client_card(
     ]
     if show_money:
         body.append(money_section(c, balance_line, home_currency))
-    matters = "\n".join(f"• *{m.code}* {blocks.escape(m.title)}" for m in card.matters)
+    matters = "\n".join(
+        f"• *{m.code}* {blocks.escape(blocks.truncate(m.title, CARD_TITLE_SHOWN))}"
+        for m in card.matters
+    )
+    if card.open_matters > len(card.matters):
+        more = card.open_matters - len(card.matters)
+        matters += f"\n_…and {more:,} more open matter{'s' if more != 1 else ''}_"
     body.append(blocks.section(f"*Open matters*\n{matters or '_none_'}"))
     deadlines = "\n".join(
         f"• {day(d.due_on)}"

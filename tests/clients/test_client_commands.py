@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import receivables
-from storage.models import Client, ClientKind, ClientStatus, Deadline, Matter
+from storage.models import Client, ClientKind, ClientStatus, Deadline, Matter, MatterStatus
 from tests.clients.conftest import audit_rows, reply_text
 from tests.harness import Harness
 
@@ -62,6 +62,34 @@ def test_the_card_shows_details_matters_contacts_and_deadlines(firm: Harness) ->
     assert text.index("Answer") < text.index("Reply") and "Past" not in text
     assert "Later" in text and "Final" not in text  # three at most
     assert "key client" in text
+
+
+def test_a_client_with_many_matters_shows_the_first_ten_and_how_many_more(
+    firm: Harness,
+) -> None:
+    with firm.db.unit_of_work("test-setup") as session:
+        acme = session.scalars(select(Client).where(Client.code == "ACME")).one()
+        for number in range(3, 15):  # ACME-3 .. ACME-14, each with a long title
+            session.add(
+                Matter(
+                    code=f"ACME-{number}",
+                    client_id=acme.id,
+                    number=number,
+                    title=f"Matter {number} " + "Smith & Sons v. Jones " * 13,
+                    status=MatterStatus.CLOSED if number == 3 else MatterStatus.OPEN,
+                    opened_on=date(2026, 1, 5),
+                )
+            )
+    card = firm.slack.command("U_LENA", "/client", "ACME")
+    (section,) = [
+        b["text"]["text"]
+        for b in card.replies[0]["blocks"]
+        if "text" in b and b["text"]["text"].startswith("*Open matters*")
+    ]
+    shown = [line.split("*")[1] for line in section.splitlines() if line.startswith("• ")]
+    assert shown == ["ACME-1", "ACME-2", *(f"ACME-{n}" for n in range(4, 12))]  # not closed 3
+    assert section.endswith("_…and 3 more open matters_")  # ACME-12, 13 and 14
+    assert len(section) <= 3000 and "&amp; Sons" in section
 
 
 def test_the_balance_line_only_for_those_allowed_to_see_money(firm: Harness) -> None:
