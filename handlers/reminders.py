@@ -24,7 +24,7 @@ from bot.services.deadlines import (
 )
 from handlers import blocks
 from handlers.commands import send
-from handlers.views.digests import ReminderAction
+from handlers.views.reminders import ReminderAction
 
 SNOOZE = timedelta(days=1)
 

@@ -25,6 +25,7 @@ from sqlalchemy import or_, select, update
 
 from bot.clerk import Clerk
 from handlers.views.digests import failure_report
+from handlers.views.reminders import chat_arguments
 from schedules.outbox import enqueue
 from storage.models import OutboxMessage, OutboxStatus, Role, User
 
@@ -105,7 +106,11 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
     at once, then the chart uploaded in its thread. A retry of such a row that already has a
     ``ts`` only uploads, so the report is not posted twice (``schedules.jobs.reports``).
     """
-    payload = dict(message.payload)
+    try:
+        payload = chat_arguments(message.payload)
+    except (KeyError, TypeError, ValueError) as exc:  # a row no version of Clerk could draw
+        _fail(clerk, message, f"unreadable queued message ({type(exc).__name__}: {exc})")
+        return
     chart = payload.pop("chart", None)
     channel = message.slack_channel or message.target
     ts = message.slack_ts
@@ -131,9 +136,7 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         if error in PERMANENT:
-            log.warning("outbox %s failed permanently: %s", message.id, error)
-            _set(clerk, message.id, status=OutboxStatus.FAILED, last_error=error)
-            _report_failure(clerk, message, error)
+            _fail(clerk, message, error)
             return
         _retry(clerk, message, error, wait_at_least=_retry_after(exc))
         return
@@ -172,6 +175,23 @@ def _posted_earlier(clerk: Clerk, channel: str, key: str) -> str | None:
     return None
 
 
+def _fail(
+    clerk: Clerk,
+    message: OutboxMessage,
+    error: str,
+    *,
+    attempts: int | None = None,
+    reported: str | None = None,
+) -> None:
+    """Mark the row failed for good and tell the admins (``reported``, or the error)."""
+    log.warning("outbox %s failed for good: %s", message.id, reported or error)
+    values: dict[str, Any] = {"status": OutboxStatus.FAILED, "last_error": error}
+    if attempts is not None:
+        values["attempts"] = attempts
+    _set(clerk, message.id, **values)
+    _report_failure(clerk, message, reported or error)
+
+
 def _retry_after(exc: SlackApiError) -> timedelta:
     """Slack's Retry-After on a 429 (slack-sdk has already waited it out once)."""
     headers = getattr(exc.response, "headers", None) or {}
@@ -188,9 +208,13 @@ def _retry(
 ) -> None:
     attempts = message.attempts + 1
     if attempts >= MAX_ATTEMPTS:
-        log.warning("outbox %s gave up after %s attempts: %s", message.id, attempts, error)
-        _set(clerk, message.id, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
-        _report_failure(clerk, message, f"still failing after {attempts} attempts ({error})")
+        _fail(
+            clerk,
+            message,
+            error,
+            attempts=attempts,
+            reported=f"still failing after {attempts} attempts ({error})",
+        )
         return
     log.info("outbox %s will be retried (%s, attempt %s)", message.id, error, attempts)
     _set(

@@ -55,6 +55,10 @@ _DIGEST = (
         Deadline.is_trigger.is_(False),
         Deadline.due_on <= bindparam("end"),
     )
+    # A day's all-day items first, then timed ones by time; the id settles ties. Portable
+    # NULL ordering: all-day items tie on the IS NOT NULL key, so where a database puts
+    # NULL times never matters.
+    .order_by(Deadline.due_on, Deadline.due_at.is_not(None), Deadline.due_at, Deadline.id)
 )
 # the digest's columns, then who else is told and the snooze
 _REMINDERS = (
@@ -75,9 +79,7 @@ def digest_deadlines(session: Session, *, end: date) -> list[DigestItem]:
     digest's order. Only the digest's columns: no assignee join, no snooze."""
     # .all(): one fetchall; iterating the result would fetch (and wrap) row by row
     result = session.connection().execute(_DIGEST, {"end": end})
-    items = list(map(DigestItem._make, result.all()))
-    items.sort(key=_day_order)
-    return items
+    return list(map(DigestItem._make, result.all()))
 
 
 def reminder_deadlines(
@@ -90,16 +92,7 @@ def reminder_deadlines(
     ORM row loading)."""
     params = {"start": start, "end": end, "days": sorted(due_on_in)}
     result = session.connection().execute(_REMINDERS, params)
-    rows = list(map(ReminderRow._make, result.all()))
-    rows.sort(key=_day_order)
-    return rows
-
-
-def _day_order(row: DigestItem | ReminderRow) -> tuple[date, bool, datetime | None, int]:
-    """All-day items first on a day, then timed ones by time (portable NULL ordering: two
-    all-day items tie on ``None == None`` and fall through to the id, never comparing
-    ``None`` with ``<``)."""
-    return (row.due_on, row.due_at is not None, row.due_at, row.deadline_id)
+    return list(map(ReminderRow._make, result.all()))
 
 
 class FollowUpRow(NamedTuple):

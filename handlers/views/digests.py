@@ -1,26 +1,19 @@
-"""The messages Clerk sends on its own: the deadline digest, reminder DMs, follow-up and
-key-client nudges, delivery-failure reports. Pure functions of already-loaded rows, so the
-scheduler, ``clerk digest --dry-run`` and the tests all build the very same messages.
+"""The messages Clerk sends on its own: the deadline digest, follow-up and key-client nudges,
+delivery-failure reports (the reminder DM is ``handlers.views.reminders``). Pure functions
+of already-loaded rows, so the scheduler, ``clerk digest --dry-run`` and the tests all build
+the very same messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
-from enum import StrEnum
 from typing import NamedTuple, Protocol
 
 from handlers import blocks
 
 SECTION_ROOM = 2900  # Slack refuses section text over 3000 characters
 SECTIONS_PER_MESSAGE = 12  # keeps a page under the 40,000 characters Slack keeps of a message
-
-
-class ReminderAction(StrEnum):
-    DONE = "reminder_done"
-    SNOOZE = "reminder_snooze"
-    REASSIGN = "reminder_reassign"
-    REASSIGN_MODAL = "reminder_reassign_modal"
 
 
 class DeadlineLine(Protocol):
@@ -164,67 +157,6 @@ def digest_messages(
         fallback=f"Deadlines for {day_text(day)}: {summary}",
         per_page=SECTIONS_PER_MESSAGE,
     )
-
-
-def reminder_buttons(deadline_id: int) -> blocks.Block_:
-    value = str(deadline_id)
-    return blocks.actions(
-        blocks.button("Mark done", ReminderAction.DONE, value, style="primary"),
-        blocks.button("Snooze reminder 1 day", ReminderAction.SNOOZE, value),
-        blocks.button("Reassign", ReminderAction.REASSIGN, value),
-    )
-
-
-def when_text(days_before: int) -> str:
-    if days_before == 0:
-        return "today"
-    if days_before == 1:
-        return "tomorrow"
-    return f"in {days_before} days"
-
-
-class ReminderWriter:
-    """Writes one morning's reminder DMs, each with the three buttons (a thousand or more).
-
-    What every DM of the morning shares is made once: the day and time texts
-    (:class:`DateTexts`) and the three buttons, built by ``blocks.button`` and then given
-    each deadline's id as their value (fresh dicts per DM, so no two messages share a
-    mutable part). One writer per build; nothing outlives the morning.
-    """
-
-    def __init__(self, zone: tzinfo) -> None:
-        self._texts = DateTexts(zone)
-        self._buttons = reminder_buttons(0)["elements"]
-
-    def _actions(self, deadline_id: int) -> blocks.Block_:
-        value = str(deadline_id)
-        return {
-            "type": "actions",
-            "elements": [{**b, "text": {**b["text"]}, "value": value} for b in self._buttons],
-        }
-
-    def message(self, item: DeadlineLine, days_before: int) -> blocks.Message:
-        when = when_text(days_before)
-        at = f" at {self._texts.time(item.due_at)}" if item.due_at else ""
-        day = self._texts.day(item.due_on)
-        text = f"Reminder: {item.matter_code} {item.title} is due {when}{at} ({day})"
-        detail = f"Deadline #{item.deadline_id} · {day}{at}"
-        if item.citation:
-            detail += f" · {blocks.escape(item.citation)}"
-        if item.lawyer_slack_id:
-            detail += f" · responsible {blocks.mention(item.lawyer_slack_id)}"
-        # three blocks, well under the 50 ``blocks.message`` checks for
-        return blocks.Message(
-            text=blocks.truncate(text, 300),
-            blocks=[
-                blocks.section(
-                    f":alarm_clock: *{item.matter_code}* "
-                    f"{blocks.escape(blocks.truncate(item.title, 500))} is due *{when}*{at}"
-                ),
-                blocks.context(detail),
-                self._actions(item.deadline_id),
-            ],
-        )
 
 
 class FollowUpWriter:

@@ -9,33 +9,45 @@ and a re-run of a job queues nothing new.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
 from handlers import blocks
+from handlers.views.reminders import Reminder
 from schedules.outbox import Queued, enqueue_many
 
 log = logging.getLogger("clerk.jobs")
 
 
-@dataclass(frozen=True)
-class Planned:
-    """One message a job would send: its outbox key, where it goes, and what it says."""
+class Planned(NamedTuple):
+    """One message a job would send: its outbox key, where it goes, and what it says.
+
+    A named tuple: a month-end morning plans thousands of reminder DMs, and a frozen
+    dataclass's ``__init__`` (a ``setattr`` per field) cost more per DM than planning it.
+    """
 
     key: str
     target: str  # a channel id, or a user id (U…/W…) for a DM
     kind: str
-    message: blocks.Message
+    # What is queued: the message itself, or a reminder's facts, drawn into the DM when it
+    # is sent (``handlers.views.reminders``). Both give the outbox payload by ``payload()``.
+    content: blocks.Message | Reminder
     # Stored with the message for delivery but not sent as chat.postMessage arguments: a
     # report's chart numbers (``schedules.jobs.reports``), redrawn and uploaded at send time.
-    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    extra: Mapping[str, Any] | None = None
     # Held back until then (a reminder waits for the lawyer's own morning); None: at once.
     not_before: datetime | None = None
+
+    @property
+    def message(self) -> blocks.Message:
+        """The message as Slack will show it."""
+        content = self.content
+        return content if isinstance(content, blocks.Message) else content.render()
 
     @property
     def is_dm(self) -> bool:
@@ -122,7 +134,7 @@ def run_job(clerk: Clerk, job: Job, day: date) -> list[Planned]:
                     item.key,
                     item.target,
                     item.kind,
-                    {**item.message.payload(), **item.extra},
+                    {**item.content.payload(), **(item.extra or {})},
                     item.not_before,
                 )
                 for item in planned

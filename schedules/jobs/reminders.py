@@ -15,11 +15,13 @@ Each DM waits for its reader's own morning: the job runs at the firm's ``digest_
 lawyer whose Slack time zone is behind the firm's (Los Angeles for a New York firm) gets it
 at ``digest_time`` in their zone, not at 05:00. A reader ahead of the firm, or with no known
 zone, gets it when the job runs.
+
+Each DM is planned and queued as the facts it states (``handlers.views.reminders``) and drawn
+into Block Kit when it is sent: a month-end morning plans thousands, inside one unit of work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,8 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
-from handlers import blocks
-from handlers.views.digests import ReminderWriter
+from handlers.views.reminders import Reminder, ReminderWriter
 from schedules import queries
 from schedules.jobs import Planned, at_time
 from storage.models import JobRun, JobRunStatus, User
@@ -52,34 +53,43 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     rows = queries.reminder_deadlines(
         session, start=day, end=day + timedelta(days=chain[-1]), due_on_in=step_on
     )
-    write = ReminderWriter(zone).message
-    # (key, person, message): the Planned are made once every reader's morning is known
-    wanted: list[tuple[str, str, blocks.Message]] = []
+    plan = ReminderWriter(zone).reminder
+    # What every deadline due on one day shares, worked out once per day (a month-end has
+    # thousands of rows on a handful of days): the key's step and due day, and the days
+    # left as the DM is read (a slot caught up the next morning speaks of the day it is read)
+    by_day = {
+        due: (f"{step}:{due}:", max((due - said_on).days, 0)) for due, step in step_on.items()
+    }
+    # (key, person, reminder): the Planned are made once every reader's morning is known
+    wanted: list[tuple[str, str, Reminder]] = []
     for row in rows:
         snoozed = row.snoozed_until
-        if snoozed is not None and snoozed > now and snoozed.astimezone(zone).date() > day:
-            continue  # snoozed past today
-        missed = step_on.get(row.due_on)
-        if missed is not None:
-            step = str(missed)  # today's step, or the latest one that fell in a gap
-        elif snoozed is not None and snoozed.astimezone(zone).date() == day:
-            step = f"snoozed{snoozed.astimezone(zone):%Y%m%d}"  # the snooze ends today
-        else:
+        shared = by_day.get(row.due_on)  # today's step, or the latest one that fell in a gap
+        if snoozed is not None:
+            ends = snoozed.astimezone(zone)
+            if snoozed > now and ends.date() > day:
+                continue  # snoozed past today
+            if shared is None and ends.date() == day:  # the snooze ends today
+                shared = (
+                    f"snoozed{ends:%Y%m%d}:{row.due_on}:",
+                    max((row.due_on - said_on).days, 0),
+                )
+        if shared is None:
             continue
-        # a slot caught up the next morning speaks of the day it is read, not the slot's
-        message = write(row, max((row.due_on - said_on).days, 0))
+        step_and_day, days_before = shared
+        reminder = plan(row, days_before)
         lawyer, assignee = row.lawyer_slack_id, row.assignee_slack_id
-        prefix = f"reminder:{row.deadline_id}:{step}:{row.due_on}:"
+        prefix = f"reminder:{row.deadline_id}:{step_and_day}"
         if lawyer:
-            wanted.append((prefix + lawyer, lawyer, message))
+            wanted.append((prefix + lawyer, lawyer, reminder))
         if assignee and assignee != lawyer:
-            wanted.append((prefix + assignee, assignee, message))
+            wanted.append((prefix + assignee, assignee, reminder))
     if not wanted:
         return []
-    mornings = _own_mornings(clerk, session, day, {person for _, person, _ in wanted})
+    mornings = _own_mornings(clerk, session, day)
     return [
-        Planned(key, person, "deadline_reminder", message, not_before=mornings.get(person))
-        for key, person, message in wanted
+        Planned(key, person, "deadline_reminder", reminder, None, mornings.get(person))
+        for key, person, reminder in wanted
     ]
 
 
@@ -112,18 +122,18 @@ def _first_uncovered_day(session: Session, day: date, zone: tzinfo) -> date:
     return max(covered + timedelta(days=1), day - timedelta(days=CATCH_UP_DAYS))
 
 
-def _own_mornings(
-    clerk: Clerk, session: Session, day: date, people: Iterable[str]
-) -> dict[str, datetime | None]:
-    """``digest_time`` on ``day`` in each reader's own zone, where that is later than the
-    firm's; one query for everyone (the users table is the firm's staff, not its history).
-    Each zone's morning is worked out once: hundreds of readers share a handful of zones."""
+def _own_mornings(clerk: Clerk, session: Session, day: date) -> dict[str, datetime | None]:
+    """``digest_time`` on ``day`` in each member's own zone, where that is later than the
+    firm's. One query reads every member with a zone: the users table is the firm's staff,
+    not its history, and listing a month-end's hundreds of readers as bound parameters cost
+    PostgreSQL more than reading them all. Each zone's morning is worked out once: hundreds
+    of readers share a handful of zones."""
     hhmm = str(clerk.firm.get("digest_time"))
     firm_morning = at_time(day, hhmm, clerk.settings.tz)
     by_zone: dict[str, datetime | None] = {}
     found: dict[str, datetime | None] = {}
     for slack_id, zone_name in session.execute(
-        select(User.slack_id, User.tz).where(User.slack_id.in_(list(people)), User.tz.is_not(None))
+        select(User.slack_id, User.tz).where(User.tz.is_not(None))
     ):
         if zone_name not in by_zone:
             by_zone[zone_name] = _own_morning(day, hhmm, zone_name, firm_morning)

@@ -28,6 +28,7 @@ import pytest
 from bot.app import build_clerk
 from bot.clerk import Clerk
 from bot.clock import Clock
+from handlers.views.reminders import chat_arguments
 from schedules import delivery
 from schedules.runner import Scheduler
 from storage.models import OutboxMessage, OutboxStatus
@@ -142,7 +143,7 @@ def test_killed_after_claiming_before_posting_the_message_goes_out_once(
     rows = outbox(firm)
     assert all(r.status is OutboxStatus.SENT for r in rows) and len(rows) == len(others) + 1
     for row in rows:
-        assert _posts(firm, row.payload["text"]) == 1, row.key
+        assert _posts(firm, chat_arguments(row.payload)["text"]) == 1, row.key
 
 
 def test_killed_after_slack_accepted_before_marking_sent_the_message_goes_out_once(
@@ -153,7 +154,7 @@ def test_killed_after_slack_accepted_before_marking_sent_the_message_goes_out_on
     add_deadline(firm, "Answer", date(2026, 12, 7))
     _kill_at_hook(firm, "after_post", doomed)
     stuck = _claimed_by_the_dead(firm)
-    assert _posts(firm, stuck.payload["text"]) == 1  # Slack shows it already
+    assert _posts(firm, chat_arguments(stuck.payload)["text"]) == 1  # Slack shows it already
 
     later = _restarted(firm, FRIDAY_8AM + delivery.STUCK_AFTER + timedelta(minutes=1))
     _catch_up(later)
@@ -161,7 +162,7 @@ def test_killed_after_slack_accepted_before_marking_sent_the_message_goes_out_on
     rows = outbox(firm)
     assert all(r.status is OutboxStatus.SENT for r in rows)
     for row in rows:
-        assert _posts(firm, row.payload["text"]) == 1, row.key
+        assert _posts(firm, chat_arguments(row.payload)["text"]) == 1, row.key
     found = next(r for r in rows if r.id == stuck.id)
     posted = [m for m in firm.standin.messages_in(found.slack_channel) if m["ts"] == found.slack_ts]
     assert [m["metadata"]["event_payload"]["key"] for m in posted] == [stuck.key]

@@ -32,6 +32,7 @@ from sqlalchemy import select, text
 
 from bot.demo_firm import CHANNELS, PEOPLE, seed
 from bot.standin.server import SlackStandIn
+from handlers.views.reminders import chat_arguments
 from schedules.outbox import enqueue
 from schedules.runner import LEADER_LOCK_KEY, LEADER_RETRY_S
 from storage.db import Database
@@ -241,7 +242,7 @@ def _assert_each_row_posted_once(db: Database, standin: SlackStandIn) -> list[Ou
     assert all(r.status is OutboxStatus.PENDING for r in held)  # Mark's LA morning: not yet
     rows = _due(everything)
     assert all(r.status is OutboxStatus.SENT for r in rows)
-    expected = Counter((str(r.slack_channel), str(r.payload["text"])) for r in rows)
+    expected = Counter((str(r.slack_channel), str(chat_arguments(r.payload)["text"])) for r in rows)
     assert _posted(standin) == expected  # nothing doubled, nothing missing, nothing extra
     assert len({r.slack_ts for r in rows}) == len(rows)
     return rows

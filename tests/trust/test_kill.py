@@ -30,6 +30,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.standin.driver import APP_ID, TEAM_ID
 from bot.standin.server import SlackStandIn
+from handlers.views.reminders import chat_arguments
 from schedules.delivery import STUCK_AFTER
 from storage.db import Database
 from storage.models import (
@@ -298,7 +299,7 @@ def test_killed_during_the_morning_deliveries_every_message_goes_out_once(
         again,
     )
     rows = _outbox(firm)
-    expected = Counter((str(r.slack_channel), str(r.payload["text"])) for r in rows)
+    expected = Counter((str(r.slack_channel), str(chat_arguments(r.payload)["text"])) for r in rows)
     posted = _posted(standin)
     missing = expected - posted
     twice = sum(n - 1 for n in posted.values() if n > 1)

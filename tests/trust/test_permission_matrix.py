@@ -798,9 +798,9 @@ def test_every_command_button_and_form_is_in_the_matrix(firm: Harness) -> None:
     from handlers.views.clients import ClientIds
     from handlers.views.contacts import ContactIds
     from handlers.views.deadlines import DeadlineView
-    from handlers.views.digests import ReminderAction
     from handlers.views.money_forms import MoneyView
     from handlers.views.money_overdue import MoneyAction
+    from handlers.views.reminders import ReminderAction
     from handlers.views.rulesets import RulesetAction
 
     ids = [Action, ClientIds, ContactIds, DeadlineView, ReminderAction, MoneyView, MoneyAction]
