@@ -76,6 +76,9 @@ def create_app(
             "SLACK_SIGNING_SECRET is required in HTTP mode: Clerk verifies every request."
         )
     app = App(
+        # named: bolt otherwise names the app after its caller's file through
+        # inspect.stack(), which resolves the path of every loaded module (0.1-0.2 s of start-up)
+        name="clerk",
         client=clerk.client,
         signing_secret=settings.slack_signing_secret or None,
         request_verification_enabled=not socket_mode,

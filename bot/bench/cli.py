@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from pathlib import Path
 
 
@@ -46,6 +47,13 @@ def add_bench(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         "TMPDIR/clerk-bench); a firm seeded there before is reused",
     )
     parser.add_argument("--fresh", action="store_true", help="seed the firms again")
+    parser.add_argument(
+        "--morning",
+        metavar="YYYY-MM-DD",
+        type=date.fromisoformat,
+        help="time the large firm's morning jobs on the first working Monday from this day "
+        "that has not run yet (default: from today; month-ends are the heaviest)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -64,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         repeats=args.repeats or (3 if small else 5),
         workdir=Path(args.workdir) if args.workdir else default_workdir(),
         fresh=args.fresh,
+        morning=args.morning,
     )
     opts.workdir.mkdir(parents=True, exist_ok=True)
     results = run_bench(opts)

@@ -27,6 +27,22 @@ BOT_TOKEN = "xoxb-bench-token"
 READY_TIMEOUT_S = 120
 
 
+CLERK_PACKAGES = ("bot", "handlers", "schedules", "storage")
+
+
+def compile_bytecode() -> None:
+    """Compile Clerk's modules to bytecode before any start-up is timed, as installing a
+    wheel does. An editable checkout run with ``PYTHONDONTWRITEBYTECODE=1`` (set on some
+    CI machines) never keeps its bytecode, and every ``clerk run`` then compiled about 140
+    modules again (0.3 s of a 2 s start-up); elsewhere the first run writes it anyway."""
+    import compileall
+    import importlib
+
+    for name in CLERK_PACKAGES:
+        package = Path(str(importlib.import_module(name).__file__)).parent
+        compileall.compile_dir(package, quiet=1)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

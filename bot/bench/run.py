@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from bot.bench import digests, latency, report, scenarios
 from bot.bench.firms import BenchFirm, prepare_firm
-from bot.bench.processes import Served, clerk_env, spawn_clerk, spawn_floor
+from bot.bench.processes import Served, clerk_env, compile_bytecode, spawn_clerk, spawn_floor
 from bot.bench.stats import ratio, summarize
 from bot.seeding import shape_named, slack_id_for
 from bot.standin.server import SlackStandIn
@@ -39,6 +39,9 @@ class Options:
     repeats: int
     workdir: Path
     fresh: bool
+    # the large firm's morning is the first working Monday on or after this day with no run
+    # in its job ledger yet (None: from today)
+    morning: date | None = None
 
 
 def _log(text: str) -> None:
@@ -49,13 +52,14 @@ def _today() -> date:
     return datetime.now(ZoneInfo(FIRM_ZONE)).date()
 
 
-def _morning(db: Database) -> date:
-    """A working Monday (every job runs on Mondays) with no run in the job ledger yet."""
+def _morning(db: Database, earliest: date | None = None) -> date:
+    """A working Monday (every job runs on Mondays) on or after ``earliest`` (default today)
+    with no run in the job ledger yet."""
     import holidays
 
     with db.reading() as session:
         last = session.scalar(select(func.max(JobRun.slot)))
-    day = _today()
+    day = earliest or _today()
     if last is not None:
         day = max(day, last.date() + timedelta(days=1))
     closed = holidays.country_holidays("US", years=range(day.year, day.year + 2))
@@ -151,7 +155,7 @@ def _dict(summary: Any) -> dict[str, Any] | None:
 def _scheduler_run(opts: Options, firm: BenchFirm, standin: SlackStandIn) -> dict[str, Any]:
     """``clerk run`` with its scheduler on a Monday at 08:31: every job catches up at start."""
     db = Database(firm.url)
-    day = _morning(db)
+    day = _morning(db, opts.morning)
     env = clerk_env(firm.url, standin.url, slack_id_for(1))
     at = f"{day.isoformat()} 08:31"
     started = datetime.fromisoformat(at).replace(tzinfo=ZoneInfo(FIRM_ZONE))  # Clerk's clock
@@ -230,6 +234,7 @@ def run(opts: Options) -> dict[str, Any]:
         "warmup": opts.warmup,
         "backends": {},
     }
+    compile_bytecode()
     standin = _standin(max(shape.users for shape in shapes))
     floor = spawn_floor(clerk_env("sqlite://", standin.url, ""), opts.workdir)
     results["floor_process"] = {
