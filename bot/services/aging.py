@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, overload
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -141,7 +141,11 @@ def outstanding_items(client_ids: Sequence[int] | None = None) -> Select[Any]:
 
 
 def aging_query(
-    as_of: date, client_ids: Sequence[int] | None, lawyer_id: int | None, only_overdue: bool
+    as_of: date,
+    client_ids: Sequence[int] | None,
+    lawyer_id: int | None,
+    only_overdue: bool,
+    standing_only: bool = False,
 ) -> Select[Any]:
     items = outstanding_items(client_ids).subquery("items")
     out = items.c.outstanding
@@ -187,6 +191,19 @@ def aging_query(
         query = query.where(Client.lawyer_id == lawyer_id)
     if only_overdue:
         query = query.having(total(past) > 0)
+    elif standing_only:
+        # An account with nothing past due stands above current only through a late
+        # installment of its client's payment plan (a stage set by hand lapses when nothing
+        # is overdue); every other one stands as a client with no account does (current,
+        # settled), and is left out of the aggregate.
+        query = query.having(
+            or_(
+                total(past) > 0,
+                items.c.client_id.in_(
+                    select(PaymentPlan.client_id).where(PaymentPlan.status == PlanStatus.ACTIVE)
+                ),
+            )
+        )
     return query
 
 
@@ -361,6 +378,7 @@ def read_aging(
     client_ids: Sequence[int] | None = None,
     lawyer_id: int | None = None,
     only_overdue: bool = False,
+    standing_only: bool = False,
 ) -> AgedAccounts:
     """Run the aggregate and derive each account's stage (``receivables.accounts`` reads the
     plans and floors it needs).
@@ -368,6 +386,6 @@ def read_aging(
     Executed on the session's connection: the rows are plain Core rows, not passed through
     the ORM's result machinery (the callers' earlier reads have autoflushed the session).
     """
-    query = aging_query(as_of, client_ids, lawyer_id, only_overdue)
+    query = aging_query(as_of, client_ids, lawyer_id, only_overdue, standing_only)
     rows = session.connection().execute(query).all()
     return AgedAccounts(rows, as_of=as_of, thresholds=thresholds, plans=plans, floors=floors)

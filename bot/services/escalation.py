@@ -144,7 +144,12 @@ def _why(
     number: str | None,
     plan_late: tuple[int, date] | None,
 ) -> str:
-    """Why the account stands where it does now, in a lawyer's words."""
+    """Why the account stands where it does now, in a lawyer's words. An account with
+    nothing overdue at *current* says nothing of why (the morning's aggregate leaves such
+    accounts out; a command's includes them): it is never the one explained."""
+    client_accounts = [
+        a for a in client_accounts if a.overdue_cents or a.stage is not Stage.CURRENT
+    ]
     if not client_accounts or all(a.overdue_cents == 0 for a in client_accounts):
         return "nothing is overdue any more"
     worst = max(client_accounts, key=lambda a: (a.stage, a.oldest_days_overdue or 0))

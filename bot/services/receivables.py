@@ -193,10 +193,16 @@ def aged_accounts(
     client_ids: Sequence[int] | None = None,
     lawyer_id: int | None = None,
     only_overdue: bool = False,
+    standing_only: bool = False,
     thresholds: EscalationThresholds | None = None,
 ) -> AgedAccounts:
     """The accounts ``accounts`` returns, as aggregate rows with their stages, so a caller
-    that shows a few of thousands builds only those (see ``bot.services.aging``)."""
+    that shows a few of thousands builds only those (see ``bot.services.aging``).
+
+    ``standing_only``: only the accounts that can stand above current (something past due,
+    or the client's active payment plan), which is all the morning's stage sync and overdue
+    post read; a fifth of a large firm's accounts owe nothing past due.
+    """
     thresholds = thresholds or thresholds_in(session)
     return read_aging(
         session,
@@ -207,6 +213,7 @@ def aged_accounts(
         client_ids=client_ids,
         lawyer_id=lawyer_id,
         only_overdue=only_overdue,
+        standing_only=standing_only,
     )
 
 

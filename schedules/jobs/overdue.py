@@ -34,9 +34,10 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         log.info("overdue accounts job skipped: the money services are not installed (%s)", exc)
         return []
     thresholds = thresholds_in(session)
-    # One aggregate over the firm's unpaid invoices feeds both the stage sync and the post:
-    # the sync only clears floors of settled accounts, which the post leaves out anyway.
-    found = aged_accounts(session, as_of=day, thresholds=thresholds)
+    # One aggregate over the firm's unpaid invoices feeds both the stage sync and the post,
+    # of the accounts that can stand above current: one that cannot stands as settled, as
+    # a client with no account does, and the post leaves it out anyway.
+    found = aged_accounts(session, as_of=day, thresholds=thresholds, standing_only=True)
     planned: list[Planned] = []
     for change in sync_escalation_stages(session, as_of=day, thresholds=thresholds, found=found):
         if not change.lawyer_slack_id:

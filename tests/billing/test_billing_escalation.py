@@ -196,3 +196,27 @@ def test_plan_refusals_and_cancelling(firm_db: Database) -> None:
             thresholds=T,
         )
     assert [(c.from_stage, c.to_stage) for c in out.changes] == [(0, 2)]
+
+
+def test_the_mornings_aggregate_leaves_out_only_accounts_that_stand_at_current(
+    firm_db: Database,
+) -> None:
+    """The 08:30 job reads only accounts that can stand above current (something past due,
+    or a payment plan whose installment is late): every stage it compares is the same."""
+    invoice(firm_db, "INV-1", 100_000, due=TODAY + timedelta(days=60))
+    plan(firm_db, 30_000, "month", TODAY + timedelta(days=5), 4)
+    invoice(firm_db, "GX-1", 5_000, code="GLOBEX", due=TODAY + timedelta(days=10))
+    invoice(firm_db, "GX-2", 2_000, code="GLOBEX", due=TODAY + timedelta(days=3))
+    acme, globex = client(firm_db, "ACME").id, client(firm_db, "GLOBEX").id
+    # ten days on nothing is past due at ACME, but its first installment is five days late
+    expected = {
+        TODAY: {},
+        TODAY + timedelta(days=10): {acme: (Stage.REMINDER, True), globex: (Stage.REMINDER, False)},
+    }
+    for as_of, stages in expected.items():
+        with firm_db.reading() as s:
+            every = receivables.aged_accounts(s, as_of=as_of, thresholds=T)
+            standing = receivables.aged_accounts(s, as_of=as_of, thresholds=T, standing_only=True)
+        assert standing.client_stages() == every.client_stages() == stages, as_of
+        assert len(every) == 2 and len(standing) == (1 if as_of == TODAY else 2), as_of
+        assert list(standing.of_clients([acme, globex])) == [acme, globex][: len(standing)]
