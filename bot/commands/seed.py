@@ -62,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
             )
         except FirmNotEmpty as exc:
             raise ClerkError(f"not seeding: {exc}.") from exc
-        db.refresh_planner_statistics(full=True)
     finally:
         db.dispose()
     for table, count in report.rows.items():
