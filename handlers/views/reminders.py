@@ -2,12 +2,12 @@
 
 A month-end morning on a large firm plans thousands of reminder DMs inside one unit of work,
 which on SQLite holds the firm's only write lock until the outbox rows are in. Each DM's
-Block Kit (three blocks, three buttons, a dozen dicts, about 1.4 KB of JSON) was most of
+Block Kit (three blocks, three buttons, a dozen dicts, about 0.9 KB of JSON) was most of
 that morning's work and of the outbox's size, though a reminder differs from the next only
 in a few texts. So the job plans a :class:`Reminder` (what the DM states, its day and time
-texts already worked out in the firm's zone), the outbox stores those facts (about 250
+texts already worked out in the firm's zone), the outbox stores those facts (about 240
 bytes), and delivery draws the DM with :meth:`Reminder.render` just before ``chat.postMessage``,
-where it costs microseconds next to a round trip to Slack. ``render`` is a pure function of
+where it costs about 23 µs next to a round trip to Slack. ``render`` is a pure function of
 the facts: the dry run, the tests and delivery all draw the very same DM.
 """
 

@@ -35,7 +35,7 @@ def test_a_reminder_is_queued_as_its_facts_and_slack_gets_the_whole_dm(firm: Har
     facts = rows[0].payload[QUEUED_AS]
     assert rows[0].payload == {QUEUED_AS: facts} and facts["deadline_id"] == deadline_id
     assert (facts["day"], facts["time"], facts["days_before"]) == ("Mon 7 Dec 2026", "2:30 PM", 3)
-    assert len(json.dumps(rows[0].payload)) < 400  # the Block Kit it stands for is ~1.5 KB
+    assert len(json.dumps(rows[0].payload)) < 400  # the Block Kit it stands for is ~0.9 KB
 
     assert deliver_due(firm.clerk, owner="a") == 2
     for row, plan in zip(outbox(firm), planned, strict=True):
