@@ -34,7 +34,8 @@ def compile_bytecode() -> None:
     """Compile Clerk's modules to bytecode before any start-up is timed, as installing a
     wheel does. An editable checkout run with ``PYTHONDONTWRITEBYTECODE=1`` (set on some
     CI machines) never keeps its bytecode, and every ``clerk run`` then compiled about 140
-    modules again (about 0.4 s of a 2.4-2.9 s start-up, measured); elsewhere the first run writes it anyway."""
+    modules again (about 0.4 s of a 2.4-2.9 s start-up, measured); elsewhere the first run
+    writes it anyway."""
     import compileall
     import importlib
 
