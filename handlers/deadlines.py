@@ -23,6 +23,7 @@ from bot.permissions import Actor, Capability
 from bot.services import deadline_lists, deadlines
 from bot.services.deadline_dates import Reading, decide
 from bot.services.lookup import looks_like_matter_code
+from bot.services.users import slack_ids_by_id
 from bot.text import ANY_USER_MENTION, user_id
 from handlers import blocks, rulesets
 from handlers.commands import CommandRequest, Reply, slash_command
@@ -86,7 +87,8 @@ def names_for(session: Any, items: list[Any]) -> views.Names:
     for d in items:
         people += [d.responsible_id, d.assignee_id]
     return views.Names(
-        deadlines.matters_by_id(session, items), deadlines.users_by_id(session, people)
+        deadlines.matter_codes(session, [d.matter_id for d in items]),
+        slack_ids_by_id(session, people),
     )
 
 
@@ -151,11 +153,11 @@ def store(clerk: Clerk, actor: Actor, new: deadlines.NewDeadline) -> blocks.Mess
         )
         assignee = stored.deadline.assignee_id
         if assignee is not None and assignee != actor.user_id:
-            person = names.users[assignee]
+            assignee_slack_id = names.slack_ids[assignee]
             enqueue(
                 session,
-                key=f"deadline-assigned:{stored.deadline.id}:{person.slack_id}",
-                target=person.slack_id,
+                key=f"deadline-assigned:{stored.deadline.id}:{assignee_slack_id}",
+                target=assignee_slack_id,
                 kind="deadline-assigned",
                 payload={
                     "text": f"{actor.name} assigned you a deadline. {reply.text}",
@@ -187,15 +189,15 @@ def list_(request: CommandRequest) -> Reply:
             today=today(clerk),
             limit=views.MAX_LISTED,
         )
-        names = names_for(session, listing.deadlines)
+    page = listing.page
     return views.list_pages(
         listing.title,
-        listing.deadlines,
-        names,
+        page.deadlines,
+        views.Names(page.matter_codes, page.slack_ids),
         clerk.settings.tz,
         today(clerk),
         empty=listing.empty,
-        total=listing.total,
+        total=page.total,
     )
 
 

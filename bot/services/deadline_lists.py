@@ -9,20 +9,114 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.errors import InvalidInput, NotFound
 from bot.permissions import Actor
 from bot.services.calendar_export import CalendarEntry, build_calendar
-from bot.services.deadlines import Scope, list_open, sort_key, users_by_id
+from bot.services.deadlines import sort_key, users_by_id
 from bot.services.lookup import get_client, get_matter, looks_like_matter_code
 from bot.text import user_id
 from storage.models import Client, Deadline, DeadlineStatus, Matter, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose deadlines a list shows: a person's, a client's, a matter's, or the firm's."""
+
+    user_id: int | None = None
+    client_id: int | None = None
+    matter_id: int | None = None
+
+
+class ListedDeadline(NamedTuple):
+    """A deadline as a list shows it: the columns of :class:`Deadline` a line reads, under
+    the same names, straight from the driver's row (no ORM object per row)."""
+
+    id: int
+    matter_id: int
+    title: str
+    due_on: date
+    due_at: datetime | None
+    responsible_id: int | None
+    assignee_id: int | None
+    is_trigger: bool
+    citation: str | None
+
+
+@dataclass(frozen=True)
+class OpenPage:
+    """The first open deadlines of a scope, in list order, and how many there are in all,
+    with the codes of their matters and the Slack ids of their people (by id)."""
+
+    deadlines: list[ListedDeadline]
+    total: int
+    matter_codes: dict[int, str] = field(default_factory=dict)
+    slack_ids: dict[int, str] = field(default_factory=dict)
+
+
+_responsible = aliased(User, name="responsible")
+_assignee = aliased(User, name="assignee")
+_LISTED_COLUMNS = [getattr(Deadline, name) for name in ListedDeadline._fields]
+
+
+def list_open(session: Session, *, scope: Scope, end: date | None = None, limit: int) -> OpenPage:
+    """Open deadlines (missed ones included: they are the most urgent) up to ``end``.
+
+    Only the ``limit`` a reply can show are loaded, in ``sort_key`` order, with their matter
+    codes and people's Slack ids in the same statement (three reads, and a matter and a user
+    object per row, made a long list cost twice a short one); the rest are counted, so a
+    lawyer with two thousand open deadlines costs about what one with fifty does.
+    """
+    conditions = [Deadline.status == DeadlineStatus.OPEN]
+    if scope.user_id is not None:
+        conditions.append(
+            or_(Deadline.responsible_id == scope.user_id, Deadline.assignee_id == scope.user_id)
+        )
+    if scope.matter_id is not None:
+        conditions.append(Deadline.matter_id == scope.matter_id)
+    if scope.client_id is not None:
+        conditions.append(
+            Deadline.matter_id.in_(select(Matter.id).where(Matter.client_id == scope.client_id))
+        )
+    if end is not None:
+        conditions.append(Deadline.due_on <= end)
+    all_day_first = case((Deadline.due_at.is_(None), 0), else_=1)
+    rows = session.execute(
+        select(
+            *_LISTED_COLUMNS,
+            Matter.code,
+            _responsible.slack_id,
+            _assignee.slack_id,
+        )
+        .join(Matter, Matter.id == Deadline.matter_id)
+        .outerjoin(_responsible, _responsible.id == Deadline.responsible_id)
+        .outerjoin(_assignee, _assignee.id == Deadline.assignee_id)
+        .where(*conditions)
+        .order_by(Deadline.due_on, all_day_first, Deadline.due_at, Deadline.id)
+        .limit(limit)
+    ).all()
+    page = OpenPage([], len(rows))
+    for *columns, matter_code, responsible, assignee in rows:
+        deadline = ListedDeadline(*columns)
+        page.deadlines.append(deadline)
+        page.matter_codes[deadline.matter_id] = matter_code
+        # an outer join's slack id is there exactly when its person is
+        if deadline.responsible_id is not None:
+            page.slack_ids[deadline.responsible_id] = responsible
+        if deadline.assignee_id is not None:
+            page.slack_ids[deadline.assignee_id] = assignee
+    if page.total == limit:
+        total = session.scalar(select(func.count()).select_from(Deadline).where(*conditions))
+        page = replace(page, total=int(total or 0))
+    return page
+
 
 MAX_WINDOW_DAYS = 3660
 _NEXT = re.compile(r"(?:^|\s)(?:next|within)\s+(\d+)\s+days?$", re.IGNORECASE)
@@ -128,8 +222,7 @@ def user_by_handle(session: Session, handle: str) -> str:
 @dataclass(frozen=True)
 class Listing:
     title: str
-    deadlines: list[Deadline]  # the first ``limit``, in list order
-    total: int  # how many there are in all
+    page: OpenPage  # the first ``limit``, in list order, and how many there are in all
     empty: str
 
 
@@ -180,7 +273,7 @@ def list_for(
         title += f", next {request.days} days"
     elif request.window:
         title += f", {request.window}"
-    return Listing(title, found.deadlines, found.total, f"{who} no open deadlines{window}.")
+    return Listing(title, found, f"{who} no open deadlines{window}.")
 
 
 def calendar_file(

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.dates.court import format_day
@@ -309,57 +309,6 @@ def open_deadlines_for(
     return sorted(session.scalars(query).all(), key=sort_key)
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Whose deadlines a list shows: a person's, a client's, a matter's, or the firm's."""
-
-    user_id: int | None = None
-    client_id: int | None = None
-    matter_id: int | None = None
-
-
-@dataclass(frozen=True)
-class OpenPage:
-    """The first open deadlines of a scope, in list order, and how many there are in all."""
-
-    deadlines: list[Deadline]
-    total: int
-
-
-def list_open(session: Session, *, scope: Scope, end: date | None = None, limit: int) -> OpenPage:
-    """Open deadlines (missed ones included: they are the most urgent) up to ``end``.
-
-    Only the ``limit`` a reply can show are loaded, in ``sort_key`` order; the rest are
-    counted, so a lawyer with two thousand open deadlines costs what one with fifty does.
-    """
-    conditions = [Deadline.status == DeadlineStatus.OPEN]
-    if scope.user_id is not None:
-        conditions.append(
-            or_(Deadline.responsible_id == scope.user_id, Deadline.assignee_id == scope.user_id)
-        )
-    if scope.matter_id is not None:
-        conditions.append(Deadline.matter_id == scope.matter_id)
-    if scope.client_id is not None:
-        conditions.append(
-            Deadline.matter_id.in_(select(Matter.id).where(Matter.client_id == scope.client_id))
-        )
-    if end is not None:
-        conditions.append(Deadline.due_on <= end)
-    all_day_first = case((Deadline.due_at.is_(None), 0), else_=1)
-    page = session.scalars(
-        select(Deadline)
-        .where(*conditions)
-        .order_by(Deadline.due_on, all_day_first, Deadline.due_at, Deadline.id)
-        .limit(limit)
-    ).all()
-    total = len(page)
-    if total == limit:
-        total = int(
-            session.scalar(select(func.count()).select_from(Deadline).where(*conditions)) or 0
-        )
-    return OpenPage(sorted(page, key=sort_key), total)
-
-
 def dependents_of(session: Session, trigger_id: int, *, only_open: bool = True) -> list[Deadline]:
     query = select(Deadline).where(Deadline.trigger_id == trigger_id)
     if only_open:
@@ -373,11 +322,12 @@ def client_code(session: Session, word: str) -> str | None:
     return session.scalars(select(Client.code).where(Client.code == code)).first()
 
 
-def matters_by_id(session: Session, deadlines: Sequence[Deadline]) -> dict[int, Matter]:
-    ids = {d.matter_id for d in deadlines}
-    if not ids:
+def matter_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
         return {}
-    return {m.id: m for m in session.scalars(select(Matter).where(Matter.id.in_(ids)))}
+    rows = session.execute(select(Matter.id, Matter.code).where(Matter.id.in_(wanted)))
+    return dict(rows.tuples().all())
 
 
 def users_by_id(session: Session, ids: Sequence[int | None]) -> dict[int, User]:

@@ -46,7 +46,8 @@ from bot.services.receivables import (
     plan_progress,
     thresholds_in,
 )
-from storage.models import Client, EscalationEvent, User
+from bot.services.users import slack_ids_by_id
+from storage.models import Client, EscalationEvent
 from storage.models.billing import CollectionState
 
 SYSTEM = "system"
@@ -231,7 +232,7 @@ def sync_escalation_stages(
         for part in chunks(changed)
         for c in session.scalars(select(Client).where(Client.id.in_(part)))
     }
-    lawyers = _slack_ids(session, [c.lawyer_id for c in clients.values() if c.lawyer_id])
+    lawyers = slack_ids_by_id(session, [c.lawyer_id for c in clients.values() if c.lawyer_id])
     changes: list[tuple[EscalationEvent, int, Stage, Stage]] = []
     for client_id, before, after in pending:
         plan = plans.get(client_id)
@@ -264,15 +265,6 @@ def sync_escalation_stages(
         _change(event, clients[client_id], lawyers, before, after)
         for event, client_id, before, after in changes
     ]
-
-
-def _slack_ids(session: Session, user_ids: Sequence[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    unique = sorted(set(user_ids))
-    for part in chunks(unique):
-        rows = session.execute(select(User.id, User.slack_id).where(User.id.in_(part)))
-        found.update({user_id: slack_id for user_id, slack_id in rows})
-    return found
 
 
 def _change(
@@ -374,7 +366,7 @@ def advance_stage(
     )
     session.add(event)
     session.flush()
-    lawyers = _slack_ids(session, [target.lawyer_id] if target.lawyer_id else [])
+    lawyers = slack_ids_by_id(session, [target.lawyer_id] if target.lawyer_id else [])
     return _change(event, target, lawyers, current, raised)
 
 

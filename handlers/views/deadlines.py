@@ -7,15 +7,19 @@ it without trusting Clerk; every deadline is shown with its number (for ``done``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.rules.format import format_day
+from bot.services.deadline_lists import ListedDeadline
 from handlers import blocks
-from storage.models import Deadline, Matter, User
+from storage.models import Deadline, Matter
+
+# What a list line reads: a stored deadline, or the columns a list reads of one.
+Listable = Deadline | ListedDeadline
 
 
 class DeadlineView(StrEnum):
@@ -54,7 +58,7 @@ MAX_LISTED = 120
 USAGE_HINT = " · ".join(USAGE_LINES[:3])
 
 
-def when(deadline: Deadline, zone: ZoneInfo) -> str:
+def when(deadline: Listable, zone: ZoneInfo) -> str:
     """``Fri 11 Dec 2026`` for an all-day deadline, ``Thu 3 Dec 2026, 10:00 AM EST`` if timed."""
     if deadline.due_at is None:
         return format_day(deadline.due_on)
@@ -86,21 +90,21 @@ def relative(day: date, today: date) -> str:
 
 @dataclass(frozen=True)
 class Names:
-    """Matters and people a list refers to, loaded once for the whole list."""
+    """The matter codes and Slack ids a list refers to, loaded once for the whole list (by
+    id: a list of 120 deadlines names a few dozen matters and people)."""
 
-    matters: dict[int, Matter]
-    users: dict[int, User]
+    matter_codes: Mapping[int, str]
+    slack_ids: Mapping[int, str]
 
-    def matter(self, deadline: Deadline) -> str:
-        found = self.matters.get(deadline.matter_id)
-        return found.code if found else f"matter {deadline.matter_id}"
+    def matter(self, deadline: Listable) -> str:
+        return self.matter_codes.get(deadline.matter_id) or f"matter {deadline.matter_id}"
 
     def person(self, user_id: int | None) -> str:
-        user = self.users.get(user_id) if user_id is not None else None
-        return blocks.mention(user.slack_id) if user else "_nobody_"
+        slack_id = self.slack_ids.get(user_id) if user_id is not None else None
+        return blocks.mention(slack_id)
 
 
-def item_line(d: Deadline, names: Names, zone: ZoneInfo, *, show_day: bool = False) -> str:
+def item_line(d: Listable, names: Names, zone: ZoneInfo, *, show_day: bool = False) -> str:
     """One deadline in a list: number, title, matter, time, lawyer, citation."""
     parts = [f"`#{d.id}`", f"*{blocks.escape(blocks.truncate(d.title, 200))}*", names.matter(d)]
     if show_day:
@@ -163,7 +167,7 @@ def stored_reply(
 
 def list_pages(
     title: str,
-    deadlines: Sequence[Deadline],
+    deadlines: Sequence[Listable],
     names: Names,
     zone: ZoneInfo,
     today: date,
@@ -184,7 +188,7 @@ def list_pages(
     if missed:
         lines = [f"• {item_line(d, names, zone, show_day=True)}" for d in missed]
         rows += _sections(f":rotating_light: *Missed: {len(missed)} still open*", lines)
-    days: dict[date, list[Deadline]] = {}
+    days: dict[date, list[Listable]] = {}
     for d in deadlines:
         if d.due_on >= today:
             days.setdefault(d.due_on, []).append(d)

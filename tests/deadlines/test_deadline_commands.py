@@ -197,6 +197,46 @@ def test_lists_by_person_client_matter_and_window(clerk_at: Harness) -> None:
     assert "ACME has no open deadlines this month" in november  # the first is on Dec 3
 
 
+def test_a_list_line_names_its_matter_lawyer_and_assignee(clerk_at: Harness) -> None:
+    """The matter code and the people of each line are read with the page, by id: a line
+    shows whoever its own deadline names, a second person only when assigned to someone
+    else, and a deadline nobody is responsible for says so."""
+    h = clerk_at
+    lena, mark = user_id(h, "U_LENA"), user_id(h, "U_MARK")
+    with h.db.unit_of_work("test") as s:
+        acme1, acme2 = s.scalars(select(Matter.id).order_by(Matter.code)).all()[:2]
+        s.add_all(
+            [
+                Deadline(
+                    matter_id=acme1,
+                    title="Shared",
+                    due_on=date(2026, 12, 10),
+                    responsible_id=lena,
+                    assignee_id=mark,
+                ),
+                Deadline(
+                    matter_id=acme2,
+                    title="Own",
+                    due_on=date(2026, 12, 11),
+                    responsible_id=lena,
+                    assignee_id=lena,
+                ),
+                Deadline(matter_id=acme2, title="Orphan", due_on=date(2026, 12, 12)),
+            ]
+        )
+    (reply,) = h.slack.command("U_SAM", "/deadline", "list ACME").replies
+    lines = {
+        line.split("*")[1]: line
+        for block in reply["blocks"]
+        if block["type"] == "section"
+        for line in block["text"]["text"].splitlines()
+        if line.startswith("• ")
+    }
+    assert lines["Shared"].endswith("· ACME-1 · <@U_LENA> (assigned <@U_MARK>)")
+    assert lines["Own"].endswith("· ACME-2 · <@U_LENA>")  # Mark is named only as assignee
+    assert lines["Orphan"].endswith("· ACME-2 · _nobody_")
+
+
 def test_missed_deadlines_are_listed_on_their_own(clerk_at: Harness) -> None:
     h = clerk_at
     seed_three(h)

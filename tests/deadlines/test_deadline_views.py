@@ -19,7 +19,7 @@ from tests.deadlines.conftest import NY
 TODAY = date(2026, 11, 18)
 MATTER = Matter(id=1, code="ACME-1", client_id=1, number=1, title="Acme v. Widget", opened_on=TODAY)
 LENA = User(id=1, slack_id="U_LENA", name="lena", real_name="Lena Lawyer")
-NAMES = views.Names({1: MATTER}, {1: LENA})
+NAMES = views.Names({1: MATTER.code}, {1: LENA.slack_id})
 
 
 def deadline(i: int, offset: int, *, timed: bool = False, title: str = "Brief") -> Deadline:
