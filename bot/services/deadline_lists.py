@@ -11,10 +11,10 @@ import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot.errors import InvalidInput, NotFound
@@ -64,6 +64,31 @@ class OpenPage:
 _responsible = aliased(User, name="responsible")
 _assignee = aliased(User, name="assignee")
 _LISTED_COLUMNS = [getattr(Deadline, name) for name in ListedDeadline._fields]
+# The list's order: by day; on a day all-day items first, then by time (portable NULLs).
+_LIST_ORDER = (
+    Deadline.due_on,
+    case((Deadline.due_at.is_(None), 0), else_=1),
+    Deadline.due_at,
+    Deadline.id,
+)
+
+
+def _first_of_each_role(user_id: int, conditions: list[Any], limit: int) -> Any:
+    """The ids of a person's first ``limit`` deadlines as responsible lawyer and as assignee.
+
+    "Responsible or assignee" is an OR no index answers in the list's order, and SQLite
+    answers it by reading and sorting every open deadline of the person (1,784 for the
+    busiest lawyer of the large firm) to keep 120. Each role alone walks its own index in
+    day order and stops after ``limit``; the page is the first ``limit`` of the two together.
+    PostgreSQL's planner already picks between an ordered scan and a sort of the person's
+    rows, and planning this longer statement cost it more (0.8 ms) than it saved.
+    """
+    firsts = [
+        select(Deadline.id).where(role == user_id, *conditions).order_by(*_LIST_ORDER).limit(limit)
+        for role in (Deadline.responsible_id, Deadline.assignee_id)
+    ]
+    parts = [select(first.subquery().c.id) for first in firsts]
+    return Deadline.id.in_(union_all(*parts))
 
 
 def list_open(session: Session, *, scope: Scope, end: date | None = None, limit: int) -> OpenPage:
@@ -75,10 +100,6 @@ def list_open(session: Session, *, scope: Scope, end: date | None = None, limit:
     lawyer with two thousand open deadlines costs about what one with fifty does.
     """
     conditions = [Deadline.status == DeadlineStatus.OPEN]
-    if scope.user_id is not None:
-        conditions.append(
-            or_(Deadline.responsible_id == scope.user_id, Deadline.assignee_id == scope.user_id)
-        )
     if scope.matter_id is not None:
         conditions.append(Deadline.matter_id == scope.matter_id)
     if scope.client_id is not None:
@@ -87,7 +108,13 @@ def list_open(session: Session, *, scope: Scope, end: date | None = None, limit:
         )
     if end is not None:
         conditions.append(Deadline.due_on <= end)
-    all_day_first = case((Deadline.due_at.is_(None), 0), else_=1)
+    first: list[Any] = []
+    if scope.user_id is not None:
+        if session.get_bind().dialect.name == "sqlite":
+            first.append(_first_of_each_role(scope.user_id, conditions, limit))
+        conditions.append(
+            or_(Deadline.responsible_id == scope.user_id, Deadline.assignee_id == scope.user_id)
+        )
     rows = session.execute(
         select(
             *_LISTED_COLUMNS,
@@ -98,8 +125,8 @@ def list_open(session: Session, *, scope: Scope, end: date | None = None, limit:
         .join(Matter, Matter.id == Deadline.matter_id)
         .outerjoin(_responsible, _responsible.id == Deadline.responsible_id)
         .outerjoin(_assignee, _assignee.id == Deadline.assignee_id)
-        .where(*conditions)
-        .order_by(Deadline.due_on, all_day_first, Deadline.due_at, Deadline.id)
+        .where(*conditions, *first)
+        .order_by(*_LIST_ORDER)
         .limit(limit)
     ).all()
     page = OpenPage([], len(rows))
