@@ -16,7 +16,7 @@ from schedules.jobs import Planned
 def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     if day.weekday() != 0:
         return []
-    default = int(clerk.firm.get("key_client_cadence_days"))
+    default = int(clerk.firm.get("key_client_cadence_days", session))
     zone = clerk.settings.tz
     year, week, _ = day.isocalendar()
     planned = []

@@ -28,12 +28,12 @@ def horizon(day: date) -> date:
 
 
 def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
-    channel = clerk.firm.get("deadlines_channel")
+    channel = clerk.firm.get("deadlines_channel", session)
     if not channel or not is_working_day(clerk, day):
         return []
     until = horizon(day)
     items = queries.digest_deadlines(session, end=until)
-    if not items and not clerk.firm.get("post_empty_digests"):
+    if not items and not clerk.firm.get("post_empty_digests", session):
         return []
     pages = digest_messages(items, day=day, horizon=until, zone=clerk.settings.tz)
     key = f"digest:{day}:{channel}"

@@ -55,7 +55,7 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
                 message,
             )
         )
-    channel = clerk.firm.get("billing_channel")
+    channel = clerk.firm.get("billing_channel", session)
     if not channel:
         return planned
     key = f"overdue:{day}:{channel}"

@@ -37,12 +37,13 @@ from storage.models import JobRun, JobRunStatus, User
 CATCH_UP_DAYS = 7
 
 
-def steps(clerk: Clerk) -> list[int]:
-    return sorted({int(step) for step in clerk.firm.get("reminder_days") if int(step) >= 0})
+def steps(clerk: Clerk, session: Session) -> list[int]:
+    chain = clerk.firm.get("reminder_days", session)
+    return sorted({int(step) for step in chain if int(step) >= 0})
 
 
 def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
-    chain = steps(clerk)
+    chain = steps(clerk, session)
     if not chain:
         return []
     zone = clerk.settings.tz
@@ -128,7 +129,7 @@ def _own_mornings(clerk: Clerk, session: Session, day: date) -> dict[str, dateti
     not its history, and listing a month-end's hundreds of readers as bound parameters cost
     PostgreSQL more than reading them all. Each zone's morning is worked out once: hundreds
     of readers share a handful of zones."""
-    hhmm = str(clerk.firm.get("digest_time"))
+    hhmm = str(clerk.firm.get("digest_time", session))
     firm_morning = at_time(day, hhmm, clerk.settings.tz)
     by_zone: dict[str, datetime | None] = {}
     found: dict[str, datetime | None] = {}

@@ -33,7 +33,7 @@ log = logging.getLogger("clerk.jobs")
 def _build(clerk: Clerk, session: Session, day: date, kind: PeriodKind) -> list[Planned]:
     from handlers.reports import chart_numbers, report_message
 
-    channel = clerk.firm.get("reports_channel")
+    channel = clerk.firm.get("reports_channel", session)
     if not channel:
         log.info("%sly report not planned: no reports channel is set (reports_channel)", kind)
         return []
