@@ -25,7 +25,7 @@ from sqlalchemy import or_, select, update
 
 from bot.clerk import Clerk
 from handlers.views.digests import failure_report
-from handlers.views.reminders import chat_arguments
+from handlers.views.queued import chat_arguments
 from schedules.outbox import enqueue
 from storage.models import OutboxMessage, OutboxStatus, Role, User
 

@@ -1,7 +1,7 @@
-"""The messages Clerk sends on its own: the deadline digest, follow-up and key-client nudges,
-delivery-failure reports (the reminder DM is ``handlers.views.reminders``). Pure functions
-of already-loaded rows, so the scheduler, ``clerk digest --dry-run`` and the tests all build
-the very same messages.
+"""The messages Clerk sends on its own: the deadline digest, key-client nudges, delivery-failure
+reports (the reminder and follow-up DMs are ``handlers.views.reminders`` and
+``handlers.views.follow_ups``). Pure functions of already-loaded rows, so the scheduler,
+``clerk digest --dry-run`` and the tests all build the very same messages.
 """
 
 from __future__ import annotations
@@ -157,53 +157,6 @@ def digest_messages(
         fallback=f"Deadlines for {day_text(day)}: {summary}",
         per_page=SECTIONS_PER_MESSAGE,
     )
-
-
-class FollowUpWriter:
-    """Writes one morning's follow-up DMs (a thousand or more on a large firm).
-
-    What the DMs of a morning share is made once: each due day's texts ("3 days ago",
-    "Mon 30 Nov") and each client's heading and hint, so a DM costs its own summary and
-    little else. One writer per build; nothing outlives the morning.
-    """
-
-    def __init__(self, today: date) -> None:
-        self.today = today
-        self._days: dict[date, tuple[str, str]] = {}
-        self._clients: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def _day(self, due: date) -> tuple[str, str]:
-        found = self._days.get(due)
-        if found is None:
-            late = (self.today - due).days
-            when = "today" if late <= 0 else f"{late} day{'s' if late != 1 else ''} ago"
-            found = self._days[due] = (when, f"{due:%a %-d %b}")
-        return found
-
-    def _client(self, code: str, name: str) -> tuple[str, str]:
-        found = self._clients.get((code, name))
-        if found is None:
-            found = self._clients[(code, name)] = (
-                f":calendar: Follow-up with *{code}* {blocks.escape(name)} was due",
-                f"When it's done, log it: `/contact {code} call …`",
-            )
-        return found
-
-    def message(
-        self, *, client_code: str, client_name: str, summary: str, due: date
-    ) -> blocks.Message:
-        when, day = self._day(due)
-        heading, hint = self._client(client_code, client_name)
-        # two blocks, well under the 50 ``blocks.message`` checks for
-        return blocks.Message(
-            text=blocks.truncate(f"Follow up with {client_code}: {summary}", 300),
-            blocks=[
-                blocks.section(
-                    f"{heading} *{when}* ({day}):\n" + blocks.escape(blocks.truncate(summary, 1500))
-                ),
-                blocks.context(hint),
-            ],
-        )
 
 
 def cadence_message(

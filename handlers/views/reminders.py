@@ -22,7 +22,7 @@ from handlers import blocks
 from handlers.views.digests import DateTexts, DeadlineLine
 
 # The outbox payload key under which a reminder's facts are queued (instead of ``text`` and
-# ``blocks``); delivery draws the DM from them (``schedules.delivery.chat_arguments``).
+# ``blocks``); delivery draws the DM from them (``handlers.views.queued.chat_arguments``).
 QUEUED_AS = "reminder"
 
 
@@ -112,15 +112,3 @@ class ReminderWriter:
             item.lawyer_slack_id,
             days_before,
         )
-
-
-def chat_arguments(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """What ``chat.postMessage`` is given for a queued payload besides the channel: the
-    payload itself, or, for a reminder, the DM drawn from the facts it was queued with
-    (a row queued before reminders were stored as facts carries its blocks, and is sent
-    as it is)."""
-    arguments = dict(payload)
-    facts = arguments.pop(QUEUED_AS, None)
-    if facts is not None:
-        arguments.update(Reminder.from_queued(facts).render().payload())
-    return arguments

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
 from handlers import blocks
-from handlers.views.reminders import Reminder
+from handlers.views.queued import Facts
 from schedules.outbox import Queued, enqueue_many
 
 log = logging.getLogger("clerk.jobs")
@@ -34,9 +34,10 @@ class Planned(NamedTuple):
     key: str
     target: str  # a channel id, or a user id (U…/W…) for a DM
     kind: str
-    # What is queued: the message itself, or a reminder's facts, drawn into the DM when it
-    # is sent (``handlers.views.reminders``). Both give the outbox payload by ``payload()``.
-    content: blocks.Message | Reminder
+    # What is queued: the message itself, or a reminder's or follow-up's facts, drawn into
+    # the DM when it is sent (``handlers.views.queued``). Each gives its outbox payload by
+    # ``payload()``.
+    content: blocks.Message | Facts
     # Stored with the message for delivery but not sent as chat.postMessage arguments: a
     # report's chart numbers (``schedules.jobs.reports``), redrawn and uploaded at send time.
     extra: Mapping[str, Any] | None = None

@@ -11,19 +11,19 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
-from handlers.views.digests import FollowUpWriter
+from handlers.views.follow_ups import FollowUpWriter
 from schedules import queries
 from schedules.jobs import Planned
 
 
 def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
-    writer = FollowUpWriter(day)
+    plan = FollowUpWriter(day).follow_up
     return [
         Planned(
             f"followup:{row.contact_id}:{row.follow_up_on}",
             row.logged_by_slack_id,
             "follow_up",
-            writer.message(
+            plan(
                 client_code=row.client_code,
                 client_name=row.client_name,
                 summary=row.summary,

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.demo_firm import PEOPLE, seed
-from handlers.views.reminders import chat_arguments
+from handlers.views.queued import chat_arguments
 from schedules.runner import Scheduler
 from storage.models import Client, Invoice, Matter, OutboxMessage, OutboxStatus, User
 from tests.harness import Harness, running_clerk

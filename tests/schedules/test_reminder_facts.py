@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from handlers import blocks
-from handlers.views.reminders import QUEUED_AS, Reminder, chat_arguments
+from handlers.views.queued import chat_arguments
+from handlers.views.reminders import QUEUED_AS, Reminder
 from schedules import jobs
 from schedules.delivery import deliver_due
 from schedules.outbox import enqueue

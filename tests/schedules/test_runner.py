@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from handlers.views.reminders import chat_arguments
+from handlers.views.queued import chat_arguments
 from schedules import ledger
 from schedules.runner import Leader, Scheduler, ShiftedTrigger
 from storage.models import JobRun, JobRunStatus, OutboxMessage

@@ -32,7 +32,7 @@ from sqlalchemy import select, text
 
 from bot.demo_firm import CHANNELS, PEOPLE, seed
 from bot.standin.server import SlackStandIn
-from handlers.views.reminders import chat_arguments
+from handlers.views.queued import chat_arguments
 from schedules.outbox import enqueue
 from schedules.runner import LEADER_LOCK_KEY, LEADER_RETRY_S
 from storage.db import Database

@@ -30,7 +30,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.standin.driver import APP_ID, TEAM_ID
 from bot.standin.server import SlackStandIn
-from handlers.views.reminders import chat_arguments
+from handlers.views.queued import chat_arguments
 from schedules.delivery import STUCK_AFTER
 from storage.db import Database
 from storage.models import (
