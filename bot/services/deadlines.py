@@ -327,7 +327,7 @@ def matter_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = session.execute(select(Matter.id, Matter.code).where(Matter.id.in_(wanted)))
-    return dict(rows.tuples().all())
+    return {matter_id: code for matter_id, code in rows}
 
 
 def users_by_id(session: Session, ids: Sequence[int | None]) -> dict[int, User]:

@@ -161,5 +161,5 @@ def slack_ids_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[in
     found: dict[int, str] = {}
     for part in chunks(sorted({i for i in user_ids if i is not None})):
         rows = session.execute(select(User.id, User.slack_id).where(User.id.in_(part)))
-        found.update(rows.tuples().all())
+        found.update({user_id: slack_id for user_id, slack_id in rows})
     return found

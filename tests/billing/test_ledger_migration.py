@@ -64,8 +64,8 @@ def test_upgrade_fills_running_totals_from_existing_allocations(db: Database) ->
         for statement in ROWS.split(";"):
             conn.execute(text(statement), {"client": client})
     with db.reading() as s:
-        paid = dict(s.execute(select(Invoice.number, Invoice.paid_cents)).tuples().all())
-        applied = dict(s.execute(select(Payment.id, Payment.applied_cents)).tuples().all())
+        paid = {n: cents for n, cents in s.execute(select(Invoice.number, Invoice.paid_cents))}
+        applied = {i: cents for i, cents in s.execute(select(Payment.id, Payment.applied_cents))}
         owed = {row.number: row.outstanding for row in s.execute(outstanding_items([client]))}
         assert ledger.drift(s) == []
         credit = credits(s, [client])
