@@ -13,6 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.services.deadlines import LIST_ORDER
 from handlers.views.digests import DigestItem
 from storage.models import Client, ClientStatus, Contact, Deadline, DeadlineStatus, Matter, User
 
@@ -55,10 +56,7 @@ _DIGEST = (
         Deadline.is_trigger.is_(False),
         Deadline.due_on <= bindparam("end"),
     )
-    # A day's all-day items first, then timed ones by time; the id settles ties. Portable
-    # NULL ordering: all-day items tie on the IS NOT NULL key, so where a database puts
-    # NULL times never matters.
-    .order_by(Deadline.due_on, Deadline.due_at.is_not(None), Deadline.due_at, Deadline.id)
+    .order_by(*LIST_ORDER)  # a day's all-day items first, then timed ones by time
 )
 # the digest's columns, then who else is told and the snooze
 _REMINDERS = (

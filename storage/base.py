@@ -1,4 +1,5 @@
-"""The declarative base and column types every Clerk table shares.
+"""The declarative base and column types every Clerk table shares, and how ids are sliced
+into ``IN (...)`` lists.
 
 Two invariants live here so no model can forget them: timestamps are stored as aware UTC
 (SQLite hands back naive values, so the type re-attaches UTC), and constraint names follow
@@ -7,6 +8,7 @@ one convention so Alembic migrations are reproducible on SQLite and PostgreSQL a
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,3 +65,12 @@ class Base(DeclarativeBase):
     # Tables whose rows are bookkeeping (the audit log itself, the outbox, event dedupe)
     # are not audited; every other change is.
     __audited__: bool = True
+
+
+CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """``ids`` in slices of at most ``CHUNK``, one ``IN (...)`` list each."""
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]

@@ -293,6 +293,12 @@ def sort_key(deadline: Deadline) -> tuple[date, int, datetime | None, int]:
     return (deadline.due_on, 0 if deadline.due_at is None else 1, deadline.due_at, deadline.id)
 
 
+# ``sort_key`` in SQL, for lists read in order (and cut) by the database. Portable NULL
+# ordering: all-day items tie on the IS NOT NULL key, so where a database puts NULL times
+# never matters; the id settles ties.
+LIST_ORDER = (Deadline.due_on, Deadline.due_at.is_not(None), Deadline.due_at, Deadline.id)
+
+
 def open_deadlines_for(
     session: Session, *, user_id: int, start: date, end: date, include_triggers: bool = False
 ) -> list[Deadline]:

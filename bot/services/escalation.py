@@ -41,12 +41,12 @@ from bot.services.receivables import (
     AccountAging,
     accounts,
     aged_accounts,
-    chunks,
     outstanding_items,
     plan_progress,
     thresholds_in,
 )
 from bot.services.users import slack_ids_by_id
+from storage.base import chunks
 from storage.models import Client, EscalationEvent
 from storage.models.billing import CollectionState
 

@@ -153,8 +153,8 @@ class FirmSettings:
     def get(self, key: str, session: Session | None = None) -> Any:
         """The setting's value: read in ``session`` when the caller has one (a job's unit of
         work reads its settings in its own snapshot, and a reading session of its own cost a
-        pool checkout, a ping and a transaction: a third of a small firm's reminder build on
-        PostgreSQL), else in a short read of its own."""
+        pool checkout, a ping and a transaction: its two reads were 0.5-1.2 ms of a small
+        firm's 4.9 ms reminder build on PostgreSQL), else in a short read of its own."""
         spec = SPECS[key]
         if session is not None:
             row = session.get(FirmSetting, key)

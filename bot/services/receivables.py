@@ -23,7 +23,7 @@ Definitions, used everywhere a balance is shown:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,6 +46,7 @@ from bot.services.billing_totals import (  # re-exported: reports import them fr
     receivables_as_of,
     trust_balances,
 )
+from storage.base import chunks
 from storage.models import (
     Client,
     FirmSetting,
@@ -73,8 +74,6 @@ __all__ = [
     "thresholds_in",
     "trust_balances",
 ]
-
-CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 
 THRESHOLD_SETTINGS = {
     "reminder": "escalation_reminder",
@@ -118,11 +117,6 @@ class PlanProgress:
     behind_cents: int
     late_numbers: tuple[int, ...]
     oldest_late_due: date | None
-
-
-def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
 
 
 def plan_progress(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import ClerkError, InvalidInput, NotFound
 from bot.permissions import Actor, Capability
-from bot.services.receivables import chunks
+from storage.base import chunks
 from storage.db import Database
 from storage.models import Role, User
 
