@@ -46,7 +46,8 @@ def build_clerk(
 
     clock = clock or Clock()
     client = client or make_web_client(settings)
-    db = db or Database(settings.database_url)
+    # Every row and audit entry this Clerk writes is stamped by its own clock (--at, tests).
+    db = (db or Database(settings.database_url)).with_clock(clock.now)
     directory = UserDirectory(db, slack_profiles(client), settings.admins, clock.now)
     return Clerk(
         settings=settings,

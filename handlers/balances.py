@@ -312,6 +312,7 @@ def register_buttons(app: App, clerk: Clerk) -> None:
                 kind=values.get(MoneyField.KIND) or "call",
                 summary=values.get(MoneyField.SUMMARY) or "",
                 now=clerk.now(),
+                today=today(clerk),
             )
         ack()
         said = blocks.escape(blocks.truncate(logged.summary, 200))

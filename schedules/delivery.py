@@ -244,8 +244,8 @@ def deliver_due(clerk: Clerk, *, owner: str, limit: int = 100) -> int:
             select(OutboxMessage)
             .where(
                 OutboxMessage.status == OutboxStatus.PENDING,
-                # a fresh row is due at once; its default next_attempt_at is the real time,
-                # which a clock moved back with --at would otherwise never reach
+                # a fresh row is due at once, even one queued by a process whose clock
+                # (--at) ran ahead of this one's
                 or_(OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at <= now),
                 or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now),
             )

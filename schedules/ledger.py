@@ -13,7 +13,6 @@ from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.base import utc_now
 from storage.db import Database
 from storage.models import JobRun, JobRunStatus
 
@@ -47,7 +46,7 @@ def finish(db: Database, run_id: int, *, error: str | None = None) -> None:
             .where(JobRun.id == run_id)
             .values(
                 status=JobRunStatus.FAILED if error else JobRunStatus.DONE,
-                finished_at=utc_now(),
+                finished_at=db.now(),
                 error=error,
             )
         )

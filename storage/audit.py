@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from storage.base import Base, utc_now
+from storage.base import Base
 from storage.models.system import AuditLog
+from storage.stamps import session_now
 
 ACTOR_KEY = "clerk_actor"
 SYSTEM_ACTOR = "system"
@@ -85,7 +86,7 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
 
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     actor = session.info.get(ACTOR_KEY, SYSTEM_ACTOR)
-    at = utc_now()
+    at = session_now(session)
     rows: list[dict[str, Any]] = []
     for obj in session.new:
         if _is_audited(obj):

@@ -26,10 +26,6 @@ NAMING_CONVENTION = {
 }
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that refuses naive input and always comes back aware in UTC."""
 

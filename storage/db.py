@@ -7,6 +7,7 @@ leaves nothing half-written.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,7 +16,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import audit
+from storage import audit, stamps
+from storage.stamps import Now
 
 SQLITE_BUSY_TIMEOUT_S = 15
 
@@ -63,16 +65,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 class Database:
-    """One engine and session factory per process; units of work are short-lived."""
+    """One engine and session factory per process; units of work are short-lived.
 
-    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+    ``now`` is the clock every session of this database stamps rows and the audit trail
+    with (see :mod:`storage.stamps`): the wall clock unless the app hands it Clerk's own
+    (:meth:`with_clock`), which ``--at`` and the tests move.
+    """
+
+    def __init__(self, url: str, *, engine: Engine | None = None, now: Now | None = None) -> None:
         self.url = url
         self.engine = engine or make_engine(url)
-        self.read_factory = sessionmaker(self.engine, expire_on_commit=False)
-        self.write_factory = sessionmaker(
-            self.engine.execution_options(clerk_write=True), expire_on_commit=False
-        )
+        self._use_clock(now or stamps.wall_clock)
         audit.install()
+
+    def _use_clock(self, now: Now) -> None:
+        # The clock rides in the connections' execution options, where the stamped columns'
+        # default (storage.stamps.clerk_now) reads it, for ORM flushes and core inserts alike.
+        self.now: Now = now
+        self.read_factory = sessionmaker(
+            self.engine.execution_options(**{stamps.NOW_KEY: now}), expire_on_commit=False
+        )
+        self.write_factory = sessionmaker(
+            self.engine.execution_options(clerk_write=True, **{stamps.NOW_KEY: now}),
+            expire_on_commit=False,
+        )
+
+    def with_clock(self, now: Now) -> Database:
+        """The same engine and pool, stamping with ``now``: one app's clock, not the process's.
+
+        A copy rather than a change, so two Clerks sharing a database in one process (a test
+        that restarts Clerk at a later instant) keep their own sense of time.
+        """
+        twin = copy.copy(self)
+        twin._use_clock(now)
+        return twin
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,7 +107,7 @@ class Database:
     @contextmanager
     def unit_of_work(self, actor: str) -> Iterator[Session]:
         """A transaction that writes as ``actor`` and commits only if the block succeeds."""
-        session = self.write_factory(info={audit.ACTOR_KEY: actor})
+        session = self.write_factory(info={audit.ACTOR_KEY: actor, stamps.NOW_KEY: self.now})
         try:
             yield session
             session.commit()
@@ -94,7 +120,7 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries only: any accidental write fails for want of an actor."""
-        session = self.read_factory()
+        session = self.read_factory(info={stamps.NOW_KEY: self.now})
         try:
             yield session
         finally:

@@ -145,6 +145,7 @@ class DateEngine:
 
     def warm_up(self) -> None:
         """Pay dateparser's first-call cost (locale loading) at start-up, in every language."""
+        # The machine's time is right here: nothing read is kept, only the parsers are loaded.
         now = datetime.now(self.zone)
         for phrase in ("Dec 3 2026", "tomorrow", "next Friday", "21 days after Dec 1"):
             with contextlib.suppress(InvalidInput):

@@ -18,6 +18,8 @@ from bot.seeding.shape import FirmShape
 from bot.seeding.writer import BulkWriter
 from storage.models import ClientStatus, Role
 
+SEEDED_AT_HOUR = 6  # before any morning job, so everything seeded exists when they run
+
 
 @dataclass(frozen=True)
 class Person:
@@ -69,7 +71,12 @@ class SeedContext:
 
     @property
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        """When the seeded firm's people and clients were entered: early on its ``today``.
+
+        Taken from the seed's own day rather than the machine's clock, so a firm seeded for a
+        rehearsed morning (``--morning``) reads the same whatever day it was generated on.
+        """
+        return self.at(self.today, SEEDED_AT_HOUR)
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         """``hour:minute`` on ``day`` in the firm's time zone, as aware UTC."""

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select
@@ -131,7 +131,7 @@ def seed_firm(
             insert(AuditLog),
             [
                 {
-                    "at": datetime.now(UTC),
+                    "at": ctx.now,
                     "actor": "system",
                     "action": "seed",
                     "entity": "firm",

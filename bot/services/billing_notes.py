@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -115,6 +115,7 @@ def log_contact(
     kind: str,
     summary: str,
     now: datetime,
+    today: date,
 ) -> Contact:
     """A collections contact logged from the overdue post (*Log contact*).
 
@@ -140,4 +141,5 @@ def log_contact(
         actor=actor,
         data=ContactInput(client_code=client.code, summary=text, kind=contact_kind),
         now=now,
+        today=today,
     )

@@ -90,7 +90,7 @@ def record_contact(
     actor: Actor,
     data: ContactInput,
     now: datetime,
-    today: date | None = None,
+    today: date,
 ) -> LoggedContact:
     """Store the contact and complete the client's follow-ups that were due by ``today``."""
     actor.require(Capability.LOG_CONTACTS)
@@ -133,14 +133,16 @@ def record_contact(
     except IntegrityError:
         raise Conflict(f"That message is already logged as a contact with {client.code}.") from None
     completed = _complete_due_follow_ups(
-        session, client_id=client.id, logged=contact, now=now, today=today or now.date()
+        session, client_id=client.id, logged=contact, now=now, today=today
     )
     return LoggedContact(contact, client.code, matter_code, completed)
 
 
-def log_contact(session: Session, *, actor: Actor, data: ContactInput, now: datetime) -> Contact:
+def log_contact(
+    session: Session, *, actor: Actor, data: ContactInput, now: datetime, today: date
+) -> Contact:
     """``record_contact`` for callers that only need the row (the overdue post's form)."""
-    return record_contact(session, actor=actor, data=data, now=now).contact
+    return record_contact(session, actor=actor, data=data, now=now, today=today).contact
 
 
 def _complete_due_follow_ups(

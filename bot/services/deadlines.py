@@ -29,8 +29,8 @@ from bot.dates.court import format_day
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.permissions import Actor, Capability
 from bot.services.lookup import get_matter
-from storage.base import utc_now
 from storage.models import Client, Deadline, DeadlineStatus, Matter, MatterStatus, User
+from storage.stamps import session_now
 
 MAX_TITLE = 500
 MAX_REASON = 2000
@@ -164,7 +164,7 @@ def complete_deadline(
             "mark its deadlines done instead, or cancel the trigger with a reason."
         )
     deadline.status = DeadlineStatus.DONE
-    deadline.completed_at = now or utc_now()
+    deadline.completed_at = now or session_now(session)
     deadline.completed_by_id = actor.user_id
     session.flush()
     return deadline

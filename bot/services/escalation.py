@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from operator import itemgetter
 
 from sqlalchemy import and_, func, select
@@ -49,6 +49,7 @@ from bot.services.users import slack_ids_by_id
 from storage.base import chunks
 from storage.models import Client, EscalationEvent
 from storage.models.billing import CollectionState
+from storage.stamps import session_now
 
 SYSTEM = "system"
 MAX_REASON = 500
@@ -199,7 +200,7 @@ def sync_escalation_stages(
     ones, so the firm's aging is aggregated once a morning rather than twice). Stages are
     compared on its rows; ``AccountAging`` objects are built only for clients that changed.
     """
-    at = at or datetime.now(UTC)
+    at = at or session_now(session)
     if found is None:
         found = aged_accounts(session, as_of=as_of, client_ids=client_ids, thresholds=thresholds)
     standing = found.client_stages()
@@ -326,7 +327,7 @@ def advance_stage(
     actor: Actor,
     client: Client | int | str,
     reason: str,
-    as_of: date | None = None,
+    as_of: date,
     thresholds: EscalationThresholds | None = None,
     at: datetime | None = None,
 ) -> StageChange:
@@ -338,9 +339,8 @@ def advance_stage(
     why = clean_reason(reason)
     target = _client(session, client)
     session.execute(select(Client.id).where(Client.id == target.id).with_for_update())
-    as_of = as_of or datetime.now(UTC).date()
     thresholds = thresholds or thresholds_in(session)
-    at = at or datetime.now(UTC)
+    at = at or session_now(session)
     # Record first what the ages alone changed since the last sync, so the history has no gap.
     sync_escalation_stages(
         session, as_of=as_of, thresholds=thresholds, client_ids=[target.id], at=at

@@ -33,7 +33,7 @@ def mark_disputed(
     actor: Actor,
     invoice_number: str,
     reason: str,
-    today: date | None = None,
+    today: date,
     thresholds: EscalationThresholds | None = None,
     now: datetime | None = None,
 ) -> Outcome:
@@ -57,7 +57,7 @@ def mark_disputed(
         outcome,
         actor=actor,
         cause=f"invoice {invoice.number} disputed ({why})",
-        today=today or date.today(),
+        today=today,
         thresholds=thresholds,
         now=now,
     )

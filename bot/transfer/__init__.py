@@ -13,12 +13,15 @@ import csv
 import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
 from bot.errors import ClerkError, InvalidInput
+from bot.settings import load_settings
 from storage.db import Database
+from storage.stamps import session_now
 
 KIND_MODULES = ["clients", "matters", "contacts", "deadlines", "invoices", "payments"]
 
@@ -30,6 +33,21 @@ class ImportContext:
     actor: str
     session: Session
     cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def now(self) -> datetime:
+        """The instant of the import by the database's clock (Clerk's, when run from Slack)."""
+        if "now" not in self.cache:
+            self.cache["now"] = session_now(self.session)
+        found: datetime = self.cache["now"]
+        return found
+
+    def today(self) -> date:
+        """Today in the firm's time zone: nothing dated after it is imported."""
+        if "today" not in self.cache:
+            self.cache["today"] = self.now.astimezone(load_settings().tz).date()
+        found: date = self.cache["today"]
+        return found
 
 
 @dataclass(frozen=True)

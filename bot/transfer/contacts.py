@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -65,7 +65,7 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     logged_by = user_for(ctx, row["logged_by"], "logged_by")
     if logged_by is None:
         raise InvalidInput("logged_by is empty: say who logged the contact (a Slack id)")
-    if occurred > datetime.now(UTC) + FUTURE_SLACK:
+    if occurred > ctx.now + FUTURE_SLACK:
         raise InvalidInput(f"occurred_at {row['occurred_at']} is in the future")
     problem = summary_problem(row["summary"])
     if problem:

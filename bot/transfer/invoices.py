@@ -20,7 +20,7 @@ no column for it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from bot.errors import InvalidInput
 from bot.money import Money, normalize_currency
 from bot.services.billing import NewInvoice, record_invoice
-from bot.settings import load_settings
 from bot.transfer import ImportContext, Kind, register
 from storage.models import Client, Invoice, InvoiceStatus, Matter, User
 
@@ -78,14 +77,6 @@ def creator_id(ctx: ImportContext) -> int | None:
     return int(found) if found is not None else None
 
 
-def firm_today(ctx: ImportContext) -> date:
-    """Today in the firm's time zone: nothing dated after it is imported."""
-    if "today" not in ctx.cache:
-        ctx.cache["today"] = datetime.now(load_settings().tz).date()
-    found: date = ctx.cache["today"]
-    return found
-
-
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     """Check and store one invoice exactly as ``/invoice add`` does (``record_invoice``)."""
     session = ctx.session
@@ -114,7 +105,7 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
             due_on=day(row.get("due_on", ""), "due_on"),
             matter_code=(row.get("matter") or "").strip() or None,
         ),
-        today=firm_today(ctx),
+        today=ctx.today(),
         created_by_id=creator_id(ctx),
     )
     invoice = outcome.invoice

@@ -8,7 +8,6 @@ file has no opening date, so an imported matter opens on the day of the import.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +15,6 @@ from sqlalchemy.orm import Session
 from bot.errors import InvalidInput
 from bot.services.client_matters import title_problem
 from bot.services.lookup import get_client, normalise_code
-from bot.settings import load_settings
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.clients import slack_ids, user_for
 from storage.models import Client, Matter, MatterStatus
@@ -41,13 +39,6 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
         }
 
 
-def firm_today(ctx: ImportContext) -> date:
-    if "today" not in ctx.cache:
-        ctx.cache["today"] = datetime.now(load_settings().tz).date()
-    today: date = ctx.cache["today"]
-    return today
-
-
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     client = get_client(ctx.session, row["client"])
     code = normalise_code(row["code"])
@@ -63,7 +54,7 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         status = MatterStatus(row["status"].lower() or "open")
     except ValueError as exc:
         raise InvalidInput(f"status must be open or closed, not '{row['status']}'") from exc
-    today = firm_today(ctx)
+    today = ctx.today()
     ctx.session.add(
         Matter(
             code=code,

@@ -24,7 +24,7 @@ from bot.money import Money
 from bot.services.billing_payments import NewPayment, record_payment
 from bot.services.lookup import get_client
 from bot.transfer import ImportContext, Kind, register
-from bot.transfer.invoices import creator_id, day, firm_today
+from bot.transfer.invoices import creator_id, day
 from storage.models import Client, Invoice, Payment, PaymentStatus
 
 PINNED = ("client", "invoice", "amount", "received_on", "trust")
@@ -81,7 +81,7 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
             invoice_number=(row.get("invoice") or "").strip() or None,
             trust=_flag(row.get("trust", "")),
         ),
-        today=firm_today(ctx),
+        today=ctx.today(),
         created_by_id=creator_id(ctx),
     )
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, utc_now
+from storage.base import Base
 from storage.models.enums import (
     InvoiceStatus,
     PaymentStatus,
@@ -25,6 +25,7 @@ from storage.models.enums import (
     TrustKind,
 )
 from storage.models.types import CURRENCY, enum_type
+from storage.stamps import clerk_now
 
 
 class Invoice(Base):
@@ -48,7 +49,7 @@ class Invoice(Base):
     # on schedule, the invoice's own age does not drive collections escalation.
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("payment_plans.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
     # What received payments applied to this invoice (kept by bot.services.ledger).
     paid_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
@@ -75,7 +76,7 @@ class Payment(Base):
     )
     void_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
     # What of this payment sits on open invoices (kept by bot.services.ledger); the rest is
     # the client's credit.
     applied_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
@@ -134,7 +135,7 @@ class TrustTransaction(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     memo: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
 
 class PaymentPlan(Base):
@@ -154,7 +155,7 @@ class PaymentPlan(Base):
     status: Mapped[PlanStatus] = mapped_column(enum_type(PlanStatus), default=PlanStatus.ACTIVE)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
 
 class Installment(Base):
@@ -181,7 +182,7 @@ class EscalationEvent(Base):
     manual: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(32))  # Slack id or "system"
-    at: Mapped[datetime] = mapped_column(default=utc_now)
+    at: Mapped[datetime] = mapped_column(default=clerk_now)
 
     __table_args__ = (Index("ix_escalation_events_client_at", "client_id", "at"),)
 
@@ -201,4 +202,4 @@ class CollectionState(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), unique=True)
     stage: Mapped[int] = mapped_column(default=0)
     manual_floor: Mapped[int | None]
-    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=clerk_now, onupdate=clerk_now)

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, JSONType, utc_now
+from storage.base import Base, JSONType
 from storage.models.enums import ClientKind, ClientStatus, ContactKind, MatterStatus
 from storage.models.types import CURRENCY, enum_type
+from storage.stamps import clerk_now
 
 
 class Client(Base):
@@ -40,8 +41,8 @@ class Client(Base):
     cadence_days: Mapped[int | None]
     # The long tail firms keep: date of birth, legal representative, referral source...
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
+    updated_at: Mapped[datetime] = mapped_column(default=clerk_now, onupdate=clerk_now)
 
     __table_args__ = (Index("ix_clients_key_status", "is_key", "status"),)
 
@@ -62,7 +63,7 @@ class Matter(Base):
     close_reason: Mapped[str | None] = mapped_column(Text)
     fee_arrangement: Mapped[str | None] = mapped_column(String(60))
     budget_cents: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
     __table_args__ = (UniqueConstraint("client_id", "number"),)
 
@@ -82,7 +83,7 @@ class Contact(Base):
     permalink: Mapped[str | None] = mapped_column(String(500))
     # Dedupe key for contacts logged from Slack messages (e.g. "C123:1700000000.000100").
     source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
     __table_args__ = (
         Index("ix_contacts_client_occurred", "client_id", "occurred_at"),

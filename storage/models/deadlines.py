@@ -7,9 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, utc_now
+from storage.base import Base
 from storage.models.enums import DeadlineStatus
 from storage.models.types import enum_type
+from storage.stamps import clerk_now
 
 
 class Deadline(Base):
@@ -42,8 +43,8 @@ class Deadline(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
+    updated_at: Mapped[datetime] = mapped_column(default=clerk_now, onupdate=clerk_now)
 
     __table_args__ = (
         Index("ix_deadlines_status_due", "status", "due_on"),

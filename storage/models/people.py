@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, utc_now
+from storage.base import Base
 from storage.models.enums import Role
 from storage.models.types import enum_type
+from storage.stamps import clerk_now
 
 
 class User(Base):
@@ -25,7 +26,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # When users.info was last read, so the profile is refreshed without a call per request.
     profile_checked_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
     @property
     def display(self) -> str:

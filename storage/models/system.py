@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, BigId, JSONType, utc_now
+from storage.base import Base, BigId, JSONType
 from storage.models.enums import JobRunStatus, OutboxStatus
 from storage.models.types import enum_type
+from storage.stamps import clerk_now
 
 
 class AuditLog(Base):
@@ -18,7 +19,7 @@ class AuditLog(Base):
     __audited__ = False
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utc_now)
+    at: Mapped[datetime] = mapped_column(default=clerk_now)
     actor: Mapped[str] = mapped_column(String(32))  # Slack user id or "system"
     action: Mapped[str] = mapped_column(String(16))  # create | update
     entity: Mapped[str] = mapped_column(String(48))  # table name
@@ -34,7 +35,7 @@ class FirmSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSONType)
-    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=clerk_now, onupdate=clerk_now)
 
 
 class ClosureDay(Base):
@@ -46,7 +47,7 @@ class ClosureDay(Base):
     day: Mapped[date] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
 
 class OutboxMessage(Base):
@@ -65,7 +66,7 @@ class OutboxMessage(Base):
         enum_type(OutboxStatus), default=OutboxStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utc_now)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=clerk_now)
     # Not sent before this moment (Clerk's clock): a reminder waits for the lawyer's own
     # morning in their Slack time zone. None: as soon as it is queued.
     not_before: Mapped[datetime | None]
@@ -75,7 +76,7 @@ class OutboxMessage(Base):
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
 
@@ -89,7 +90,7 @@ class ProcessedEvent(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     event_id: Mapped[str] = mapped_column(String(64))
-    received_at: Mapped[datetime] = mapped_column(default=utc_now)
+    received_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
     __table_args__ = (UniqueConstraint("team_id", "event_id"),)
 
@@ -107,7 +108,7 @@ class JobRun(Base):
         enum_type(JobRunStatus), default=JobRunStatus.RUNNING
     )
     owner: Mapped[str] = mapped_column(String(64))
-    started_at: Mapped[datetime] = mapped_column(default=utc_now)
+    started_at: Mapped[datetime] = mapped_column(default=clerk_now)
     finished_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -125,7 +126,7 @@ class PendingConfirmation(Base):
     kind: Mapped[str] = mapped_column(String(48))
     user_slack_id: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
