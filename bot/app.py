@@ -7,14 +7,15 @@ own Clerk with their own settings, clock and (for tests) Slack stand-in.
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.clerk import Clerk
 from bot.clock import Clock
-from bot.services.firm import FirmSettings
-from bot.services.users import UserDirectory
+from bot.firm.firm_settings import FirmSettings
+from bot.firm.users import UserDirectory
 from bot.settings import Settings, SettingsError
 from bot.slack_retry import slack_retry_handlers
 from storage.db import Database
@@ -42,7 +43,8 @@ def build_clerk(
     client: WebClient | None = None,
     db: Database | None = None,
 ) -> Clerk:
-    from handlers.profiles import slack_profiles
+    from handlers.kernel.profiles import slack_profiles
+    from handlers.scheduled import proactive
 
     clock = clock or Clock()
     client = client or make_web_client(settings)
@@ -56,7 +58,15 @@ def build_clerk(
         client=client,
         directory=directory,
         firm=FirmSettings(db, settings),
+        proactive=proactive(),
     )
+
+
+def start_scheduler(clerk: Clerk) -> Any:
+    """Start the in-process scheduler (``schedules.runner``) for ``clerk``'s jobs."""
+    from schedules.runner import start
+
+    return start(clerk)
 
 
 def create_app(

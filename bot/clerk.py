@@ -1,7 +1,7 @@
 """The services one running Clerk shares, handed to every handler module's ``register``.
 
 Nothing here holds request state: every request opens its own unit of work, so several
-Clerk processes on one database behave like one (SPEC section 7).
+Clerk processes on one database behave like one.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
 from bot.clock import Clock
-from bot.services.firm import FirmSettings
-from bot.services.users import UserDirectory
+from bot.firm.firm_settings import FirmSettings
+from bot.firm.users import UserDirectory
 from bot.settings import Settings
 from storage.db import Database
 
@@ -47,11 +48,20 @@ class Clerk:
     # `/clerk WORD ...` subcommands contributed by feature modules (report, import, audit).
     admin_subcommands: dict[str, Callable[..., Any]] = field(default_factory=dict)
     sentence_handlers: list[tuple[str, SentenceHandler]] = field(default_factory=list)
+    # What Clerk says on its own (a ``schedules.registry.Proactive``: the jobs and how their
+    # messages are drawn), set by the app shell so the scheduler needs no domain of its own.
+    proactive: Any = None
     _calendar: tuple[float, Any] | None = None
     _calendar_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def now(self) -> Any:
+    def now(self) -> datetime:
+        """The current instant by Clerk's clock (``--at`` and the tests move it)."""
         return self.clock.now()
+
+    def today(self) -> date:
+        """Today in the firm's time zone by Clerk's clock: the one "today" every reply,
+        check and job uses."""
+        return self.clock.now_in(self.settings.tz).date()
 
     def court_calendar(self) -> CourtCalendar:
         """Legal holidays plus firm closure days; re-read at most once a minute.
@@ -86,11 +96,6 @@ class Clerk:
         _ = self.rules
         gc.collect()
         gc.freeze()
-
-    def start_scheduler(self) -> Any:
-        from schedules.runner import start
-
-        return start(self)
 
     @property
     def dates(self) -> DateEngine:

@@ -19,12 +19,12 @@ from storage.migrate import NotMigrated
 SUBCOMMANDS = [
     ("bot.commands.serve", "add_run"),
     ("bot.commands.serve", "add_migrate"),
-    ("bot.demo", "add_demo"),
+    ("bot.tools.demo", "add_demo"),
     ("bot.commands.digest", "add_digest"),
     ("bot.commands.transfer", "add_import"),
     ("bot.commands.transfer", "add_export"),
     ("bot.commands.seed", "add_seed"),
-    ("bot.bench.cli", "add_bench"),
+    ("bot.tools.bench.cli", "add_bench"),
     ("bot.commands.backup", "add_backup"),
     ("bot.commands.backup", "add_restore"),
 ]

@@ -1,4 +1,4 @@
-"""Who may do what (SPEC section 1), in one table every handler consults.
+"""Who may do what, in one table every handler consults.
 
 Money and client personal details are confidential: the balance rules here decide what a
 reply may contain, and a refusal never says whether the client exists.

@@ -32,7 +32,7 @@ def _split_csv(value: object) -> object:
 
 
 class Settings(BaseSettings):
-    """Every environment variable of SPEC section 6, with the product's defaults."""
+    """Every environment variable the README lists, with the product's defaults."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True

@@ -12,25 +12,16 @@ def register_all(app: App, clerk: Clerk) -> None:
     ack middleware come first, and the catch-all event listener comes last; feature modules
     add their DM sentence readers in the order they should be tried.
     """
-    from handlers import (
-        admin,
-        audit,
-        balances,
-        clients,
-        commands,
-        contacts,
-        conversation,
-        deadlines,
-        errors,
-        home,
-        imports,
-        invoices,
-        matters,
-        payments,
-        reminders,
-        reports,
-        rulesets,
-    )
+    from handlers import conversation
+    from handlers.billing import balances, invoices, payments
+    from handlers.clients import commands as clients
+    from handlers.clients import contacts, matters
+    from handlers.deadlines import commands as deadlines
+    from handlers.deadlines import reminder_buttons as reminders
+    from handlers.deadlines import rulesets
+    from handlers.firm import admin, audit, home, imports
+    from handlers.kernel import commands, errors
+    from handlers.reports import reports
 
     errors.register(app, clerk)
     commands.register(app, clerk)

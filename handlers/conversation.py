@@ -15,9 +15,9 @@ from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.clerk import Clerk
-from bot.services.events import first_delivery
 from bot.text import clean, unescape
-from handlers import blocks
+from handlers.kernel import blocks
+from handlers.kernel.events import first_delivery
 
 log = logging.getLogger("clerk.events")
 

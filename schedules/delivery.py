@@ -24,9 +24,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import or_, select, update
 
 from bot.clerk import Clerk
-from handlers.views.digests import failure_report
-from handlers.views.queued import chat_arguments
 from schedules.outbox import enqueue
+from schedules.registry import proactive_of
 from storage.models import OutboxMessage, OutboxStatus, Role, User
 
 log = logging.getLogger("clerk.delivery")
@@ -81,7 +80,9 @@ def _report_failure(clerk: Clerk, message: OutboxMessage, error: str) -> None:
     """One report per admin (the key makes a second report of the same row a no-op)."""
     if message.kind == "delivery_failure":
         return  # a report that cannot be delivered is logged, not reported in turn
-    report = failure_report(kind=message.kind, target=message.target, error=error)
+    report = proactive_of(clerk).failure_report(
+        kind=message.kind, target=message.target, error=error
+    )
     with clerk.db.unit_of_work("system") as session:
         admins = set(
             session.scalars(
@@ -104,10 +105,10 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
 
     A row with a ``chart`` (the reports) is two steps: the message, whose ``ts`` is recorded
     at once, then the chart uploaded in its thread. A retry of such a row that already has a
-    ``ts`` only uploads, so the report is not posted twice (``schedules.jobs.reports``).
+    ``ts`` only uploads, so the report is not posted twice (``handlers.reports.report_job``).
     """
     try:
-        payload = chat_arguments(message.payload)
+        payload = proactive_of(clerk).draw(message.payload)
     except (KeyError, TypeError, ValueError) as exc:  # a row no version of Clerk could draw
         _fail(clerk, message, f"unreadable queued message ({type(exc).__name__}: {exc})")
         return
@@ -130,9 +131,7 @@ def send_one(clerk: Clerk, message: OutboxMessage) -> None:
             if chart is not None:
                 _set(clerk, message.id, slack_ts=ts, slack_channel=channel)
         if chart is not None:
-            from schedules.jobs.reports import upload_chart
-
-            upload_chart(clerk, channel=channel, thread_ts=ts, chart=chart)
+            proactive_of(clerk).upload_chart(clerk, channel=channel, thread_ts=ts, chart=chart)
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         if error in PERMANENT:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clerk import Clerk
-from schedules.jobs import Planned, all_jobs, at_time, preview
+from schedules.jobs import Planned, at_time, preview
+from schedules.registry import proactive_of
 
 
 def plan(clerk: Clerk, at: datetime) -> list[tuple[datetime, Planned]]:
@@ -18,7 +19,7 @@ def plan(clerk: Clerk, at: datetime) -> list[tuple[datetime, Planned]]:
     local = at.astimezone(zone)
     day = local.date()
     found: list[tuple[datetime, Planned]] = []
-    for job in all_jobs():
+    for job in proactive_of(clerk).jobs:
         when = at_time(day, job.time_of_day(clerk), zone)
         if when <= local and job.runs_on(day):
             for item in preview(clerk, job, day):

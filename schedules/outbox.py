@@ -57,7 +57,7 @@ def enqueue(
     ``target`` is a channel id, or a user id (``U…``) for a DM opened at send time.
     ``payload`` is what ``chat.postMessage`` takes besides the channel: ``text`` and
     ``blocks``; or a reminder's or follow-up's facts, drawn into its DM when it is sent
-    (``handlers.views.queued``). The row commits with the caller's unit of work, so a
+    (``handlers.scheduled``). The row commits with the caller's unit of work, so a
     message is queued exactly when the change that caused it is stored. ``not_before``
     (Clerk's clock) holds it back until then, e.g. a reminder until the lawyer's own morning.
     """

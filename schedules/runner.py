@@ -28,9 +28,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clerk import Clerk
-from schedules import ledger
+from schedules import job_runs as ledger
 from schedules.delivery import deliver_due
-from schedules.jobs import Job, all_jobs, job_named, run_job
+from schedules.jobs import Job, run_job
+from schedules.registry import proactive_of
 from storage.housekeeping import purge_expired_confirmations
 
 log = logging.getLogger("clerk.scheduler")
@@ -151,7 +152,7 @@ class Scheduler:
         return ShiftedTrigger(trigger, offset) if offset else trigger
 
     def start(self) -> Scheduler:
-        for job in all_jobs():
+        for job in proactive_of(self.clerk).jobs:
             self.aps.add_job(
                 self.fire,
                 self.real(self.cron(job)),
@@ -191,7 +192,7 @@ class Scheduler:
         self.leader.release()
 
     def today(self) -> date:
-        return self.clerk.clock.now_in(self.clerk.settings.tz).date()
+        return self.clerk.today()
 
     def contend(self) -> None:
         """Try to lead; on becoming the leader (or at start-up), catch up missed slots."""
@@ -209,7 +210,7 @@ class Scheduler:
         """
         now = self.clerk.now()
         today = self.today()
-        for job in all_jobs():
+        for job in proactive_of(self.clerk).jobs:
             slot = ledger.most_recent_slot(self.cron(job), now)
             if slot is None:
                 continue
@@ -223,7 +224,7 @@ class Scheduler:
 
     def fire(self, name: str) -> None:
         """APScheduler's entry point: the slot is the trigger's time today, in virtual time."""
-        job = job_named(name)
+        job = proactive_of(self.clerk).job_named(name)
         slot = ledger.most_recent_slot(self.cron(job), self.clerk.now())
         if slot is not None:
             self.run_slot(name, slot)
@@ -238,7 +239,7 @@ class Scheduler:
             return False  # this slot already ran (another process, or before a restart)
         day = slot.astimezone(self.clerk.settings.tz).date()
         try:
-            run_job(self.clerk, job_named(name), day)
+            run_job(self.clerk, proactive_of(self.clerk).job_named(name), day)
         except Exception as exc:  # noqa: BLE001 - record the failure; the next slot still runs
             log.exception("job %s for %s failed", name, slot)
             ledger.finish(self.clerk.db, run_id, error=f"{type(exc).__name__}: {exc}"[:2000])

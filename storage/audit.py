@@ -4,7 +4,7 @@ Clerk's rule is one write path: every change to a client, matter, deadline or mo
 recorded with who made it and the values before and after. Rather than trusting each
 service to remember a helper call, the record is taken at flush time from SQLAlchemy's own
 change tracking: whatever a service adds or modifies is audited, and a session without an
-actor cannot write at all. Hard deletes are refused outright (SPEC section 5).
+actor cannot write at all. Hard deletes are refused outright.
 """
 
 from __future__ import annotations

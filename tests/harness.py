@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.app import build_clerk, create_app
 from bot.clerk import Clerk
@@ -21,8 +22,8 @@ from bot.clock import Clock
 from bot.executor import TrackingExecutor
 from bot.server import base_url, make_server, serve_in_background, stop_server
 from bot.settings import Settings
-from bot.standin.driver import SlackDriver
-from bot.standin.server import SlackStandIn
+from bot.tools.standin.driver import SlackDriver
+from bot.tools.standin.server import SlackStandIn
 from storage.db import Database
 from storage.models import Role, User
 
@@ -39,6 +40,25 @@ PEOPLE = [
     ("U_BILL", "Bill Billing", Role.BILLING, "America/New_York"),
 ]
 CHANNELS = {"C_DEADLINES": "deadlines", "C_BILLING": "billing", "C_REPORTS": "reports"}
+
+
+def add_people(
+    session: Session, checked_at: datetime, people: list[tuple[str, str, Role, str]] = PEOPLE
+) -> None:
+    """The sample firm's members, as an admin would have set their roles: the one way every
+    test firm gets its people."""
+    for slack_id, name, role, tz in people:
+        session.add(
+            User(
+                slack_id=slack_id,
+                name=name.split()[0].lower(),
+                real_name=name,
+                role=role,
+                tz=tz,
+                profile_checked_at=checked_at,
+            )
+        )
+    session.flush()
 
 
 def test_settings(database_url: str, standin_url: str, **overrides: Any) -> Settings:
@@ -83,17 +103,7 @@ class Harness:
     def add_people(self, people: list[tuple[str, str, Role, str]] = PEOPLE) -> None:
         """Create the firm's members with their roles (as an admin would have set them)."""
         with self.db.unit_of_work("test-setup") as session:
-            for slack_id, name, role, tz in people:
-                session.add(
-                    User(
-                        slack_id=slack_id,
-                        name=name.split()[0].lower(),
-                        real_name=name,
-                        role=role,
-                        tz=tz,
-                        profile_checked_at=self.clerk.now(),
-                    )
-                )
+            add_people(session, self.clerk.now(), people)
 
     def count(self, model: type) -> int:
         from sqlalchemy import func

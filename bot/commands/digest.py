@@ -6,6 +6,7 @@ import argparse
 from datetime import datetime, time
 
 from bot.clock import Clock, parse_at
+from bot.dates.format import format_day, format_stamp, format_time
 from bot.errors import ClerkError
 from bot.settings import load_settings
 
@@ -25,7 +26,7 @@ def add_digest(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def run(args: argparse.Namespace) -> int:
     from bot.app import build_clerk
-    from bot.standin.render import render_message
+    from bot.tools.standin.render import render_message
     from schedules.dryrun import plan
     from storage.db import Database
     from storage.migrate import NotMigrated, require_up_to_date
@@ -51,10 +52,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if not found:
-        print(f"Nothing would be sent on {at:%a %-d %b %Y} up to {at:%H:%M}.")
+        print(f"Nothing would be sent on {format_day(at)} up to {format_time(at)}.")
     for when, item in found:
         where = f"DM to {item.target}" if item.is_dm else f"post to {item.target}"
-        print(f"── {when:%a %-d %b %Y %H:%M} · {where} · {item.kind.replace('_', ' ')} ──")
+        print(f"── {format_stamp(when)} · {where} · {item.kind.replace('_', ' ')} ──")
         print(render_message(item.message.payload(), {}))
         print()
     print(f"{len(found)} message{'s' if len(found) != 1 else ''} · dry run: nothing was sent.")

@@ -1,6 +1,6 @@
 """``clerk seed --size small|large [--database URL]``: a synthetic firm for benchmarks.
 
-Migrates the database, then writes the firm in bulk (see ``bot.seeding``). It refuses a
+Migrates the database, then writes the firm in bulk (see ``bot.tools.seeding``). It refuses a
 database that already holds clients, matters or invoices, so it cannot be pointed at a
 firm's real records by mistake.
 """
@@ -13,7 +13,7 @@ from bot.errors import ClerkError
 
 
 def add_seed(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from bot.seeding import DEFAULT_SEED, SIZES
+    from bot.tools.seeding import DEFAULT_SEED, SIZES
 
     parser = sub.add_parser(
         "seed",
@@ -39,8 +39,8 @@ def add_seed(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.seeding import FirmNotEmpty, seed_firm, shape_named
     from bot.settings import load_settings
+    from bot.tools.seeding import FirmNotEmpty, seed_firm, shape_named
     from storage.db import Database
     from storage.migrate import upgrade
 

@@ -9,6 +9,7 @@ import threading
 from types import FrameType
 from typing import Any
 
+from bot.app import start_scheduler
 from bot.clock import Clock, parse_at
 from bot.errors import ClerkError
 from bot.settings import Settings, load_settings
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     checkpoints = start_checkpoints(clerk.db)
     scheduler = None
     if not args.no_scheduler:
-        scheduler = clerk.start_scheduler()
+        scheduler = start_scheduler(clerk)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if socket_mode:

@@ -4,8 +4,9 @@ Pure code (no Slack, no database) so that every rule a deadline depends on can b
 against hand-counted dates. Start with ``court`` (counting) and ``engine`` (reading text).
 """
 
-from bot.dates.court import Computation, CourtCalendar, count_period, format_day
+from bot.dates.court import Computation, CourtCalendar, count_period
 from bot.dates.engine import DateEngine, ParsedDate
+from bot.dates.format import format_day
 
 __all__ = [
     "Computation",

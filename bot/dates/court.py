@@ -23,14 +23,12 @@ from typing import Literal
 
 import holidays
 
+from bot.dates.format import WEEKDAY_NAMES, format_day, format_short
 from bot.errors import InvalidInput
 
 Direction = Literal["after", "before"]
 RollDirection = Literal["forward", "backward"]
 
-WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Years Clerk will count in. Outside them the holiday tables are guesswork and date arithmetic
 # can overflow; a lawyer never needs them.
@@ -39,16 +37,6 @@ LAST_YEAR = 2199
 FIRM_CLOSURE = "a firm closure day"
 MAIL_DAYS = 3  # FRCP 6(d)
 _MAX_ROLL = 60  # no court is closed for two months; beyond this the calendar is wrong
-
-
-def format_day(day: date) -> str:
-    """'Thu 3 Dec 2026': the one way Clerk writes a date, independent of the host locale."""
-    return f"{WEEKDAY_ABBR[day.weekday()]} {day.day} {MONTH_ABBR[day.month - 1]} {day.year}"
-
-
-def format_short(day: date) -> str:
-    """'Mon 18 Jan': used inside an explanation once the year has been said."""
-    return f"{WEEKDAY_ABBR[day.weekday()]} {day.day} {MONTH_ABBR[day.month - 1]}"
 
 
 def check_year(day: date) -> None:

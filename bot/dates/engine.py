@@ -28,9 +28,10 @@ from datetime import date, datetime, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.dates.court import Computation, CourtCalendar, format_day
+from bot.dates.court import Computation, CourtCalendar
 from bot.dates.fallback import DateparserReader
 from bot.dates.folding import alternation, fold, tidy, token_spans
+from bot.dates.format import format_day, format_time
 from bot.dates.grammar import Grammar
 from bot.dates.languages import merged
 from bot.dates.resolve import Context, Prefer, Reading, Refusal
@@ -314,7 +315,7 @@ class DateEngine:
         if reading.computation is not None:
             explanation = reading.computation.explanation
             if at is not None:
-                explanation += f", {at:%H:%M} {at.tzname()}"
+                explanation += f", {format_time(at)} {at.tzname()}"
         elif reading.literal:
             explanation = shown
         else:

@@ -17,8 +17,9 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from bot.dates.court import count_period, format_day
+from bot.dates.court import count_period
 from bot.dates.folding import alternation
+from bot.dates.format import format_day
 from bot.dates.languages import COURT_DAY, DAY, MONTH, NEXT_WEEK, PLAIN, THIS_WEEK, WEEK, Lexicon
 from bot.dates.languages import LAST_WEEK as PREVIOUS_WEEK
 from bot.dates.numbers import chinese_number

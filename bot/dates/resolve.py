@@ -23,15 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from bot.dates.court import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    MONTH_ABBR,
-    WEEKDAY_NAMES,
-    Computation,
-    CourtCalendar,
-    format_day,
-)
+from bot.dates.court import FIRST_YEAR, LAST_YEAR, Computation, CourtCalendar
+from bot.dates.format import MONTH_ABBR, WEEKDAY_NAMES, format_day
 from bot.dates.languages import LAST, LAST_WEEK, NEXT, NEXT_WEEK, PLAIN, THIS, THIS_WEEK
 from bot.errors import InvalidInput
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.dates.court import format_day
+from bot.dates.format import format_day, format_time
 from bot.dates.numbers import chinese_number
 from bot.errors import InvalidInput
 
@@ -212,4 +212,4 @@ def _check_zone(clock: ClockTime, at: datetime, zone: ZoneInfo) -> None:
 
 def describe(at: datetime) -> str:
     """'Thu 3 Dec 2026 10:00 EST'."""
-    return f"{format_day(at.date())} {at:%H:%M} {at.tzname()}"
+    return f"{format_day(at.date())} {format_time(at)} {at.tzname()}"

@@ -8,7 +8,7 @@ day 91 is 90+.
 Disputed items are still money the client owes, so they stay in the bucket totals (hiding
 them would understate receivables); they are counted separately as ``disputed_cents`` and they
 are left out of ``oldest_days_overdue`` and ``overdue_undisputed_cents``, which drive
-collections escalation: a dispute pauses escalation (SPEC section 3). Voided items are not
+collections escalation: a dispute pauses escalation. Voided items are not
 owed at all and are ignored entirely.
 """
 

@@ -1,6 +1,6 @@
 """Collections escalation: which stage an account is at, from how late its oldest debt is.
 
-SPEC section 3: ``0 current -> 1 reminder (1+ days) -> 2 formal notice (30+) -> 3 partner
+The ladder: ``0 current -> 1 reminder (1+ days) -> 2 formal notice (30+) -> 3 partner
 review (60+) -> 4 legal action / collections (90+)``, counted from the days overdue of the
 oldest unpaid, undisputed amount; the thresholds are firm settings.
 

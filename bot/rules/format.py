@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.dates.court import format_day
+from bot.dates.format import format_day
 from bot.rules.apply import ChainPreview, ComputedDeadline, DependentChange
 from bot.rules.loader import RuleBook
 from bot.rules.model import MAIL_DAYS_CITATION, Rule, RuleSet
 
 __all__ = [
-    "format_day",  # re-exported: the one way Clerk writes a date ("Mon 4 Jan 2027")
     "MAIL_DAYS_CITATION",
     "DEFAULTS_CAVEAT",
     "describe_changes",

@@ -1,4 +1,4 @@
-"""``clerk export/import clients`` with the pinned columns of SPEC section 6.
+"""``clerk export/import clients`` with the columns listed in the README, kept exactly.
 
 Users are Slack ids; an id Clerk has not seen yet becomes a member with the default role
 (their profile is read from Slack the first time they use Clerk). Amounts are decimal
@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import InvalidInput
-from bot.money.amounts import Money
-from bot.services.clients import (
+from bot.clients.service import (
     check_code,
     email_problem,
     name_problem,
     phone_problem,
 )
+from bot.errors import InvalidInput
+from bot.money.amounts import Money
 from bot.settings import load_settings
 from bot.text import BARE_ID
 from bot.transfer import ImportContext, Kind, register

@@ -1,4 +1,4 @@
-"""``clerk export/import contacts`` with the pinned columns of SPEC section 6."""
+"""``clerk export/import contacts`` with the columns listed in the README, kept exactly."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clients.contacts import FUTURE_SLACK, summary_problem
+from bot.clients.lookup import get_client, get_matter
 from bot.errors import InvalidInput
-from bot.services.contacts import FUTURE_SLACK, summary_problem
-from bot.services.lookup import get_client, get_matter
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.clients import slack_ids, user_for
 from storage.models import Client, Contact, ContactKind, Matter

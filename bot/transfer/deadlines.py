@@ -1,4 +1,5 @@
-"""``clerk export deadlines`` / ``clerk import deadlines`` (the pinned columns of SPEC section 6).
+"""``clerk export deadlines`` / ``clerk import deadlines`` (the columns listed in the README, kept
+exactly).
 
 Columns: ``id,matter,title,due_on,due_at,status,responsible,rule,trigger_id``. ``due_at`` is
 ISO 8601 with the firm time zone's offset, empty for an all-day deadline.

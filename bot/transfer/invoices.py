@@ -1,4 +1,5 @@
-"""``clerk export invoices`` / ``clerk import invoices`` (pinned columns, SPEC section 6).
+"""``clerk export invoices`` / ``clerk import invoices`` (the columns listed in the README, kept
+exactly).
 
 Columns: ``number,client,matter,amount,currency,issued_on,due_on,status``. ``amount`` is a
 plain decimal string (``12500.00``); ``status`` is ``open``, ``disputed`` or ``void`` (a
@@ -6,7 +7,7 @@ disputed invoice is still open and owed, but does not escalate the account).
 
 Import rules, the same as ``/invoice add`` where they apply:
 
-* each row is checked and stored by ``bot.services.billing.record_invoice``, the function
+* each row is checked and stored by ``bot.billing.invoices.record_invoice``, the function
   behind ``/invoice add``: numbers are unique (case-insensitive), also within the file, so
   importing a file twice cannot double a balance; the client must exist and the matter be
   one of its own; one currency per client's ledger; nothing issued after today;
@@ -25,9 +26,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.billing.invoices import NewInvoice, record_invoice
 from bot.errors import InvalidInput
 from bot.money import Money, normalize_currency
-from bot.services.billing import NewInvoice, record_invoice
 from bot.transfer import ImportContext, Kind, register
 from storage.models import Client, Invoice, InvoiceStatus, Matter, User
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clients.lookup import get_client, normalise_code
+from bot.clients.matters import title_problem
 from bot.errors import InvalidInput
-from bot.services.client_matters import title_problem
-from bot.services.lookup import get_client, normalise_code
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.clients import slack_ids, user_for
 from storage.models import Client, Matter, MatterStatus

@@ -1,4 +1,5 @@
-"""``clerk export payments`` / ``clerk import payments`` (pinned columns, SPEC section 6).
+"""``clerk export payments`` / ``clerk import payments`` (the columns listed in the README, kept
+exactly).
 
 Columns: ``client,invoice,amount,received_on,trust``. ``amount`` is a plain decimal string
 in the client's currency (``12500.00``); ``trust`` is ``true`` for a retainer deposit held
@@ -19,10 +20,10 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.billing.payments import NewPayment, record_payment
+from bot.clients.lookup import get_client
 from bot.errors import InvalidInput
 from bot.money import Money
-from bot.services.billing_payments import NewPayment, record_payment
-from bot.services.lookup import get_client
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.invoices import creator_id, day
 from storage.models import Client, Invoice, Payment, PaymentStatus

@@ -1,4 +1,4 @@
-"""The whole data model (SPEC section 5). Import models from here."""
+"""The whole data model. Import models from here."""
 
 from storage.models.billing import (
     EscalationEvent,

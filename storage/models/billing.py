@@ -5,7 +5,7 @@ minus payment allocations. Each invoice also carries the running total of what w
 it (``paid_cents``) and each payment what of it sits on open invoices (``applied_cents``), so
 a balance reads only the unpaid invoices and the payments with money left (the partial
 indexes below), not a client's whole history. Both totals are written in one place,
-``bot.services.ledger``, with the allocation itself, and ``ledger.drift`` checks them against
+``bot.billing.ledger``, with the allocation itself, and ``ledger.drift`` checks them against
 the allocations.
 """
 
@@ -50,7 +50,7 @@ class Invoice(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("payment_plans.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=clerk_now)
-    # What received payments applied to this invoice (kept by bot.services.ledger).
+    # What received payments applied to this invoice (kept by bot.billing.ledger).
     paid_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
@@ -77,7 +77,7 @@ class Payment(Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=clerk_now)
-    # What of this payment sits on open invoices (kept by bot.services.ledger); the rest is
+    # What of this payment sits on open invoices (kept by bot.billing.ledger); the rest is
     # the client's credit.
     applied_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
@@ -171,7 +171,7 @@ class Installment(Base):
 
 
 class EscalationEvent(Base):
-    """A change of collections stage, with who, when and why (SPEC section 3)."""
+    """A change of collections stage, with who, when and why."""
 
     __tablename__ = "escalation_events"
 
@@ -193,7 +193,7 @@ class CollectionState(Base):
     ``stage`` is the stage of the latest escalation event (0 when there is none), so the
     morning sync can tell a change from a repeat. ``manual_floor`` is set by *Next stage*:
     the stage the account is held at, at least, until it is settled (see
-    ``bot.services.escalation``).
+    ``bot.billing.collections``).
     """
 
     __tablename__ = "collection_states"

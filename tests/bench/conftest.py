@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.seeding import FirmShape, seed_firm
+from bot.tools.seeding import FirmShape, seed_firm
 from storage.base import Base
 from storage.db import Database
 from tests.conftest import PG_URL

@@ -12,20 +12,21 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.bench import report
-from bot.bench.floor import FLOOR_ACK, FLOOR_REPLY, build_floor_app
-from bot.bench.floors import FLOORS, REMINDER_STEPS, run_floor, run_floor_rows
-from bot.bench.latency import CommandTimer, classify, run_rounds
-from bot.bench.processes import BOT_TOKEN, SIGNING_SECRET
-from bot.bench.report_floors import figures
-from bot.bench.scenarios import Request, Scenario, build_scenarios
-from bot.bench.stats import percentile, ratio, summarize
-from bot.seeding import TINY
+from bot.billing.receivables import overdue_accounts
+from bot.clients import morning as client_queries
+from bot.deadlines import morning as deadline_queries
+from bot.reports.kpis import compute, ended_before
 from bot.server import base_url, make_server, serve_in_background, stop_server
-from bot.services.kpis import compute, ended_before
-from bot.services.receivables import overdue_accounts
-from bot.standin.server import SlackStandIn
-from schedules import queries
+from bot.tools.bench import report
+from bot.tools.bench.floor import FLOOR_ACK, FLOOR_REPLY, build_floor_app
+from bot.tools.bench.floors import FLOORS, REMINDER_STEPS, run_floor, run_floor_rows
+from bot.tools.bench.latency import CommandTimer, classify, run_rounds
+from bot.tools.bench.processes import BOT_TOKEN, SIGNING_SECRET
+from bot.tools.bench.report_floors import figures
+from bot.tools.bench.scenarios import Request, Scenario, build_scenarios
+from bot.tools.bench.stats import percentile, ratio, summarize
+from bot.tools.seeding import TINY
+from bot.tools.standin.server import SlackStandIn
 from storage.db import Database
 from tests.bench.conftest import SeededFirm
 from tests.harness import SIGNING_SECRET as HARNESS_SECRET
@@ -81,18 +82,18 @@ def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> Non
         with db.reading() as session:
             expected = {
                 "deadline_digest": len(
-                    queries.digest_deadlines(session, end=day + timedelta(days=7))
+                    deadline_queries.digest_deadlines(session, end=day + timedelta(days=7))
                 ),
                 "reminders": len(
-                    queries.reminder_deadlines(
+                    deadline_queries.reminder_deadlines(
                         session,
                         start=day,
                         end=day + timedelta(days=30),
                         due_on_in={day + timedelta(days=step) for step in REMINDER_STEPS},
                     )
                 ),
-                "follow_ups": len(queries.follow_ups_due(session, day=day)),
-                "key_clients": len(queries.key_clients(session)),
+                "follow_ups": len(client_queries.follow_ups_due(session, day=day)),
+                "key_clients": len(client_queries.key_clients(session)),
                 "overdue_accounts": len(overdue_accounts(session, as_of=day)),
             }
         reports = {"weekly_report": "week", "monthly_report": "month"}

@@ -12,8 +12,9 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.seeding import TINY
-from schedules.jobs import all_jobs, preview, run_job
+from bot.tools.seeding import TINY
+from handlers.scheduled import all_jobs
+from schedules.jobs import preview, run_job
 from tests.bench.conftest import SeededFirm
 from tests.harness import running_clerk
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.billing.receivables import accounts
 from bot.cli import main
-from bot.seeding import TINY, FirmNotEmpty, seed_firm
-from bot.seeding.history import MISSED_WINDOW_DAYS
-from bot.services.receivables import accounts
+from bot.tools.seeding import TINY, FirmNotEmpty, seed_firm
+from bot.tools.seeding.history import MISSED_WINDOW_DAYS
 from storage.db import Database
 from storage.models import (
     AuditLog,

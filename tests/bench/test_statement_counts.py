@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.bench.digests import counting_statements
-from bot.bench.latency import classify
-from bot.bench.scenarios import probe_requests
-from bot.seeding import TINY, FirmShape
-from schedules.jobs import all_jobs, preview, run_job
+from bot.tools.bench.digests import counting_statements
+from bot.tools.bench.latency import classify
+from bot.tools.bench.scenarios import probe_requests
+from bot.tools.seeding import TINY, FirmShape
+from handlers.scheduled import all_jobs
+from schedules.jobs import preview, run_job
 from tests.bench.conftest import SeededFirm
 from tests.harness import running_clerk
 

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from bot.billing import ledger
+from bot.firm.users import to_actor
 from bot.permissions import Actor
-from bot.services import ledger
-from bot.services.users import to_actor
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -32,6 +32,7 @@ from storage.models import (
     TrustTransaction,
     User,
 )
+from tests.harness import add_people
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=NY)
@@ -59,18 +60,7 @@ MONEY_TABLES = (
 def seed_firm(db: Database, *, with_people: bool) -> None:
     with db.unit_of_work("test-setup") as s:
         if with_people:
-            for slack_id, name, role, tz in PEOPLE:
-                s.add(
-                    User(
-                        slack_id=slack_id,
-                        name=name.split()[0].lower(),
-                        real_name=name,
-                        role=role,
-                        tz=tz,
-                        profile_checked_at=NOW,
-                    )
-                )
-            s.flush()
+            add_people(s, NOW)
         users = {u.slack_id: u for u in s.scalars(select(User))}
         acme = Client(
             code="ACME",
@@ -150,7 +140,7 @@ def clerk_at(database_url: str) -> Iterator[object]:
 @pytest.fixture(autouse=True)
 def ledger_totals_agree(database_url: str) -> Iterator[None]:
     """After every billing test, each invoice's and payment's running total is what its
-    allocations say: payments, credit, voids and plans all keep them (bot.services.ledger)."""
+    allocations say: payments, credit, voids and plans all keep them (bot.billing.ledger)."""
     yield
     db = Database(database_url)
     try:

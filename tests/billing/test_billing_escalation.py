@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.billing import collections as escalation
+from bot.billing import invoice_changes, plan_progress, receivables
+from bot.billing.plans import NewPlan, cancel_plan, create_plan
 from bot.errors import Conflict, InvalidInput, PermissionDenied
 from bot.money import EscalationThresholds, Money, Stage
-from bot.services import escalation, invoice_changes, receivables
-from bot.services.billing_plans import NewPlan, cancel_plan, create_plan
 from storage.db import Database
 from storage.models import EscalationEvent, FirmSetting, Installment, PaymentPlan, PlanStatus
 from tests.billing.conftest import TODAY, actor, client
@@ -169,7 +170,7 @@ def test_a_late_installment_escalates_and_payments_complete_the_plan(firm_db: Da
     )
     pay(firm_db, 25_000)
     with firm_db.reading() as s:
-        progress = receivables.plan_progress(s, as_of=later)[client(firm_db, "ACME").id]
+        progress = plan_progress.plan_progress(s, as_of=later)[client(firm_db, "ACME").id]
     assert progress.paid_cents == 25_000 and progress.next_due.number == 2
     pay(firm_db, 25_000)
     with firm_db.reading() as s:

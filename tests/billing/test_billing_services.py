@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.billing import aged_accounts, invoice_changes, money_changes, receivables, totals
+from bot.billing import invoices as billing
+from bot.billing.payments import NewPayment, add_payment
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.money import Bucket, EscalationThresholds, Money, Stage
-from bot.services import billing, invoice_changes, receivables
-from bot.services.billing_payments import NewPayment, add_payment
 from storage.db import Database
 from storage.models import Client, PaymentAllocation
 from tests.billing.conftest import TODAY, actor, client, counts
@@ -29,7 +30,7 @@ def invoice(
     issued: date | None = None,
     currency: str = USD,
     who: str = "U_BILL",
-) -> billing.Outcome:
+) -> money_changes.Outcome:
     with db.unit_of_work(who) as s:
         return billing.add_invoice(
             s,
@@ -72,7 +73,7 @@ def pay(
         )
 
 
-def account(db: Database, code: str = "ACME") -> receivables.AccountAging:
+def account(db: Database, code: str = "ACME") -> aged_accounts.AccountAging:
     with db.reading() as s:
         (found,) = receivables.accounts(
             s, as_of=TODAY, client_ids=[client(db, code).id], thresholds=T
@@ -83,7 +84,7 @@ def account(db: Database, code: str = "ACME") -> receivables.AccountAging:
 def credit(db: Database, code: str = "ACME") -> int:
     c = client(db, code)
     with db.reading() as s:
-        return receivables.credits(s, [c.id]).get((c.id, c.currency), 0)
+        return totals.credits(s, [c.id]).get((c.id, c.currency), 0)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +162,7 @@ def test_a_new_client_takes_the_currency_of_its_first_entry(firm_db: Database) -
         invoice(firm_db, "EU-2", 1_000, due=TODAY, code="EUROCO")
     pay(firm_db, 90_000, code="EUROCO", currency="EUR")
     with firm_db.reading() as s:
-        assert receivables.collections_between(s, TODAY, TODAY) == {"EUR": 90_000}
+        assert totals.collections_between(s, TODAY, TODAY) == {"EUR": 90_000}
 
 
 def test_voiding_a_paid_invoice_turns_the_payment_into_credit(firm_db: Database) -> None:
@@ -258,7 +259,7 @@ def test_trust_deposits_are_kept_apart_from_fees(firm_db: Database) -> None:
     assert result.applications == () and result.trust_cents == 70_000
     assert account(firm_db).total_cents == 10_000 and credit(firm_db) == 0
     with firm_db.reading() as s:
-        assert receivables.collections_between(s, TODAY, TODAY) == {}
+        assert totals.collections_between(s, TODAY, TODAY) == {}
     with pytest.raises(InvalidInput, match="trust deposit"):
         pay(firm_db, 100, trust=True, number="INV-1")
 
@@ -268,10 +269,10 @@ def test_firm_totals(firm_db: Database) -> None:
     invoice(firm_db, "INV-2", 20_000, due=TODAY, issued=date(2026, 11, 2))
     pay(firm_db, 5_000, on=date(2026, 11, 3))
     with firm_db.reading() as s:
-        assert receivables.billed_between(s, date(2026, 11, 1), TODAY) == {USD: 20_000}
-        assert receivables.receivables_as_of(s, date(2026, 10, 31)) == {USD: 10_000}
-        assert receivables.receivables_as_of(s, TODAY) == {USD: 25_000}
-        assert receivables.collections_between(s, date(2026, 11, 1), TODAY) == {USD: 5_000}
+        assert totals.billed_between(s, date(2026, 11, 1), TODAY) == {USD: 20_000}
+        assert totals.receivables_as_of(s, date(2026, 10, 31)) == {USD: 10_000}
+        assert totals.receivables_as_of(s, TODAY) == {USD: 25_000}
+        assert totals.collections_between(s, date(2026, 11, 1), TODAY) == {USD: 5_000}
         allocations = s.scalars(select(PaymentAllocation)).all()
     assert [a.amount_cents for a in allocations] == [5_000]
 

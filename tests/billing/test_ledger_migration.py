@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from alembic import command
 from sqlalchemy import select, text
 
-from bot.services import ledger
-from bot.services.receivables import credits, outstanding_items
+from bot.billing import ledger
+from bot.billing.aged_accounts import outstanding_items
+from bot.billing.totals import credits
 from storage.db import Database
 from storage.migrate import alembic_config
 from storage.models import Client, Invoice, Payment

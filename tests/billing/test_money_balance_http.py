@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from handlers.views.money_overdue import PER_PAGE, MoneyAction
+from handlers.billing.overdue_views import PER_PAGE, MoneyAction
 from storage.models import Client, Invoice, User
 from tests.billing.conftest import TODAY, counts
 

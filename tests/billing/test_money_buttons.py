@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.money import Stage
-from handlers.views import money_overdue as views
-from handlers.views.money_forms import MoneyField, MoneyView
+from handlers.billing import overdue_views as views
+from handlers.billing.forms import MoneyField, MoneyView
 from storage.models import Contact, EscalationEvent, Invoice
 from tests.billing.conftest import counts
 from tests.billing.helpers import client_row, outbox, said
@@ -18,7 +18,7 @@ from tests.harness import Harness
 
 def overdue_post(h: Harness, *codes: str) -> dict[str, Any]:
     """A billing-channel post like the 08:30 job's: each account's line and its buttons."""
-    from bot.services.receivables import overdue_accounts
+    from bot.billing.receivables import overdue_accounts
 
     with h.db.reading() as s:
         found = overdue_accounts(s, as_of=h.clerk.now().date())
@@ -211,8 +211,8 @@ def test_a_press_without_the_message_blocks_uses_the_post_clerk_sent(clerk_at: H
 def test_the_morning_post_fits_slack_and_points_to_the_rest(clerk_at: Harness) -> None:
     from datetime import date
 
+    from bot.billing.aged_accounts import AccountAging
     from bot.money import Bucket
-    from bot.services.receivables import AccountAging
 
     def account(n: int) -> AccountAging:
         return AccountAging(
@@ -246,6 +246,6 @@ def test_the_morning_post_fits_slack_and_points_to_the_rest(clerk_at: Harness) -
 
 
 def blocks_validate(rows: list[dict[str, Any]]) -> None:
-    from handlers import blocks
+    from handlers.kernel import blocks
 
     blocks.validate(rows)

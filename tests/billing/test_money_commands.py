@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.ids import Action
+from handlers.kernel.ids import Action
 from storage.models import InvoiceStatus, PlanStatus
 from tests.billing.conftest import counts
 from tests.billing.helpers import invoices, outbox, payments, refused, said

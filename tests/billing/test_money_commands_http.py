@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.billing import aged_accounts, receivables, totals
 from bot.money import Bucket, Stage
-from bot.services import receivables
 from storage.models import (
     EscalationEvent,
     Installment,
@@ -38,7 +38,7 @@ def overdue_by(days: int) -> str:
     return (TODAY - timedelta(days=days)).isoformat()
 
 
-def account(h: Any, code: str = "ACME") -> receivables.AccountAging:
+def account(h: Any, code: str = "ACME") -> aged_accounts.AccountAging:
     acme = client(h.db, code)
     with h.db.reading() as s:
         (found,) = receivables.accounts(s, as_of=TODAY, client_ids=[acme.id])
@@ -77,7 +77,7 @@ def test_partial_payment_then_overpayment_leaves_credit(clerk_at: Any) -> None:
     acme = client(clerk_at.db, "ACME")
     with clerk_at.db.reading() as s:
         assert receivables.accounts(s, as_of=TODAY, client_ids=[acme.id]) == []
-        assert receivables.credits(s, [acme.id]) == {(acme.id, "USD"): 40_025}
+        assert totals.credits(s, [acme.id]) == {(acme.id, "USD"): 40_025}
     card = say(clerk_at, "/balance", "ACME")
     assert "$400.25" in str(card["blocks"])
 
@@ -96,7 +96,7 @@ def test_a_trust_deposit_is_held_apart_and_meets_the_retainer(clerk_at: Any) -> 
     assert account(clerk_at).total_cents == 100_000  # not applied to the invoice
     acme = client(clerk_at.db, "ACME")
     with clerk_at.db.reading() as s:
-        assert receivables.trust_balances(s, [acme.id]) == {(acme.id, "USD"): 500_000}
+        assert totals.trust_balances(s, [acme.id]) == {(acme.id, "USD"): 500_000}
     # the retainer is now held: a new invoice warns about nothing
     reply = say(clerk_at, "/invoice", "add ACME INV-2 $100")
     assert ":warning:" not in str(reply["blocks"])
@@ -117,7 +117,7 @@ def test_void_needs_a_reason_and_money_paid_on_it_becomes_credit(clerk_at: Any) 
     acme = client(clerk_at.db, "ACME")
     with clerk_at.db.reading() as s:
         assert receivables.accounts(s, as_of=TODAY, client_ids=[acme.id]) == []
-        assert receivables.credits(s, [acme.id]) == {(acme.id, "USD"): 30_000}
+        assert totals.credits(s, [acme.id]) == {(acme.id, "USD"): 30_000}
     assert "already void" in say(clerk_at, "/invoice", "void INV-1 again")["text"]
 
 

@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from bot.billing import ledger, receivables
 from bot.money import Bucket, bucket_for, stage_for
-from bot.services import ledger, receivables
 from storage.db import Database
 from storage.models import (
     Client,
@@ -87,7 +87,7 @@ def build(db: Database) -> dict[str, list[tuple]]:
             allocations.append(
                 {"payment_id": p + 1, "invoice_id": inv["id"], "amount_cents": applied}
             )
-        # The running totals a bulk load must carry (bot.services.ledger keeps them for
+        # The running totals a bulk load must carry (bot.billing.ledger keeps them for
         # Clerk's own writes); the test checks them against the allocations with drift().
         by_id = {inv["id"]: inv for inv in invoices}
         for inv in invoices:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.views.money_forms import MoneyField, MoneyView
+from handlers.billing.forms import MoneyField, MoneyView
 from tests.billing.conftest import counts
 from tests.billing.helpers import invoices, payments, said
 from tests.deadlines.helpers import last, shown

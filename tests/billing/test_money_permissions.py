@@ -1,4 +1,4 @@
-"""Who may use each money command (SPEC section 1), through signed HTTP requests.
+"""Who may use each money command , through signed HTTP requests.
 
 Billing, partners and admins see every balance and record invoices, payments and plans.
 A lawyer sees the balances of the clients they are responsible for (ACME is Lena's, GLOBEX

@@ -1,4 +1,5 @@
-"""CSV import and export of invoices and payments (pinned columns, SPEC section 6)."""
+"""CSV import and export of invoices and payments (the columns listed in the README, kept
+exactly)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from bot.services import receivables
+from bot.billing import receivables, totals
 from bot.transfer import ImportFailed, export_csv, get_kind, import_csv
 from storage.db import Database
 from storage.models import Invoice, Payment, PaymentAllocation, TrustTransaction
@@ -83,11 +84,11 @@ def test_imported_payments_are_applied_like_payment_add(firm_db: Database) -> No
         (account,) = receivables.accounts(s, as_of=TODAY, client_ids=[acme.id])
         assert account.total_cents == 250_050 + 30_000 - 25_000
         assert account.disputed_cents == 250_050
-        assert receivables.trust_balances(s, [acme.id]) == {(acme.id, "USD"): 500_000}
+        assert totals.trust_balances(s, [acme.id]) == {(acme.id, "USD"): 500_000}
         euro = client(firm_db, "EUROCO")
         assert euro.currency == "EUR"
         # EUR 1,000 on a EUR 900 invoice: EUR 100 is credit
-        assert receivables.credits(s, [euro.id]) == {(euro.id, "EUR"): 10_000}
+        assert totals.credits(s, [euro.id]) == {(euro.id, "EUR"): 10_000}
         assert s.scalar(select(TrustTransaction.amount_cents)) == 500_000
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.services import receivables
+from bot.billing import receivables
 from storage.models import Client, ClientKind, ClientStatus, Deadline, Matter, MatterStatus
 from tests.clients.conftest import audit_rows, reply_text
 from tests.harness import Harness
@@ -111,7 +111,7 @@ def test_the_card_shows_the_receivables_balance_line(
         calls.append(client.code)
         return "Outstanding $1,234.00 · stage 1 reminder"
 
-    monkeypatch.setattr("handlers.clients.client_balance_line", fake_line)
+    monkeypatch.setattr("handlers.clients.commands.client_balance_line", fake_line)
     lena = reply_text(firm.slack.command("U_LENA", "/client", "ACME"))
     sam = reply_text(firm.slack.command("U_SAM", "/client", "ACME"))
     assert "Outstanding $1,234.00" in lena and "Outstanding" not in sam

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.clients import contact_text
+from bot.clients.edit import canonical_field
+from bot.clients.grammar import parse_add, read_change, split_edit
+from bot.clients.service import RESERVED_CODES, check_code, code_problem
 from bot.dates.court import CourtCalendar
 from bot.dates.engine import DateEngine
 from bot.errors import InvalidInput, NotFound
-from bot.services import client_contact_text as contact_text
-from bot.services.client_edit import canonical_field
-from bot.services.client_grammar import parse_add, read_change, split_edit
-from bot.services.clients import RESERVED_CODES, check_code, code_problem
-from handlers.blocks import escape
+from handlers.kernel.blocks import escape
 from storage.models import ClientKind, ContactKind
 
 NY = ZoneInfo("America/New_York")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handlers.imports import trusted_download_url
+from handlers.firm.imports import trusted_download_url
 from storage.models import Client, Contact, Matter
 from tests.clients.conftest import audit_rows, reply_text
 from tests.harness import Harness

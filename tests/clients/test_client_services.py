@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.clients.contacts import ContactInput, guess_code, record_contact
+from bot.clients.edit import ClientChange, edit_client
+from bot.clients.matters import add_matter, close_matter
+from bot.clients.service import ClientInput, add_client, find_clients, similar_clients
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from bot.firm.users import to_actor
 from bot.permissions import Actor
-from bot.services import client_imports
-from bot.services.client_edit import ClientChange, edit_client
-from bot.services.client_matters import add_matter, close_matter
-from bot.services.clients import ClientInput, add_client, find_clients, similar_clients
-from bot.services.contacts import ContactInput, guess_code, record_contact
-from bot.services.users import to_actor
+from bot.transfer import uploads as client_imports
 from storage.db import Database
 from storage.models import Client, Contact, Role, User
 from tests.clients.conftest import NOW

@@ -1,7 +1,8 @@
 """Shared fixtures for the date engine tests: one firm, one frozen "now", engines built once.
 
-"Now" is Wed 18 Nov 2026 10:00 in New York, the base PLATFORM_FACTS.md measured dateparser
-against. Engines are session-scoped because building one loads dateparser locales; tests pass
+"Now" is Wed 18 Nov 2026 10:00 in New York, the day dateparser's behaviour was
+measured against. Engines are session-scoped because building one loads dateparser locales; tests
+pass
 ``now=`` explicitly and never depend on the real clock.
 """
 

@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from bot.dates.court import CourtCalendar, count_period, format_day
+from bot.dates.court import CourtCalendar, count_period
+from bot.dates.format import format_day
 from bot.errors import InvalidInput
 
 D = date

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.dates.court import MONTH_ABBR, CourtCalendar, count_period, format_day
+from bot.dates.court import CourtCalendar, count_period
 from bot.dates.engine import DateEngine
+from bot.dates.format import MONTH_ABBR, format_day
 from bot.errors import InvalidInput
 from tests.dates.conftest import NOW
 

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from bot.firm.users import to_actor
 from bot.permissions import Actor
-from bot.services.users import to_actor
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -26,6 +26,7 @@ from storage.models import (
     Role,
     User,
 )
+from tests.harness import add_people
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=NY)
@@ -44,18 +45,7 @@ def seed_firm(db: Database, *, with_people: bool) -> None:
     NOLAW: a client with no lawyer and a matter with none either."""
     with db.unit_of_work("test-setup") as s:
         if with_people:
-            for slack_id, name, role, tz in PEOPLE:
-                s.add(
-                    User(
-                        slack_id=slack_id,
-                        name=name.split()[0].lower(),
-                        real_name=name,
-                        role=role,
-                        tz=tz,
-                        profile_checked_at=NOW,
-                    )
-                )
-            s.flush()
+            add_people(s, NOW)
         users = {u.slack_id: u for u in s.scalars(select(User))}
         acme = Client(code="ACME", name="Acme Corporation", lawyer_id=users["U_LENA"].id)
         nolaw = Client(code="NOLAW", name="Nobody's Client")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.driver import Exchange
+from bot.tools.standin.driver import Exchange
 
 
 def last(exchange: Exchange) -> dict[str, Any]:
@@ -65,8 +65,8 @@ def refusal(harness: Any, user: str, text: str, command: str = "/deadline") -> s
     same ``reply_for`` the error handler uses.
     """
     from bot.errors import ClerkError
-    from handlers.commands import CommandRequest
-    from handlers.errors import reply_for
+    from handlers.kernel.commands import CommandRequest
+    from handlers.kernel.errors import reply_for
 
     request = CommandRequest(
         clerk=harness.clerk,

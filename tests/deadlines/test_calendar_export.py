@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from bot.services.calendar_export import CalendarEntry, build_calendar, deadline_uid
+from bot.deadlines.calendar import CalendarEntry, build_calendar, deadline_uid
 
 NY = ZoneInfo("America/New_York")
 STAMP = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)

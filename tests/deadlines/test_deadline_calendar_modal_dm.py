@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.ids import Action
-from handlers.views.deadlines import DeadlineField, DeadlineView
+from handlers.deadlines.views import DeadlineField, DeadlineView
+from handlers.kernel.ids import Action
 from tests.deadlines.conftest import counts, deadlines
 from tests.deadlines.helpers import button, last, shown
 from tests.harness import Harness

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from handlers.ids import Action
-from handlers.views import deadlines as views
+from handlers.deadlines import views
+from handlers.kernel.ids import Action
 from storage.models import AuditLog, Deadline, DeadlineStatus, Matter, User
 from tests.deadlines.conftest import NY, counts, deadlines
 from tests.deadlines.helpers import buttons, last, press, refusal, shown

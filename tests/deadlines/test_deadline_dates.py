@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.deadlines.dates import past_key, reading_key, settle
 from bot.errors import NeedsConfirmation
-from bot.services.deadline_dates import past_key, reading_key, settle
 from tests.deadlines.conftest import NOW, NY
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.ids import Action
-from handlers.views.rulesets import RulesetAction
+from handlers.deadlines.ruleset_views import RulesetAction
+from handlers.kernel.ids import Action
 from storage.models import DeadlineStatus
 from tests.deadlines.conftest import counts, deadlines, pending_count
 from tests.deadlines.helpers import buttons, last, press, refusal, shown

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from bot.services.deadline_lists import Scope, list_open
-from bot.services.deadlines import sort_key
+from bot.deadlines.lists import Scope, list_open
+from bot.deadlines.service import sort_key
 from storage.db import Database
 from storage.models import Deadline, DeadlineStatus, Matter, User
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.deadlines.lists import ListRequest, read_list_words, window_days
 from bot.errors import InvalidInput
-from bot.services.deadline_lists import ListRequest, read_list_words, window_days
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.deadlines import service as svc
 from bot.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from bot.services import deadlines as svc
 from storage.db import Database
 from storage.models import DeadlineStatus
 from tests.deadlines.conftest import NY, actor, counts

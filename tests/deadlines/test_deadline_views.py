@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from bot.dates.court import CourtCalendar
 from bot.rules.apply import compute_chain
 from bot.rules.loader import load_rule_sets
-from handlers import blocks
-from handlers.views import deadlines as views
-from handlers.views import rulesets as rviews
+from handlers.deadlines import ruleset_views as rviews
+from handlers.deadlines import views
+from handlers.kernel import blocks
 from storage.models import Deadline, Matter, User
 from tests.deadlines.conftest import NY
 

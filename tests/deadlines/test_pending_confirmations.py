@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.deadlines import pending
 from bot.errors import Conflict, NotFound, PermissionDenied
-from bot.services import deadline_pending as pending
 from storage.db import Database
 from tests.deadlines.conftest import NOW, actor
 

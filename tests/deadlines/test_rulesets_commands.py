@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from handlers.views.rulesets import RulesetAction
+from handlers.deadlines.ruleset_views import RulesetAction
 from storage.models import AuditLog, Deadline, DeadlineStatus
 from tests.deadlines.conftest import NOW, counts, deadlines, pending_count, seed_firm
 from tests.deadlines.helpers import last, press, refusal, shown
@@ -232,7 +232,7 @@ def test_cancelling_a_trigger_offers_its_open_deadlines(clerk_at: Harness) -> No
 
 
 def test_a_trigger_is_never_among_a_lawyers_deadlines_to_remind(clerk_at: Harness) -> None:
-    from bot.services.deadlines import open_deadlines_for
+    from bot.deadlines.service import open_deadlines_for
 
     h = clerk_at
     press(h, "U_LENA", apply(h, "ACME-1 frcp served Nov 16"), RulesetAction.APPLY_CONFIRM)

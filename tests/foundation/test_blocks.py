@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers import blocks
+from handlers.kernel import blocks
 
 
 @given(st.text(max_size=5000))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin.server import SlackStandIn
+from bot.tools.standin.server import SlackStandIn
 from tests.conftest import PG_URL
 
 CLERK = [sys.executable, "-m", "bot.cli"]

@@ -7,7 +7,7 @@ import time
 import urllib.request
 from urllib.parse import urlencode
 
-from bot.standin.driver import sign
+from bot.tools.standin.driver import sign
 from storage.models import AuditLog, ProcessedEvent, User
 from tests.harness import SIGNING_SECRET, Harness
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select, update
 
-from bot.services import ledger
+from bot.billing import ledger
 from storage.models import (
     Client,
     Contact,

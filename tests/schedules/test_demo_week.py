@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.demo_firm import PEOPLE, seed
-from handlers.views.queued import chat_arguments
+from bot.tools.demo_firm import PEOPLE, seed
+from handlers.scheduled import chat_arguments
 from schedules.runner import Scheduler
 from storage.models import Client, Invoice, Matter, OutboxMessage, OutboxStatus, User
 from tests.harness import Harness, running_clerk

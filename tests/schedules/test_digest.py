@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from handlers import blocks
+from handlers import scheduled
+from handlers.deadlines import digest_job as digest
+from handlers.kernel import blocks
 from schedules import jobs
-from schedules.jobs import digest
 from storage.models import DeadlineStatus
 from tests.harness import Harness
 from tests.schedules.conftest import NY, add_deadline, outbox, text_of
@@ -90,7 +91,7 @@ def test_a_busy_week_is_split_into_messages_slack_accepts(firm: Harness) -> None
 
 def test_running_the_digest_twice_queues_it_once(firm: Harness) -> None:
     add_deadline(firm, "Answer", date(2026, 12, 7))
-    job = jobs.job_named("deadline_digest")
+    job = scheduled.job_named("deadline_digest")
     jobs.run_job(firm.clerk, job, THURSDAY)
     jobs.run_job(firm.clerk, job, THURSDAY)
     assert [row.key for row in outbox(firm)] == ["digest:2026-12-03:C_DEADLINES"]

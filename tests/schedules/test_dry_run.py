@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.billing.invoices import NewInvoice, record_invoice
 from bot.cli import main
 from bot.money import Money
-from bot.services.billing import NewInvoice, record_invoice
-from handlers import blocks
+from handlers.kernel import blocks
 from schedules.dryrun import plan
 from storage.models import AuditLog, EscalationEvent, JobRun, OutboxMessage
 from tests.harness import Harness

@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from handlers import blocks
-from handlers.views.follow_ups import QUEUED_AS, FollowUp, FollowUpWriter
-from handlers.views.queued import chat_arguments
+from handlers import scheduled
+from handlers.clients.follow_up_views import QUEUED_AS, FollowUp, FollowUpWriter
+from handlers.kernel import blocks
+from handlers.scheduled import chat_arguments
 from schedules import jobs
 from schedules.delivery import deliver_due
 from schedules.outbox import enqueue
@@ -39,7 +40,7 @@ def _follow_up(firm: Harness, summary: str, due: date) -> int:
 
 def test_a_follow_up_is_queued_as_its_facts_and_slack_gets_the_whole_dm(firm: Harness) -> None:
     contact_id = _follow_up(firm, "Send <the> letter & the invoice", date(2026, 12, 1))
-    (planned,) = jobs.run_job(firm.clerk, jobs.job_named("follow_ups"), FRIDAY)
+    (planned,) = jobs.run_job(firm.clerk, scheduled.job_named("follow_ups"), FRIDAY)
     (row,) = outbox(firm)
     assert row.key == f"followup:{contact_id}:2026-12-01" and row.kind == "follow_up"
     assert row.payload == {

@@ -28,7 +28,7 @@ import pytest
 from bot.app import build_clerk
 from bot.clerk import Clerk
 from bot.clock import Clock
-from handlers.views.queued import chat_arguments
+from handlers.scheduled import chat_arguments
 from schedules import delivery
 from schedules.runner import Scheduler
 from storage.models import OutboxMessage, OutboxStatus

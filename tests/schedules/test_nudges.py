@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.billing.invoices import NewInvoice, record_invoice
 from bot.money import Money
-from bot.services.billing import NewInvoice, record_invoice
-from handlers import blocks
+from handlers import scheduled
+from handlers.kernel import blocks
 from schedules import jobs
 from storage.models import Client, Contact, OutboxMessage
 from tests.harness import Harness
@@ -19,7 +20,7 @@ MONDAY = date(2026, 12, 7)
 
 def _build(firm: Harness, job: str, day: date) -> list[jobs.Planned]:
     with firm.db.unit_of_work("test") as session:
-        planned = jobs.job_named(job).build(firm.clerk, session, day)
+        planned = scheduled.job_named(job).build(firm.clerk, session, day)
         session.rollback()
     return planned
 
@@ -69,7 +70,7 @@ def test_follow_ups_due_today_or_past_go_to_whoever_logged_them(firm: Harness) -
 
 def test_a_follow_up_is_sent_once_not_every_morning(firm: Harness) -> None:
     _contact(firm, "Call back", follow_up_on=FRIDAY)
-    job = jobs.job_named("follow_ups")
+    job = scheduled.job_named("follow_ups")
     jobs.run_job(firm.clerk, job, FRIDAY)
     jobs.run_job(firm.clerk, job, FRIDAY + timedelta(days=1))
     assert len(outbox(firm)) == 1
@@ -124,7 +125,7 @@ def test_overdue_accounts_post_to_billing_only_and_stage_changes_dm_the_lawyer(
     firm: Harness,
 ) -> None:
     _overdue_invoice(firm, "1001", 450_000, date(2026, 10, 20))  # 45 days overdue
-    job = jobs.job_named("overdue_accounts")
+    job = scheduled.job_named("overdue_accounts")
     planned = jobs.run_job(firm.clerk, job, FRIDAY)
     posts = [p for p in planned if p.kind == "overdue_accounts"]
     dms = [p for p in planned if p.kind == "stage_change"]

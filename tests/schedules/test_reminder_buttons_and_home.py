@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.billing.invoices import NewInvoice, record_invoice
 from bot.money import Money
-from bot.services.billing import NewInvoice, record_invoice
-from bot.standin.driver import Exchange
-from handlers import blocks
+from bot.tools.standin.driver import Exchange
+from handlers import scheduled
+from handlers.kernel import blocks
 from schedules import jobs
 from schedules.delivery import deliver_due
 from storage.models import AuditLog, Deadline, DeadlineStatus, OutboxMessage
@@ -21,7 +22,7 @@ from tests.schedules.conftest import FRIDAY, add_deadline, text_of
 def _delivered_reminder(firm: Harness, **fields: Any) -> tuple[int, dict[str, Any], str]:
     """A reminder really sent to Lena's DM: (deadline id, the message as Slack has it, channel)."""
     deadline_id = add_deadline(firm, "Opposition brief", FRIDAY + timedelta(days=3), **fields)
-    jobs.run_job(firm.clerk, jobs.job_named("reminders"), FRIDAY)
+    jobs.run_job(firm.clerk, scheduled.job_named("reminders"), FRIDAY)
     deliver_due(firm.clerk, owner="test")
     with firm.db.reading() as s:
         row = s.scalars(select(OutboxMessage).where(OutboxMessage.target == "U_LENA")).one()

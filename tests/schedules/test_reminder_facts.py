@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers import blocks
-from handlers.views.queued import chat_arguments
-from handlers.views.reminders import QUEUED_AS, Reminder
+from handlers import scheduled
+from handlers.deadlines.reminder_views import QUEUED_AS, Reminder
+from handlers.kernel import blocks
+from handlers.scheduled import chat_arguments
 from schedules import jobs
 from schedules.delivery import deliver_due
 from schedules.outbox import enqueue
@@ -30,7 +31,7 @@ def test_a_reminder_is_queued_as_its_facts_and_slack_gets_the_whole_dm(firm: Har
         assignee="U_PAUL",
         citation="FRCP 12(a)(1)(A)(i)",
     )
-    planned = jobs.run_job(firm.clerk, jobs.job_named("reminders"), FRIDAY)
+    planned = jobs.run_job(firm.clerk, scheduled.job_named("reminders"), FRIDAY)
     assert [p.target for p in planned] == ["U_LENA", "U_PAUL"]
     rows = outbox(firm)
     facts = rows[0].payload[QUEUED_AS]

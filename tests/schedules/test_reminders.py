@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from handlers import blocks
-from schedules import jobs, ledger
+from handlers import scheduled
+from handlers.deadlines import reminder_job as reminders
+from handlers.kernel import blocks
+from schedules import job_runs as ledger
+from schedules import jobs
 from schedules.delivery import deliver_due
-from schedules.jobs import reminders
 from storage.models import Deadline, DeadlineStatus, OutboxStatus, User
 from tests.harness import Harness
 from tests.schedules.conftest import FRIDAY, NY, add_deadline, outbox, text_of
@@ -90,7 +92,7 @@ def test_a_snooze_silences_the_chain_and_reminds_once_when_it_ends(firm: Harness
 
 def test_a_rerun_of_the_chain_queues_nothing_new(firm: Harness) -> None:
     add_deadline(firm, "Opposition brief", FRIDAY + timedelta(days=7), assignee="U_MARK")
-    job = jobs.job_named("reminders")
+    job = scheduled.job_named("reminders")
     first = jobs.run_job(firm.clerk, job, FRIDAY)
     keys = [row.key for row in outbox(firm)]
     assert len(first) == 2 and len(keys) == 2
@@ -100,14 +102,14 @@ def test_a_rerun_of_the_chain_queues_nothing_new(firm: Harness) -> None:
 
 def test_moving_the_deadline_restarts_the_chain(firm: Harness) -> None:
     deadline_id = add_deadline(firm, "Opposition brief", FRIDAY + timedelta(days=7))
-    jobs.run_job(firm.clerk, jobs.job_named("reminders"), FRIDAY)
+    jobs.run_job(firm.clerk, scheduled.job_named("reminders"), FRIDAY)
     from storage.models import Deadline
 
     with firm.db.unit_of_work("test") as s:
         deadline = s.get(Deadline, deadline_id)
         assert deadline is not None
         deadline.due_on = FRIDAY + timedelta(days=14)
-    jobs.run_job(firm.clerk, jobs.job_named("reminders"), FRIDAY)
+    jobs.run_job(firm.clerk, scheduled.job_named("reminders"), FRIDAY)
     assert [row.key.split(":")[2:4] for row in outbox(firm)] == [
         ["7", "2026-12-11"],
         ["14", "2026-12-18"],
@@ -132,7 +134,7 @@ def _set_zone(firm: Harness, slack_id: str, zone: str | None) -> None:
 def test_a_lawyer_behind_the_firm_is_reminded_at_their_own_morning(firm: Harness) -> None:
     """Mark is in Los Angeles: the New York firm's 08:00 run holds his DM until 08:00 there."""
     add_deadline(firm, "Opposition brief", FRIDAY + timedelta(days=3), assignee="U_MARK")
-    jobs.run_job(firm.clerk, jobs.job_named("reminders"), FRIDAY)
+    jobs.run_job(firm.clerk, scheduled.job_named("reminders"), FRIDAY)
     held = {row.target: row.not_before for row in outbox(firm)}
     la_morning = datetime(2026, 12, 4, 8, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
     assert held == {"U_LENA": None, "U_MARK": la_morning}

@@ -9,8 +9,8 @@ from decimal import Decimal
 import matplotlib.pyplot as plt
 import pytest
 
-from bot.charts import PNG_SIGNATURE, report_chart
-from bot.services.kpis import Kpis, Period, compute, ended_before
+from bot.reports.charts import PNG_SIGNATURE, report_chart
+from bot.reports.kpis import Kpis, Period, compute, ended_before
 from tests.harness import Harness
 from tests.schedules.report_firm import (
     EXPECTED_WEEK,

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.charts import PNG_SIGNATURE
-from bot.standin.server import UPLOAD_URL
-from handlers import blocks
+from bot.reports.charts import PNG_SIGNATURE
+from bot.tools.standin.server import UPLOAD_URL
+from handlers.kernel import blocks
+from handlers.scheduled import job_named
 from schedules.delivery import deliver_due
 from schedules.dryrun import plan
-from schedules.jobs import job_named, run_job
+from schedules.jobs import run_job
 from schedules.runner import Scheduler
 from storage.models import AuditLog, OutboxMessage, OutboxStatus
 from tests.harness import Harness

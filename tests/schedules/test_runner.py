@@ -3,6 +3,7 @@ shifting, and one leader on PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,8 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from handlers.views.queued import chat_arguments
-from schedules import ledger
+from handlers.scheduled import chat_arguments
+from schedules import job_runs as ledger
 from schedules.runner import Leader, Scheduler, ShiftedTrigger
 from storage.models import JobRun, JobRunStatus, OutboxMessage
 from tests.conftest import PG_URL
@@ -111,12 +112,16 @@ def test_catch_up_before_the_mornings_slot_runs_yesterdays_reminders_only(
 def test_a_failing_job_is_recorded_and_does_not_stop_the_others(
     firm: Harness, monkeypatch: pytest.MonkeyPatch, schedulers: Callable[[], Scheduler]
 ) -> None:
-    from schedules.jobs import reminders
-
     def broken(*_: object) -> list[object]:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(reminders, "build", broken)
+    # The scheduler runs the jobs it was handed: hand it a reminders job that fails.
+    proactive = firm.clerk.proactive
+    jobs = tuple(
+        dataclasses.replace(job, build=broken) if job.name == "reminders" else job
+        for job in proactive.jobs
+    )
+    monkeypatch.setattr(firm.clerk, "proactive", dataclasses.replace(proactive, jobs=jobs))
     schedulers().catch_up()
     statuses = {job: status for job, _slot, status in _runs(firm)}
     assert statuses["reminders"] is JobRunStatus.FAILED

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from bot.demo_firm import CHANNELS, PEOPLE, seed
-from bot.standin.server import SlackStandIn
-from handlers.views.queued import chat_arguments
+from bot.tools.demo_firm import CHANNELS, PEOPLE, seed
+from bot.tools.standin.server import SlackStandIn
+from handlers.scheduled import chat_arguments
 from schedules.outbox import enqueue
 from schedules.runner import LEADER_LOCK_KEY, LEADER_RETRY_S
 from storage.db import Database

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.standin.server import SlackStandIn
+from bot.tools.standin.server import SlackStandIn
 
 TOKEN = "xoxb-test"
 

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
-from bot.standin.driver import sign
-from bot.standin.render import render_message
-from bot.standin.server import SlackStandIn
+from bot.tools.standin.driver import sign
+from bot.tools.standin.render import render_message
+from bot.tools.standin.server import SlackStandIn
 
 SECRET = "standin-test-secret"
 

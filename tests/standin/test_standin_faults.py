@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.standin.server import RESPONSE_URL, UPLOAD_URL, SlackStandIn
+from bot.tools.standin.server import RESPONSE_URL, UPLOAD_URL, SlackStandIn
 
 
 def test_a_429_with_retry_after_is_retried_by_the_rate_limit_handler(

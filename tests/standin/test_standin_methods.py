@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin.server import UPLOAD_URL, SlackStandIn
+from bot.tools.standin.server import UPLOAD_URL, SlackStandIn
 
 BUTTONS = [
     {

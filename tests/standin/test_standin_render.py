@@ -8,8 +8,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin.render import describe_call, mrkdwn, render_message, render_view
-from bot.standin.server import SlackStandIn
+from bot.tools.standin.render import describe_call, mrkdwn, render_message, render_view
+from bot.tools.standin.server import SlackStandIn
 
 USERS = {"U_LENA": "lena", "U_MARK": "mark"}
 

@@ -34,10 +34,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.standin.driver import Exchange, SlackDriver
-from bot.standin.server import SlackStandIn
+from bot.tools.standin.driver import Exchange, SlackDriver
+from bot.tools.standin.server import SlackStandIn
+from handlers.scheduled import all_jobs
 from schedules.delivery import deliver_due
-from schedules.jobs import all_jobs, run_job
+from schedules.jobs import run_job
 from storage.db import Database
 from storage.models import Client
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, Harness, running_clerk
@@ -55,7 +56,7 @@ DM_SUMMARY = "agreed to mediation before Judge Patel"
 ACME_MONEY = ("$12,345.67", "$1,000.00", "$11,345.67", "$20,000", "$5,000")
 GLOBEX_MONEY = ("$7,654.32",)
 
-# Who may see what (SPEC section 1): client details are for the firm's staff, but only in a
+# Who may see what : client details are for the firm's staff, but only in a
 # reply to the asker; money of a client for billing, partners, admins and its own lawyer.
 MONEY_ROLES = {"U_ADMIN", "U_PAUL", "U_BILL"}
 MAY_SEE = {
@@ -400,7 +401,7 @@ def test_an_unexpected_database_error_is_logged_without_client_data(
 ) -> None:
     """The one error handler logs unexpected errors with their traceback at ERROR; a
     database error's message must not carry the statement's values (names, amounts)."""
-    from handlers.errors import reply_for
+    from handlers.kernel.errors import reply_for
 
     with pytest.raises(IntegrityError) as caught, db.unit_of_work("test") as session:
         session.add(Client(code="DUP", name="Acme Corporation"))

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bot.standin.server import RESPONSE_URL
+from bot.tools.standin.server import RESPONSE_URL
 from storage import db as storage_db
 from storage.models import AuditLog, Contact
 from tests.clients.conftest import ACME, NOW

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.standin.driver import Exchange
+from bot.tools.standin.driver import Exchange
 from tests.harness import Harness
 from tests.trust.rows import grown, row_counts, unaudited_rows
 

@@ -28,9 +28,9 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bot.standin.driver import APP_ID, TEAM_ID
-from bot.standin.server import SlackStandIn
-from handlers.views.queued import chat_arguments
+from bot.tools.standin.driver import APP_ID, TEAM_ID
+from bot.tools.standin.server import SlackStandIn
+from handlers.scheduled import chat_arguments
 from schedules.delivery import STUCK_AFTER
 from storage.db import Database
 from storage.models import (

@@ -30,10 +30,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo_firm import seed
-from bot.services import ledger
-from bot.standin.driver import APP_ID, TEAM_ID, sign
-from bot.standin.server import SlackStandIn
+from bot.billing import ledger
+from bot.tools.demo_firm import seed
+from bot.tools.standin.driver import APP_ID, TEAM_ID, sign
+from bot.tools.standin.server import SlackStandIn
 from storage.db import Database
 from storage.models import AuditLog, Client, Contact, Deadline, Invoice, Payment, PaymentAllocation
 from tests.foundation.test_cli_run import _env as cli_env

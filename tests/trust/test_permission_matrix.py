@@ -1,7 +1,8 @@
-"""One permission matrix: every command, button and form x every role, as SPEC section 1 says.
+"""One permission matrix: every command, button and form x every role, as the README's role table
+says.
 
-The expected outcomes are SPEC section 1 written out as data below, not read from
-``bot/permissions.py``, so a change to the grants that breaks the SPEC fails here. Every case
+The expected outcomes are the role table written out as data below, not read from
+``bot/permissions.py``, so a change to the grants that breaks the table fails here. Every case
 goes through signed HTTP to the real app. Allowed: the effect happens (rows stored and
 audited, or the asked-for text shown). Refused: a clear reply that only the asker sees, not
 one row written in any table (audit log included), and no money in it.
@@ -26,12 +27,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.standin.driver import Exchange
-from handlers.views import money_forms as forms
-from handlers.views.clients import client_modal, matter_modal
-from handlers.views.contacts import contact_modal
-from handlers.views.deadlines import DeadlineField
-from handlers.views.money_forms import MoneyField
+from bot.tools.standin.driver import Exchange
+from handlers.billing import forms
+from handlers.billing.forms import MoneyField
+from handlers.clients.contact_views import contact_modal
+from handlers.clients.views import client_modal, matter_modal
+from handlers.deadlines.views import DeadlineField
 from storage.models import Client, Deadline, Invoice, Matter, User
 from tests.billing.conftest import NOW, seed_firm
 from tests.conftest import fresh_database_url
@@ -39,7 +40,7 @@ from tests.deadlines.helpers import button
 from tests.harness import Harness, running_clerk
 from tests.trust.rows import grown, row_counts, unaudited_rows
 
-# --- SPEC section 1, as data -------------------------------------------------------------
+# --- The role table, as data ---------------------------------------------------------------
 
 ROLES = {
     "admin": "U_ADMIN",
@@ -61,9 +62,9 @@ MONEY = frozenset({"admin", "partner", "billing"})
 OVERDUE = MONEY | {"lawyer-own", "lawyer-other"}
 # admin: "firm settings, roles, channels, holidays"; the audit trail is for admins (issue 8).
 FIRM = frozenset({"admin"})
-# The firm's KPI reports carry firm-wide money figures: the money roles (SPEC section 3).
+# The firm's KPI reports carry firm-wide money figures: the money roles.
 REPORTS = MONEY
-# Bulk import of practice data: SPEC is silent; the design gives it to admins and partners.
+# Bulk import of practice data: the design gives it to admins and partners.
 IMPORT_PRACTICE = frozenset({"admin", "partner"})
 
 # How a refusal reads: a role that may not, money that is confidential, an invoice that "is
@@ -794,14 +795,14 @@ LISTENERS = {
 
 def test_every_command_button_and_form_is_in_the_matrix(firm: Harness) -> None:
     """A new command, ``/clerk`` word, button or form without a matrix row fails here."""
-    from handlers.ids import Action
-    from handlers.views.clients import ClientIds
-    from handlers.views.contacts import ContactIds
-    from handlers.views.deadlines import DeadlineView
-    from handlers.views.money_forms import MoneyView
-    from handlers.views.money_overdue import MoneyAction
-    from handlers.views.reminders import ReminderAction
-    from handlers.views.rulesets import RulesetAction
+    from handlers.billing.forms import MoneyView
+    from handlers.billing.overdue_views import MoneyAction
+    from handlers.clients.contact_views import ContactIds
+    from handlers.clients.views import ClientIds
+    from handlers.deadlines.reminder_views import ReminderAction
+    from handlers.deadlines.ruleset_views import RulesetAction
+    from handlers.deadlines.views import DeadlineView
+    from handlers.kernel.ids import Action
 
     ids = [Action, ClientIds, ContactIds, DeadlineView, ReminderAction, MoneyView, MoneyAction]
     registered = {member.value for enum in [*ids, RulesetAction] for member in enum}

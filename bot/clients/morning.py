@@ -1,0 +1,78 @@
+"""What the morning jobs read of clients: follow-ups due and key clients past their cadence.
+
+One set-based statement per job, joined with the client and people it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Client, ClientStatus, Contact, User
+
+
+class FollowUpRow(NamedTuple):
+    """A follow-up due, made straight from the driver's row (a morning reads a thousand)."""
+
+    contact_id: int
+    follow_up_on: date
+    summary: str
+    client_code: str
+    client_name: str
+    logged_by_slack_id: str
+
+
+def follow_ups_due(session: Session, *, day: date) -> list[FollowUpRow]:
+    """Contacts whose follow-up is due on or before ``day`` and not done, with who logged them."""
+    query = (
+        select(
+            Contact.id,
+            Contact.follow_up_on,
+            Contact.summary,
+            Client.code,
+            Client.name,
+            User.slack_id,
+        )
+        .join(Client, Client.id == Contact.client_id)
+        .join(User, User.id == Contact.logged_by_id)
+        .where(Contact.follow_up_on <= day, Contact.follow_up_done_at.is_(None))
+        .order_by(Contact.follow_up_on, Contact.id)
+    )
+    # .all(): one fetchall, on the connection (no ORM result handling)
+    return list(map(FollowUpRow._make, session.connection().execute(query).all()))
+
+
+@dataclass(frozen=True)
+class KeyClientRow:
+    client_id: int
+    code: str
+    name: str
+    cadence_days: int | None
+    lawyer_slack_id: str
+    last_contact_at: datetime | None
+
+
+def key_clients(session: Session) -> list[KeyClientRow]:
+    """Active key clients with their lawyer and the time of their latest contact.
+
+    The latest contact is a correlated MAX per key client, answered from the end of
+    ``ix_contacts_client_occurred``: a GROUP BY over every contact would read the firm's
+    whole history to keep a few dozen rows.
+    """
+    last = (
+        select(func.max(Contact.occurred_at))
+        .where(Contact.client_id == Client.id)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    query = (
+        select(Client.id, Client.code, Client.name, Client.cadence_days, User.slack_id, last)
+        .join(User, User.id == Client.lawyer_id)
+        .where(Client.is_key.is_(True), Client.status == ClientStatus.ACTIVE)
+        .order_by(Client.code)
+    )
+    return [KeyClientRow(*row) for row in session.execute(query)]

@@ -1,0 +1,146 @@
+"""``/matter``: open (``add``), show and close matters; and the open-matter modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.clerk import Clerk
+from bot.clients import matters as service
+from bot.clients.lookup import get_matter, looks_like_matter_code
+from bot.errors import InvalidInput
+from bot.permissions import Capability
+from bot.text import split_words
+from handlers.clients.commands import dm, user_resolver, views
+from handlers.clients.forms import read_matter_form
+from handlers.kernel import blocks
+from handlers.kernel.commands import CommandRequest, Reply, slash_command
+from storage.models import MatterStatus
+
+
+def _add(request: CommandRequest) -> Reply:
+    clerk, actor = request.clerk, request.actor
+    actor.require(Capability.WRITE_MATTERS)
+    words = split_words(request.text)
+    if len(words) < 3:
+        raise InvalidInput(
+            'Give the client code and a title, e.g. /matter add ACME "Lease dispute".',
+            usage=views.MATTER_ADD_USAGE,
+        )
+    rest = words[3:]
+    lawyer = None
+    if rest:
+        if rest[0].lower() != "lawyer" or len(rest) != 2:
+            raise InvalidInput(
+                f"I don't understand `{' '.join(rest)}`. If the title has several words, put "
+                f'it in quotes: /matter add {words[1].upper()} "{words[2]} {" ".join(rest)}".',
+                usage=views.MATTER_ADD_USAGE,
+            )
+        lawyer = user_resolver(clerk)(rest[1])
+    with clerk.db.unit_of_work(actor.slack_id) as session:
+        matter = service.add_matter(
+            session,
+            actor=actor,
+            client_code=words[1],
+            title=words[2],
+            lawyer_id=lawyer,
+            today=clerk.today(),
+        )
+        return views.matter_opened(matter)
+
+
+def _close(request: CommandRequest) -> Reply:
+    clerk, actor = request.clerk, request.actor
+    actor.require(Capability.WRITE_MATTERS)
+    parts = request.text.split(" ", 2)
+    if len(parts) < 2 or not looks_like_matter_code(parts[1]):
+        raise InvalidInput(
+            "Say which matter, e.g. `/matter close ACME-1 settled`.",
+            usage="/matter close CODE [REASON]",
+        )
+    reason = parts[2].strip() if len(parts) > 2 else None
+    with clerk.db.reading() as session:
+        matter = get_matter(session, parts[1])
+        pending = service.open_deadlines(session, matter)
+        code, is_open = matter.code, matter.status is MatterStatus.OPEN
+    if pending.count and is_open:
+        next_due = pending.next_due.due_on if pending.next_due else None
+        request.confirm(
+            "open-deadlines",
+            views.close_question(code, pending.count, next_due),
+            f"Close {code}",
+        )
+    with clerk.db.unit_of_work(actor.slack_id) as session:
+        matter = service.close_matter(
+            session, actor=actor, code=code, reason=reason, today=clerk.today()
+        )
+        return views.matter_closed(matter, pending.count)
+
+
+def _show(request: CommandRequest) -> Reply:
+    clerk = request.clerk
+    with clerk.db.reading() as session:
+        card = service.matter_card(session, actor=request.actor, code=request.words[0])
+        return views.matter_card(card, clerk.settings.tz)
+
+
+def run(request: CommandRequest) -> Reply:
+    word = request.words[0].lower()
+    if word == "add":
+        return _add(request)
+    if word == "close":
+        return _close(request)
+    if len(request.words) > 1:
+        raise InvalidInput(
+            f"I don't know `/matter {request.words[0]} …`.", usage=views.MATTER_ADD_USAGE
+        )
+    if not looks_like_matter_code(request.words[0]):
+        raise InvalidInput(
+            f"`{request.words[0]}` is not a matter code: matters look like ACME-1. "
+            f"`/client {request.words[0].upper()}` lists a client's open matters.",
+            usage=views.MATTER_ADD_USAGE,
+        )
+    return _show(request)
+
+
+def open_matter_modal(request: CommandRequest) -> dict[str, Any]:
+    """``/matter`` alone: the open-matter form, only for roles that may open matters."""
+    request.actor.require(Capability.WRITE_MATTERS)
+    return views.matter_modal()
+
+
+def register(app: App, clerk: Clerk) -> None:
+    slash_command(
+        app,
+        clerk,
+        "/matter",
+        run,
+        usage=views.MATTER_USAGE,
+        open_modal=open_matter_modal,
+    )
+
+    @app.view(views.ClientIds.MATTER_MODAL)
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        actor = clerk.directory.actor(body["user"]["id"])
+        actor.require(Capability.WRITE_MATTERS)
+        values = blocks.view_values(view)
+        with clerk.db.reading() as session:
+            form = read_matter_form(
+                session,
+                values,
+                member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
+            )
+        with clerk.db.unit_of_work(actor.slack_id) as session:
+            matter = service.add_matter(
+                session,
+                actor=actor,
+                client_code=form.client_code,
+                title=form.title,
+                lawyer_id=form.lawyer_id,
+                today=clerk.today(),
+            )
+            reply = views.matter_opened(matter)
+        ack()
+        dm(client, actor, reply)

@@ -1,1 +1,0 @@
-"""Pure Block Kit builders for each feature's messages and modals."""
