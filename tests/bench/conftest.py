@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -20,6 +22,12 @@ from storage.db import Database
 from tests.conftest import PG_URL
 
 SeededFirm = Callable[[FirmShape], str]
+
+# Every benchmark test's firm is seeded as of this day and Clerk runs on its clock, so what
+# a morning holds (and how many statements it costs) never depends on the real date.
+SEEDED_ON = date(2026, 12, 4)  # a Friday
+MONDAY = date(2026, 12, 7)  # the morning the tests measure
+CLERK_AT = datetime(2026, 12, 4, 18, 0, tzinfo=ZoneInfo("America/New_York"))
 
 
 def _clean(template: str, target: Path) -> str:
@@ -48,7 +56,7 @@ def seeded_firm(_migrated: str, tmp_path: Path) -> SeededFirm:
         url = _clean(_migrated, tmp_path / f"{shape.name}.db")
         db = Database(url)
         try:
-            seed_firm(db, shape)
+            seed_firm(db, shape, today=SEEDED_ON)
         finally:
             db.dispose()
         return url

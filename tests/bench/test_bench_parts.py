@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from bot.tools.bench.stats import percentile, ratio, summarize
 from bot.tools.seeding import TINY
 from bot.tools.standin.server import SlackStandIn
 from storage.db import Database
-from tests.bench.conftest import SeededFirm
+from tests.bench.conftest import CLERK_AT, MONDAY, SeededFirm
 from tests.harness import SIGNING_SECRET as HARNESS_SECRET
 from tests.harness import running_clerk
 
@@ -69,15 +69,10 @@ def test_replies_are_classified_by_their_first_section() -> None:
     assert classify({"text": "plain"}) == "ok"
 
 
-def _monday() -> date:
-    today = datetime.now(NY).date()
-    return today + timedelta(days=(7 - today.weekday()) % 7)
-
-
 def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> None:
     """Same rows from the plain SQL as from the job's own query, on this database."""
     db = Database(seeded_firm(TINY.scaled(2)))
-    day = _monday()
+    day = MONDAY
     try:
         with db.reading() as session:
             expected = {
@@ -117,8 +112,8 @@ def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> Non
 
 def test_the_timer_times_clerk_and_the_bare_floor_over_http(seeded_firm: SeededFirm) -> None:
     url = seeded_firm(TINY)
-    with running_clerk(url) as harness:
-        found = build_scenarios(harness.db, _monday())
+    with running_clerk(url, at=CLERK_AT) as harness:
+        found = build_scenarios(harness.db, MONDAY)
         clerk_side = [s for s in found if s.target == "clerk"]
         assert {s.key for s in clerk_side} >= {"balance", "client", "contact", "deadline_add"}
         floor_app = build_floor_app(SIGNING_SECRET, BOT_TOKEN, harness.standin.url)

@@ -9,29 +9,23 @@ instead of letting the database select today's rows would need three times as mu
 from __future__ import annotations
 
 import tracemalloc
-from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.tools.seeding import TINY
 from handlers.scheduled import all_jobs
 from schedules.jobs import preview, run_job
-from tests.bench.conftest import SeededFirm
+from tests.bench.conftest import CLERK_AT, MONDAY, SeededFirm
 from tests.harness import running_clerk
 
 NY = ZoneInfo("America/New_York")
 SLACK_KIB = 96  # allocator and cache noise between two builds of the same job
 
 
-def _monday() -> date:
-    today = datetime.now(NY).date()
-    return today + timedelta(days=(7 - today.weekday()) % 7)
-
-
 def peaks(url: str) -> dict[str, float]:
     """Peak KiB allocated while building each job (after one warm-up build)."""
     found: dict[str, float] = {}
-    day = _monday()
-    with running_clerk(url) as harness:
+    day = MONDAY
+    with running_clerk(url, at=CLERK_AT) as harness:
         for job in all_jobs():
             run_job(harness.clerk, job, day)
             preview(harness.clerk, job, day)  # compiled statements and caches are not history
@@ -62,7 +56,7 @@ def test_memory_check_would_see_a_job_that_loads_history(seeded_firm: SeededFirm
     from storage.models import Deadline
 
     def load_all(url: str) -> float:
-        with running_clerk(url) as harness:
+        with running_clerk(url, at=CLERK_AT) as harness:
             tracemalloc.start()
             try:
                 with harness.db.reading() as session:

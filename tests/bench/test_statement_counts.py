@@ -9,7 +9,6 @@ reading it; the next morning's build is what must not grow.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.tools.bench.digests import counting_statements
@@ -18,23 +17,16 @@ from bot.tools.bench.scenarios import probe_requests
 from bot.tools.seeding import TINY, FirmShape
 from handlers.scheduled import all_jobs
 from schedules.jobs import preview, run_job
-from tests.bench.conftest import SeededFirm
+from tests.bench.conftest import CLERK_AT, MONDAY, SeededFirm
 from tests.harness import running_clerk
 
 NY = ZoneInfo("America/New_York")
 
 
-def _monday() -> date:
-    from datetime import datetime
-
-    today = datetime.now(NY).date()
-    return today + timedelta(days=(7 - today.weekday()) % 7)
-
-
 def statement_counts(url: str) -> dict[str, int]:
     counts: dict[str, int] = {}
-    day = _monday()
-    with running_clerk(url) as harness:
+    day = MONDAY
+    with running_clerk(url, at=CLERK_AT) as harness:
         for job in all_jobs():
             run_job(harness.clerk, job, day)  # the first morning records every stage once
         probes = probe_requests(harness.db, day)
