@@ -2,6 +2,11 @@
 
 ``CLERK_TEST_DATABASE_URL`` selects PostgreSQL (``.ci/run`` points it at a throwaway
 database); without it every test gets its own SQLite file copied from a migrated template.
+
+``CLERK_TEST_SHIFT_DAYS=N`` runs the whole session with the wall clock N days ahead (the
+clock keeps ticking; monotonic time is untouched, so timeouts and sleeps behave). CI runs
+the suite once so: a test or a stamp that reads the real date where Clerk's clock should
+decide fails the day it is written, not the day the calendar passes a date in a test.
 """
 
 from __future__ import annotations
@@ -9,9 +14,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import text
 
 from storage.base import Base
@@ -19,10 +26,26 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 PG_URL = os.environ.get("CLERK_TEST_DATABASE_URL", "")
+SHIFT_DAYS = int(os.environ.get("CLERK_TEST_SHIFT_DAYS") or 0)
+_shifted: list[time_machine.travel] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if SHIFT_DAYS:
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=SHIFT_DAYS), tick=True)
+        traveller.start()
+        _shifted.append(traveller)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _shifted:
+        _shifted.pop().stop()
 
 
 def pytest_report_header() -> str:
-    return f"clerk database: {PG_URL.split('@')[-1] if PG_URL else 'SQLite (file per test)'}"
+    where = PG_URL.split("@")[-1] if PG_URL else "SQLite (file per test)"
+    shift = f"; wall clock shifted {SHIFT_DAYS} days ahead" if SHIFT_DAYS else ""
+    return f"clerk database: {where}{shift}"
 
 
 @pytest.fixture(scope="session")
