@@ -26,13 +26,21 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 PG_URL = os.environ.get("CLERK_TEST_DATABASE_URL", "")
-SHIFT_DAYS = int(os.environ.get("CLERK_TEST_SHIFT_DAYS") or 0)
+# ``CLERK_TEST_WALL_CLOCK="2027-03-14T06:30:00+00:00"`` starts the session's wall clock at that
+# instant instead (the morning of a daylight-saving change, 29 Feb, New Year's Eve...).
+WALL_CLOCK = os.environ.get("CLERK_TEST_WALL_CLOCK", "")
+SHIFT_DAYS = int(os.environ.get("CLERK_TEST_SHIFT_DAYS") or 0) or (1 if WALL_CLOCK else 0)
 _shifted: list[time_machine.travel] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if SHIFT_DAYS:
-        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=SHIFT_DAYS), tick=True)
+        start = (
+            datetime.fromisoformat(WALL_CLOCK)
+            if WALL_CLOCK
+            else datetime.now(UTC) + timedelta(days=SHIFT_DAYS)
+        )
+        traveller = time_machine.travel(start, tick=True)
         traveller.start()
         _shifted.append(traveller)
 
@@ -44,7 +52,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_report_header() -> str:
     where = PG_URL.split("@")[-1] if PG_URL else "SQLite (file per test)"
-    shift = f"; wall clock shifted {SHIFT_DAYS} days ahead" if SHIFT_DAYS else ""
+    shift = f"; wall clock from {WALL_CLOCK}" if WALL_CLOCK else ""
+    shift = shift or (f"; wall clock shifted {SHIFT_DAYS} days ahead" if SHIFT_DAYS else "")
     return f"clerk database: {where}{shift}"
 
 
