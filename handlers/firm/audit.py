@@ -8,9 +8,9 @@ from typing import Any
 from slack_bolt import App
 
 from bot.clerk import Clerk
+from bot.clients.audit_trail import audit_trail
 from bot.dates.format import format_stamp
 from bot.errors import InvalidInput
-from bot.firm.audit_trail import audit_trail
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply
 from storage.models import AuditLog
