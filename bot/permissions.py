@@ -44,6 +44,8 @@ GRANTS: dict[Role, frozenset[Capability]] = {
     Role.BILLING: frozenset(
         {
             Capability.READ_CLIENTS,
+            # collection calls and letters are client contacts, logged like any other
+            Capability.LOG_CONTACTS,
             Capability.VIEW_ALL_BALANCES,
             Capability.MANAGE_BILLING,
             Capability.VIEW_OVERDUE,
@@ -51,6 +53,12 @@ GRANTS: dict[Role, frozenset[Capability]] = {
         }
     ),
 }
+
+
+DEACTIVATED = (
+    "Your Slack account is deactivated, so Clerk no longer acts for it and nothing was done. "
+    "Ask a Clerk admin if this is a mistake."
+)
 
 
 @dataclass(frozen=True)
@@ -62,11 +70,15 @@ class Actor:
     role: Role
     tz: str | None
     name: str
+    # False once Slack reports the member deactivated: Clerk then acts for them in nothing.
+    active: bool = True
 
     def can(self, capability: Capability) -> bool:
-        return capability in GRANTS[self.role]
+        return self.active and capability in GRANTS[self.role]
 
     def require(self, capability: Capability) -> None:
+        if not self.active:
+            raise PermissionDenied(DEACTIVATED)
         if not self.can(capability):
             raise PermissionDenied(
                 f"Sorry, your role ({self.role.value}) does not allow you to "

@@ -44,6 +44,25 @@ def clean(text: str | None) -> str:
     return " ".join(raw.split())
 
 
+# C0 controls but tab and newline, DEL and the C1 block: what a terminal acts on rather than
+# prints (ESC starts a colour or cursor sequence, BEL rings), never what a person typed.
+_CONTROLS = {code: None for code in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
+del _CONTROLS[ord("\t")], _CONTROLS[ord("\n")]
+
+
+def strip_controls(text: str | None) -> str:
+    """Text from a form field without control characters, its line breaks kept.
+
+    Slash commands arrive on one line and go through :func:`clean`; a multi-line form field
+    (a contact summary, a dispute reason) keeps its newlines and tabs, so only the controls
+    are dropped. A carriage return before a newline goes too; a lone one becomes a newline.
+    They would otherwise be stored, and ``clerk export`` would print them into an admin's
+    terminal.
+    """
+    raw = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return raw.translate(_CONTROLS)
+
+
 def split_words(text: str) -> list[str]:
     """Split on spaces, keeping "double-quoted phrases" (and curly quotes) together."""
     normalised = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")

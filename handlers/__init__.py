@@ -14,19 +14,21 @@ def register_all(app: App, clerk: Clerk) -> None:
     """
     from handlers import conversation
     from handlers.billing import balances, invoices, payments
+    from handlers.briefing import buttons as briefing
     from handlers.clients import commands as clients
     from handlers.clients import contacts, matters
     from handlers.deadlines import commands as deadlines
     from handlers.deadlines import reminder_buttons as reminders
     from handlers.deadlines import rulesets
     from handlers.firm import admin, audit, home, imports
-    from handlers.kernel import commands, errors
+    from handlers.kernel import commands, errors, profiles
     from handlers.reports import reports
 
     errors.register(app, clerk)
     commands.register(app, clerk)
     conversation.register(app, clerk)
     admin.register(app, clerk)
+    profiles.register(app, clerk)  # user_change: a deactivated member's role goes at once
     for module in (
         clients,
         matters,
@@ -38,7 +40,8 @@ def register_all(app: App, clerk: Clerk) -> None:
         invoices,
         payments,
         home,
-        reminders,
+        reminders,  # on the per-item reminder DMs an older Clerk sent
+        briefing,
         audit,
         reports,
     ):

@@ -15,16 +15,17 @@ row a concurrent process inserted first is kept, and this call simply does not c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, OutboxStatus
 
 MAX_KEY = 255
 # Rows per INSERT statement: SQLAlchemy pages an executemany with RETURNING into
@@ -107,3 +108,27 @@ def _insert_new(session: Session) -> Insert:
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
     raise NotImplementedError(f"the outbox has no insert-if-new for {dialect}")
+
+
+def sent_message(
+    session: Session, *, channel: str, ts: str, key: str | None, kinds: Collection[str]
+) -> OutboxMessage | None:
+    """The message of one of ``kinds`` that Clerk sent and Slack shows at ``channel``/``ts``,
+    or None when Clerk sent no such message there.
+
+    Found by its outbox key when the caller has it (delivery puts the key in every message's
+    metadata, and Slack hands it back with a button press): one read of the unique index,
+    then checked against where the row says it was sent. Without a key, the rows of ``kinds``
+    are searched by channel and ts.
+    """
+    if not (channel and ts):
+        return None
+    where = [
+        OutboxMessage.status == OutboxStatus.SENT,
+        OutboxMessage.slack_channel == channel,
+        OutboxMessage.slack_ts == ts,
+        OutboxMessage.kind.in_(list(kinds)),
+    ]
+    if key:
+        where.append(OutboxMessage.key == key)
+    return session.scalars(select(OutboxMessage).where(*where).limit(1)).first()

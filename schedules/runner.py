@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clerk import Clerk
 from schedules import job_runs as ledger
-from schedules.delivery import deliver_due
+from schedules.delivery import Courier
 from schedules.jobs import Job, run_job
 from schedules.registry import proactive_of
 from storage.housekeeping import purge_expired_confirmations
@@ -130,6 +130,9 @@ class Scheduler:
         self.was_leader = False
         self.catching_up: threading.Thread | None = None
         self.contending = threading.Lock()  # start-up thread and the leader tick
+        # One courier for the process: it remembers Slack's limits from round to round, and
+        # stop() tells it to claim nothing more and wait out no rate limit.
+        self.courier = Courier(clerk)
         self.aps = BackgroundScheduler(
             timezone=clerk.settings.tz,
             jobstores={"default": MemoryJobStore()},
@@ -186,6 +189,7 @@ class Scheduler:
         return self
 
     def stop(self) -> None:
+        self.courier.stop.set()  # first: a round in progress ends after the call in flight
         self.aps.shutdown(wait=True)
         if self.catching_up is not None:
             self.catching_up.join(timeout=30)
@@ -258,7 +262,7 @@ class Scheduler:
 
     def deliver(self) -> None:
         if self.leader.holds():
-            deliver_due(self.clerk, owner=self.owner)
+            self.courier.deliver(owner=self.owner)
 
 
 def start(clerk: Clerk) -> Scheduler:

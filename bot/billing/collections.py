@@ -37,7 +37,7 @@ from bot.billing.plan_progress import plan_progress
 from bot.billing.receivables import accounts, aged_accounts, thresholds_in
 from bot.dates.format import format_day
 from bot.errors import InvalidInput, NotFound
-from bot.firm.users import slack_ids_by_id
+from bot.firm.users import money_readers
 from bot.money import EscalationThresholds, Stage, next_stage
 from bot.permissions import Actor, Capability
 from storage.base import chunks
@@ -60,7 +60,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class StageChange:
-    """A recorded change of stage, with what the scheduler needs to tell the lawyer."""
+    """A recorded change of stage, with what the scheduler needs to tell the lawyer.
+
+    ``lawyer_slack_id`` is the responsible lawyer only if they may see the client's balance
+    (``bot.firm.users.money_readers``): the DM names the stage and why, which is money.
+    """
 
     event_id: int
     client_id: int
@@ -227,7 +231,7 @@ def sync_escalation_stages(
         for part in chunks(changed)
         for c in session.scalars(select(Client).where(Client.id.in_(part)))
     }
-    lawyers = slack_ids_by_id(session, [c.lawyer_id for c in clients.values() if c.lawyer_id])
+    lawyers = money_readers(session, [c.lawyer_id for c in clients.values() if c.lawyer_id])
     changes: list[tuple[EscalationEvent, int, Stage, Stage]] = []
     for client_id, before, after in pending:
         plan = plans.get(client_id)
@@ -360,7 +364,7 @@ def advance_stage(
     )
     session.add(event)
     session.flush()
-    lawyers = slack_ids_by_id(session, [target.lawyer_id] if target.lawyer_id else [])
+    lawyers = money_readers(session, [target.lawyer_id] if target.lawyer_id else [])
     return _change(event, target, lawyers, current, raised)
 
 
@@ -374,3 +378,9 @@ def history(session: Session, client_id: int, *, limit: int = 8) -> list[Escalat
             .limit(limit)
         )
     )
+
+
+def any_stage_recorded(session: Session) -> bool:
+    """Whether any account has a collections stage recorded: False on a new install and
+    before the first run on an imported firm's invoices (the morning job's first run)."""
+    return session.scalar(select(CollectionState.client_id).limit(1)) is not None

@@ -32,9 +32,9 @@ from bot.billing.money_changes import (
     Notice,
     Outcome,
     apply_credit,
-    lawyer_slack_id,
     ledger_currency,
     lock_client,
+    money_recipient,
     outstanding_of,
     restage,
 )
@@ -166,7 +166,7 @@ def record_invoice(
 def _warnings(
     session: Session, client: Client, matter: Matter | None, invoice: Invoice
 ) -> list[Notice]:
-    target = lawyer_slack_id(session, client, matter)
+    target = money_recipient(session, client)
     found: list[Notice] = []
     owed = outstanding_of(session, client.id)
     credit = credits(session, [client.id]).get((client.id, client.currency), 0)

@@ -17,6 +17,7 @@ from bot.billing.collections import StageChange, sync_escalation_stages
 from bot.billing.receivables import thresholds_in
 from bot.billing.totals import credits
 from bot.errors import InvalidInput
+from bot.firm.users import money_readers
 from bot.money import EscalationThresholds, allocate_payment
 from bot.permissions import Actor
 from storage.models import (
@@ -29,7 +30,6 @@ from storage.models import (
     PaymentStatus,
     PlanStatus,
     TrustTransaction,
-    User,
 )
 from storage.models.billing import PAYMENT_UNAPPLIED
 
@@ -53,7 +53,9 @@ class Notice:
 
     key: str
     kind: str  # "credit_warning" | "retainer_warning"
-    target: str | None  # the lawyer's Slack id; None when the client has no lawyer
+    # The responsible lawyer's Slack id (``money_recipient``); None when nobody who may see
+    # the client's balance is responsible for it.
+    target: str | None
     text: str
 
 
@@ -196,12 +198,17 @@ def complete_settled_plans(session: Session, client: Client) -> PaymentPlan | No
     return None
 
 
-def lawyer_slack_id(session: Session, client: Client, matter: Matter | None = None) -> str | None:
-    """The matter's lawyer if it has one, else the client's responsible lawyer."""
-    user_id = (matter.lawyer_id if matter is not None else None) or client.lawyer_id
-    if user_id is None:
+def money_recipient(session: Session, client: Client) -> str | None:
+    """Who is told proactively about ``client``'s money: its responsible lawyer, if they may
+    see its balance (``bot.firm.users.money_readers``), else nobody.
+
+    Never a matter's own lawyer: a lawyer who works on one matter of a client they are not
+    responsible for is refused ``/balance`` for that client, so a warning carrying what it
+    owes must not reach them either.
+    """
+    if client.lawyer_id is None:
         return None
-    return session.scalar(select(User.slack_id).where(User.id == user_id))
+    return money_readers(session, [client.lawyer_id]).get(client.lawyer_id)
 
 
 def restage(

@@ -3,11 +3,15 @@
 A button on the billing channel's overdue post opens a form; once the form is submitted,
 Clerk adds a note under that account ("INV-7 marked disputed by @bill") with ``chat.update``,
 which replaces the whole message. The form submission does not carry the message, so the
-message as it was when the button was pressed is kept in ``pending_confirmations`` (one row
-per post, keyed by channel and ts) and every update is written back to that row. Two people
-acting on the same post therefore add to each other's notes instead of erasing them: the
-row is read under a lock (``FOR UPDATE`` on PostgreSQL; SQLite writers queue at ``BEGIN
-IMMEDIATE``) in the same unit of work that stores the action.
+post is kept in ``pending_confirmations`` (one row per post, keyed by channel and ts) as
+Clerk sent it, and every update is written back to that row. Two people acting on the same
+post therefore add to each other's notes instead of erasing them: the row is read under a
+lock (``FOR UPDATE`` on PostgreSQL; SQLite writers queue at ``BEGIN IMMEDIATE``) in the same
+unit of work that stores the action.
+
+The post's content is Clerk's own, never a button payload's: the handler finds the post in
+the outbox (Clerk sent it there, to that channel), and once a row exists it holds what
+Clerk last wrote.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import InvalidInput, NotFound
 from bot.permissions import Actor, Capability
-from storage.models import Client, Contact, ContactKind, OutboxMessage, PendingConfirmation
+from storage.models import Client, Contact, ContactKind, PendingConfirmation
 
 KIND = "overdue-post"
 KEEP = timedelta(days=30)
@@ -36,31 +40,20 @@ class Post:
     blocks: list[dict[str, Any]]
 
 
-def from_outbox(session: Session, channel: str, ts: str) -> Post | None:
-    """A post Clerk sent through the outbox, for a button payload that came without the
-    message's blocks (some clients send only its ts)."""
-    row = session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.slack_channel == channel, OutboxMessage.slack_ts == ts
-        )
-    ).first()
-    if row is None or not row.payload.get("blocks"):
-        return None
-    return Post(channel, ts, str(row.payload.get("text", "")), list(row.payload["blocks"]))
-
-
 def post_key(channel: str, ts: str) -> str:
     digest = hashlib.sha256(f"{channel}:{ts}".encode()).hexdigest()[:40]
     return f"post:{digest}"
 
 
 def remember(session: Session, *, actor: Actor, post: Post, now: datetime) -> str:
-    """Keep the post as Slack showed it when the button was pressed (Slack's copy is the
-    newest: it already carries every update Clerk made). Returns the key for the form."""
+    """Keep ``post`` (as Clerk sent it) unless Clerk already keeps it with the notes it has
+    added since; either way it is kept another ``KEEP``. Returns the key for the form."""
     key = post_key(post.channel, post.ts)
     payload = {"channel": post.channel, "ts": post.ts, "text": post.text, "blocks": post.blocks}
     row = session.scalars(
-        select(PendingConfirmation).where(PendingConfirmation.token == key)
+        select(PendingConfirmation).where(
+            PendingConfirmation.token == key, PendingConfirmation.kind == KIND
+        )
     ).one_or_none()
     if row is None:
         session.add(
@@ -74,7 +67,6 @@ def remember(session: Session, *, actor: Actor, post: Post, now: datetime) -> st
             )
         )
     else:
-        row.payload = payload
         row.expires_at = now + KEEP
     session.flush()
     return key

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.clients.lookup import get_client, get_matter, looks_like_matter_code
 from bot.errors import Conflict, InvalidInput
+from bot.firm.users import slack_ids_by_id
 from bot.permissions import Actor, Capability
 from storage.models import Client, Contact, ContactKind, Matter, User
 
@@ -55,6 +56,9 @@ class LoggedContact:
     client_code: str
     matter_code: str | None
     completed_follow_ups: list[date] = field(default_factory=list)
+    # Slack ids of colleagues whose follow-ups this contact closed (the responsible lawyer's
+    # contact closes everyone's): the reply names them.
+    closed_for: list[str] = field(default_factory=list)
 
 
 def split_code(code: str) -> tuple[str, str | None]:
@@ -132,10 +136,19 @@ def record_contact(
             session.flush()
     except IntegrityError:
         raise Conflict(f"That message is already logged as a contact with {client.code}.") from None
-    completed = _complete_due_follow_ups(
-        session, client_id=client.id, logged=contact, now=now, today=today
+    everyone = actor.user_id is not None and actor.user_id == client.lawyer_id
+    closed = _complete_due_follow_ups(
+        session,
+        client_id=client.id,
+        logged=contact,
+        now=now,
+        today=today,
+        owner_id=None if everyone else actor.user_id,
     )
-    return LoggedContact(contact, client.code, matter_code, completed)
+    days = sorted({c.follow_up_on for c in closed if c.follow_up_on})
+    others = sorted({c.logged_by_id for c in closed if c.logged_by_id != actor.user_id})
+    names = slack_ids_by_id(session, others)
+    return LoggedContact(contact, client.code, matter_code, days, [names[i] for i in others])
 
 
 def log_contact(
@@ -146,22 +159,35 @@ def log_contact(
 
 
 def _complete_due_follow_ups(
-    session: Session, *, client_id: int, logged: Contact, now: datetime, today: date
-) -> list[date]:
-    due = session.scalars(
-        select(Contact).where(
-            Contact.client_id == client_id,
-            Contact.id != logged.id,
-            Contact.follow_up_on.is_not(None),
-            Contact.follow_up_on <= today,
-            Contact.follow_up_done_at.is_(None),
-            Contact.occurred_at <= logged.occurred_at,
-        )
-    ).all()
+    session: Session,
+    *,
+    client_id: int,
+    logged: Contact,
+    now: datetime,
+    today: date,
+    owner_id: int | None,
+) -> list[Contact]:
+    """Close the client's follow-ups due by ``today`` that this contact answers.
+
+    A colleague's call does not answer a lawyer's own reminder to call the client, so only
+    ``owner_id``'s follow-ups close; ``None`` (the contact is the responsible lawyer's, who
+    answers for the client) closes everyone's.
+    """
+    query = select(Contact).where(
+        Contact.client_id == client_id,
+        Contact.id != logged.id,
+        Contact.follow_up_on.is_not(None),
+        Contact.follow_up_on <= today,
+        Contact.follow_up_done_at.is_(None),
+        Contact.occurred_at <= logged.occurred_at,
+    )
+    if owner_id is not None:
+        query = query.where(Contact.logged_by_id == owner_id)
+    due = list(session.scalars(query))
     for earlier in due:
         earlier.follow_up_done_at = now
     session.flush()
-    return sorted({c.follow_up_on for c in due if c.follow_up_on})
+    return due
 
 
 @dataclass

@@ -14,14 +14,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clients.lookup import get_client
-from bot.clients.service import MAX_NAME, name_problem
-from bot.errors import Conflict, InvalidInput, PermissionDenied
+from bot.clients.service import CREDIT_TERMS, MAX_NAME, name_problem, require_senior
+from bot.errors import Conflict, InvalidInput
 from bot.money import Money, parse_amount
 from bot.permissions import Actor, Capability
-from storage.models import Client, ClientKind, ClientStatus, Role, User
+from storage.models import Client, ClientKind, ClientStatus, User
 
-SENIOR_FIELDS = frozenset({"lawyer", "credit-limit", "terms", "retainer", "status"})
-SENIOR_ROLES = frozenset({Role.ADMIN, Role.PARTNER})
+# The credit terms (reserved at intake too, ``bot.clients.service.require_senior``), who is
+# responsible for the client, and whether it is still a client.
+SENIOR_FIELDS = frozenset({*CREDIT_TERMS, "lawyer", "status"})
 # Fields of `add` plus the long tail; "details.KEY" is any key of the details JSON.
 FIELDS = (
     "name",
@@ -105,11 +106,8 @@ def canonical_field(word: str) -> str:
 
 def require_may_change(actor: Actor, field_name: str) -> None:
     actor.require(Capability.WRITE_CLIENTS)
-    if field_name in SENIOR_FIELDS and actor.role not in SENIOR_ROLES:
-        raise PermissionDenied(
-            f"Only a partner or an admin may change a client's {field_name}; your role is "
-            f"{actor.role.value}. Ask a partner to make the change."
-        )
+    if field_name in SENIOR_FIELDS:
+        require_senior(actor, [field_name])
 
 
 def _money(cents: int | None, currency: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Client, ClientStatus, Contact, User
@@ -24,10 +24,20 @@ class FollowUpRow(NamedTuple):
     client_code: str
     client_name: str
     logged_by_slack_id: str
+    client_id: int
 
 
-def follow_ups_due(session: Session, *, day: date) -> list[FollowUpRow]:
-    """Contacts whose follow-up is due on or before ``day`` and not done, with who logged them."""
+def follow_ups_due(
+    session: Session,
+    *,
+    day: date,
+    start: date | None = None,
+    logged_since: datetime | None = None,
+) -> list[FollowUpRow]:
+    """Contacts whose follow-up is due on or before ``day`` and not done, with who logged
+    them. With ``start``, only those due on or after it (the days a morning speaks for) or
+    logged since ``logged_since`` (a follow-up logged with a date already past is due at
+    once)."""
     query = (
         select(
             Contact.id,
@@ -36,12 +46,18 @@ def follow_ups_due(session: Session, *, day: date) -> list[FollowUpRow]:
             Client.code,
             Client.name,
             User.slack_id,
+            Client.id,
         )
         .join(Client, Client.id == Contact.client_id)
         .join(User, User.id == Contact.logged_by_id)
         .where(Contact.follow_up_on <= day, Contact.follow_up_done_at.is_(None))
         .order_by(Contact.follow_up_on, Contact.id)
     )
+    if start is not None:
+        recent = Contact.follow_up_on >= start
+        if logged_since is not None:
+            recent = or_(recent, Contact.created_at >= logged_since)
+        query = query.where(recent)
     # .all(): one fetchall, on the connection (no ORM result handling)
     return list(map(FollowUpRow._make, session.connection().execute(query).all()))
 

@@ -9,6 +9,7 @@ the ledger in two, and nobody notices until money goes missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clients.lookup import get_client, normalise_code, suggest_clients
-from bot.errors import Conflict, InvalidInput
+from bot.errors import Conflict, InvalidInput, PermissionDenied
 from bot.permissions import Actor, Capability
 from bot.text import required_text_problem
 from storage.models import (
@@ -30,6 +31,7 @@ from storage.models import (
     DeadlineStatus,
     Matter,
     MatterStatus,
+    Role,
     User,
 )
 
@@ -246,11 +248,55 @@ def similar_clients(
     return [(code, stored) for _score, code, stored in scored[:3]]
 
 
+# --- who may set what ------------------------------------------------------------------------
+
+# What the firm extends on credit and on what terms is a partner's or an admin's decision,
+# whether it is set when the client is added or changed afterwards with ``/client edit``
+# (``bot.clients.edit`` reserves these and a few more fields with the same rule).
+CREDIT_TERMS = ("credit-limit", "terms", "retainer")
+SENIOR_ROLES = frozenset({Role.ADMIN, Role.PARTNER})
+
+
+def require_senior(actor: Actor, fields: Sequence[str], *, verb: str = "change") -> None:
+    """Refuse anyone but a partner or an admin who sets any of ``fields``.
+
+    The one rule for both paths into a client's credit terms: intake (``/client add`` and the
+    add-client form, through ``add_client``) and ``/client edit``; a clients file is imported
+    only by the same two roles. It is asked before the client is looked up, so the refusal
+    never says whether a client exists.
+    """
+    if not fields or actor.role in SENIOR_ROLES:
+        return
+    named = " and ".join([", ".join(fields[:-1]), fields[-1]] if len(fields) > 1 else fields)
+    advice = "Ask a partner to make the change." if verb == "change" else "Leave them out."
+    raise PermissionDenied(
+        f"Only a partner or an admin may {verb} a client's {named}; your role is "
+        f"{actor.role.value}. {advice}"
+    )
+
+
+def credit_terms_given(data: ClientInput) -> list[str]:
+    """The credit terms a new client comes with (``CREDIT_TERMS`` names), in that order."""
+    given = {
+        "credit-limit": data.credit_limit_cents,
+        "terms": data.terms_days,
+        "retainer": data.retainer_required_cents,
+    }
+    return [name for name in CREDIT_TERMS if given[name] is not None]
+
+
+def require_may_add(actor: Actor, data: ClientInput) -> None:
+    """Whether ``actor`` may add this client as given: a member who adds clients, and a
+    partner or an admin if it comes with credit terms. Asked before anything is read."""
+    actor.require(Capability.WRITE_CLIENTS)
+    require_senior(actor, credit_terms_given(data), verb="set")
+
+
 # --- writes -------------------------------------------------------------------------------
 
 
 def add_client(session: Session, *, actor: Actor, data: ClientInput) -> Client:
-    actor.require(Capability.WRITE_CLIENTS)
+    require_may_add(actor, data)
     code = check_code(data.code)
     problem = name_problem(data.name)
     if problem:

@@ -94,7 +94,13 @@ def run(args: argparse.Namespace) -> int:
         else:
             from bot.server import make_server
 
-            server = make_server(app, clerk.db, host=args.host, port=args.port)
+            server = make_server(
+                app,
+                clerk.db,
+                host=args.host,
+                port=args.port,
+                signing_secret=settings.slack_signing_secret,
+            )
             log.info("Clerk is serving Slack at http://%s:%s/slack/events", args.host, args.port)
             server.run()  # returns after SIGTERM, once requests in progress are answered
     except (Shutdown, KeyboardInterrupt):

@@ -21,12 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.clients.lookup import get_matter
 from bot.dates.format import format_day, format_time
+from bot.dates.times import ClockTime, localize
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.permissions import Actor, Capability
 from storage.models import Client, Deadline, DeadlineStatus, Matter, MatterStatus, User
@@ -192,11 +194,15 @@ def move_deadline(
     explanation: str | None,
     source_text: str | None,
     zone: tzinfo = UTC,
+    keep_time: bool = True,
 ) -> Stored:
     """Give an open deadline a new date. Triggers move through ``rule_chains`` instead.
 
-    A computed deadline keeps its ``computed_on``: the difference is how a later move of its
-    trigger knows this date was set by hand and must not be recomputed.
+    A timed deadline moved to a day with no time keeps its time of day in the firm's zone (a
+    10:00 hearing moved to Wednesday is at 10:00 on Wednesday); ``keep_time=False`` (the
+    words "all day") makes it an all-day deadline. A computed deadline keeps its
+    ``computed_on``: the difference is how a later move of its trigger knows this date was
+    set by hand and must not be recomputed.
     """
     actor.require(Capability.MANAGE_DEADLINES)
     _check_timed(due_on, due_at)
@@ -205,6 +211,13 @@ def move_deadline(
     if deadline.is_trigger:
         raise InvalidInput(f"#{deadline.id} is a trigger: its dependents must be previewed first.")
     old = deadline.due_at or deadline.due_on
+    kept = None
+    if due_at is None and keep_time and deadline.due_at is not None and isinstance(zone, ZoneInfo):
+        local = deadline.due_at.astimezone(zone)
+        due_at, kept = localize(due_on, ClockTime(local.hour, local.minute, 0, 0), zone)
+        explanation = f"{explanation}, {format_time(local)} kept" if explanation else explanation
+        if kept:
+            explanation = f"{explanation}; {kept}" if explanation else kept
     deadline.due_on = due_on
     deadline.due_at = due_at
     note = f"moved from {_when(old, zone)}"
@@ -263,10 +276,11 @@ def snooze_reminders(
 
 
 def timed_conflicts(session: Session, deadline: Deadline) -> list[Deadline]:
-    """Other open timed deadlines of the same lawyer within an hour of this one."""
-    if deadline.due_at is None or deadline.responsible_id is None:
+    """Other open timed deadlines within an hour of this one for anyone who must attend it:
+    its responsible lawyer and its assignee, each in either role on the other deadline."""
+    people = {p for p in (deadline.responsible_id, deadline.assignee_id) if p is not None}
+    if deadline.due_at is None or not people:
         return []
-    lawyer = deadline.responsible_id
     nearby = session.scalars(
         select(Deadline).where(
             Deadline.status == DeadlineStatus.OPEN,
@@ -275,7 +289,7 @@ def timed_conflicts(session: Session, deadline: Deadline) -> list[Deadline]:
             Deadline.due_on.between(
                 deadline.due_on - timedelta(days=1), deadline.due_on + timedelta(days=1)
             ),
-            or_(Deadline.responsible_id == lawyer, Deadline.assignee_id == lawyer),
+            or_(Deadline.responsible_id.in_(people), Deadline.assignee_id.in_(people)),
         )
     ).all()
     at = deadline.due_at

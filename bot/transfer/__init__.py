@@ -5,6 +5,12 @@ module and registers a ``Kind`` here. The rules are shared: export writes the pi
 with a header row; import reads the same columns, checks every row, reports each bad row
 with its line number and reason, and writes nothing unless every row is good (one unit of
 work). Importing an exported file gives back the same data.
+
+A cell a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return: a client named ``=HYPERLINK(...)`` could send its neighbours' emails
+and phones away when the file is opened) is written with a single quote in front, as OWASP
+advises, and import takes exactly that quote off again: ``+1 212 555 0100`` comes back as
+typed, and a name that really starts with a quote (``'t Hooft``) is left alone.
 """
 
 from __future__ import annotations
@@ -24,6 +30,26 @@ from storage.db import Database
 from storage.stamps import session_now
 
 KIND_MODULES = ["clients", "matters", "contacts", "deadlines", "invoices", "payments"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def _runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text``, past any quotes in front, as a formula."""
+    return text.lstrip(QUOTE).startswith(FORMULA_STARTS)
+
+
+def neutralise(cell: str) -> str:
+    """A cell as export writes it: one quote in front of anything that starts a formula,
+    also behind quotes already there (so :func:`restore` can always take exactly one off)."""
+    return QUOTE + cell if _runs_as_formula(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """A cell as import reads it: the one quote :func:`neutralise` added, taken off."""
+    if cell.startswith(QUOTE) and _runs_as_formula(cell[1:]):
+        return cell[1:]
+    return cell
 
 
 @dataclass
@@ -97,7 +123,7 @@ def export_csv(db: Database, kind_name: str, out: IO[str]) -> int:
     count = 0
     with db.reading() as session:
         for row in kind.export_rows(session):
-            writer.writerow({col: row.get(col, "") for col in kind.columns})
+            writer.writerow({col: neutralise(row.get(col, "")) for col in kind.columns})
             count += 1
     return count
 
@@ -113,7 +139,7 @@ def _rows(source: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     for row in reader:
         yield (
             reader.line_num,
-            {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k},
+            {(k or "").strip().lower(): restore((v or "").strip()) for k, v in row.items() if k},
         )
 
 

@@ -11,9 +11,15 @@ overdue accounts post.
 
 Put them on a channel message (not an ephemeral one). Each opens a short form; once it is
 submitted Clerk stores the action, adds a note under that account's buttons with
-``chat.update`` (channel and ts from the payload's container), and tells the person who
-pressed it. Each checks the presser's role first: *Mark disputed* and *Next stage* are for
-billing, partners and admins; *Log contact* for whoever may log client contacts.
+``chat.update``, and tells the person who pressed it. Each checks the presser's role first:
+*Mark disputed* and *Next stage* are for billing, partners and admins; *Log contact* for
+whoever may log client contacts.
+
+The note goes only on an overdue post Clerk itself sent (its outbox says so), drawn from what
+Clerk sent or last wrote there, never from a payload's blocks; the form carries the client,
+the channel to answer in and the post's key under Clerk's seal (``handlers.kernel.sealed``),
+and a form whose seal does not hold writes nothing. Reasons and summaries people typed are
+escaped wherever they are shown.
 
 Balance replies are ephemeral. In a channel, ``@Clerk balance ACME`` is answered only to the
 person who asked (the conversation module replies to mentions ephemerally).
@@ -43,7 +49,7 @@ from handlers.billing import forms, overdue_views, views
 from handlers.billing.forms import MoneyField, MoneyView
 from handlers.billing.invoices import home, queue_messages
 from handlers.billing.overdue_views import MoneyAction
-from handlers.kernel import blocks
+from handlers.kernel import blocks, posted, sealed
 from handlers.kernel.commands import CommandRequest, Reply, send, slash_command
 from handlers.kernel.replies import reply_privately
 from storage.models import Client, ContactKind
@@ -129,23 +135,26 @@ def _client_id(action: dict[str, Any]) -> int:
 
 
 def _remember(clerk: Clerk, actor: Actor, body: dict[str, Any], client_id: int) -> str:
-    """Keep the post so the form can update it; no ts for a message Clerk cannot update."""
-    message = body.get("message") or {}
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
-    ts = container.get("message_ts") or message.get("ts") or ""
-    if not (channel and ts) or container.get("is_ephemeral"):
-        return forms.metadata(client_id, channel, "", "")
+    """The form's sealed metadata: the client, the channel to answer in, and the overdue post
+    to note the action under, if the button was pressed on one Clerk sent (else no post)."""
+    channel = posted.pressed_on(body)[0] or (body.get("channel") or {}).get("id") or ""
+    key = ""
     with clerk.db.unit_of_work(actor.slack_id) as session:
-        if message.get("blocks"):
-            post = billing_notes.Post(channel, ts, message.get("text", ""), message["blocks"])
-        else:
-            found = billing_notes.from_outbox(session, channel, ts)
-            if found is None:
-                return forms.metadata(client_id, channel, "", "")
-            post = found
-        key = billing_notes.remember(session, actor=actor, post=post, now=clerk.now())
-    return forms.metadata(client_id, channel, ts, key)
+        sent = posted.clerk_message(session, body, kinds=[overdue_views.POST_KIND])
+        if sent is not None and sent.slack_channel and sent.slack_ts:
+            post = billing_notes.Post(
+                sent.slack_channel,
+                sent.slack_ts,
+                str(sent.payload.get("text", "")),
+                list(sent.payload.get("blocks") or []),
+            )
+            key = billing_notes.remember(session, actor=actor, post=post, now=clerk.now())
+    return sealed.seal(clerk, forms.metadata(client_id, str(channel), "", key))
+
+
+def _form_data(clerk: Clerk, view: dict[str, Any]) -> dict[str, Any]:
+    """What the form carries back, as Clerk sealed it (InvalidInput otherwise)."""
+    return sealed.unseal(clerk, view.get("private_metadata"))
 
 
 def _label(client: Client) -> str:
@@ -213,6 +222,7 @@ def register_buttons(app: App, clerk: Clerk) -> None:
         number = values.get(MoneyField.INVOICE)
         if not number:
             raise FieldErrors({MoneyField.INVOICE: "Pick the invoice the client disputes."})
+        meta = _form_data(clerk, view)
         with clerk.db.unit_of_work(actor.slack_id) as session:
             outcome = invoice_changes.mark_disputed(
                 session,
@@ -225,9 +235,12 @@ def register_buttons(app: App, clerk: Clerk) -> None:
             queue_messages(session, outcome, actor)
             reason = outcome.invoice.dispute_reason if outcome.invoice else ""
         ack()
-        note = f":scales: {number} marked disputed by {blocks.mention(actor.slack_id)}: {reason}"
+        note = (
+            f":scales: {blocks.escape(number)} marked disputed by "
+            f"{blocks.mention(actor.slack_id)}: {blocks.escape(reason or '')}"
+        )
         reply = _receipt(outcome, f"Invoice {number} is marked disputed: {reason}", clerk)
-        _annotate(clerk, client, actor, forms.read_metadata(view), note, reply)
+        _annotate(clerk, client, actor, meta, note, reply)
 
     @app.action(MoneyAction.NEXT_STAGE)
     def next_pressed(
@@ -257,7 +270,7 @@ def register_buttons(app: App, clerk: Clerk) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
         actor = clerk.directory.actor(body["user"]["id"])
-        meta = forms.read_metadata(view)
+        meta = _form_data(clerk, view)
         reason = blocks.view_values(view).get(MoneyField.REASON) or ""
         with clerk.db.unit_of_work(actor.slack_id) as session:
             change = escalation.advance_stage(
@@ -274,7 +287,10 @@ def register_buttons(app: App, clerk: Clerk) -> None:
             outcome.outstanding_cents = money_changes.outstanding_of(session, target.id)
         ack()
         stage = views.stage_text(Stage(change.to_stage))
-        note = f":arrow_up: Moved to {stage} by {blocks.mention(actor.slack_id)}: {change.reason}"
+        note = (
+            f":arrow_up: Moved to {stage} by {blocks.mention(actor.slack_id)}: "
+            f"{blocks.escape(change.reason)}"
+        )
         reply = _receipt(outcome, f"{target.code} moved to {stage}.", clerk)
         _annotate(clerk, client, actor, meta, note, reply)
 
@@ -298,9 +314,9 @@ def register_buttons(app: App, clerk: Clerk) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
         actor = clerk.directory.actor(body["user"]["id"])
-        meta = forms.read_metadata(view)
         values = blocks.view_values(view)
         _check_contact_form(values)
+        meta = _form_data(clerk, view)
         with clerk.db.unit_of_work(actor.slack_id) as session:
             logged = billing_notes.log_contact(
                 session,

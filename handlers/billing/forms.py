@@ -1,9 +1,9 @@
 """The money modals: add an invoice, record a payment, look up a balance, and the forms the
-overdue post's buttons open (mark disputed, next stage, log contact). Pure builders."""
+overdue post's buttons open (mark disputed, next stage, log contact). Pure builders: the
+handlers seal what a form carries back (``private_metadata``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
@@ -119,16 +119,10 @@ def balance_view(message: blocks.Message) -> dict[str, Any]:
     return blocks.modal("Client balance", MoneyView.BALANCE, message.blocks, submit=None)
 
 
-def metadata(client_id: int, channel: str, ts: str, token: str) -> str:
-    return json.dumps({"c": client_id, "ch": channel, "ts": ts, "k": token}, separators=(",", ":"))
-
-
-def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}
+def metadata(client_id: int, channel: str, ts: str, token: str) -> dict[str, Any]:
+    """What an overdue post's form needs back: the client, the channel to answer in, and the
+    post's key (``bot.billing.notes``). The handler seals it (``handlers.kernel.sealed``)."""
+    return {"c": client_id, "ch": channel, "ts": ts, "k": token}
 
 
 def dispute_modal(

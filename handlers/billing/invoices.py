@@ -207,7 +207,7 @@ def invoice_receipt(outcome: Outcome, home_currency: str) -> blocks.Message:
     )
     details = []
     if outcome.matter is not None:
-        details.append(f"Matter {outcome.matter.code}: {outcome.matter.title}.")
+        details.append(f"Matter {outcome.matter.code}: {blocks.escape(outcome.matter.title)}.")
     if outcome.currency_adopted:
         details.append(f"{c.code}'s ledger is kept in {c.currency} from now on.")
     if outcome.credit_applied_cents:

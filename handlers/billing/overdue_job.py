@@ -1,23 +1,36 @@
 """Overdue accounts (08:30, working days): one post to the billing channel only, worst first,
-each account with *Log contact*, *Mark disputed* and *Next stage*; and a DM to each
-responsible lawyer whose client's collections stage changed.
+each account with *Log contact*, *Mark disputed* and *Next stage*; and one collections DM to
+each responsible lawyer listing their clients whose stage changed
+(``handlers.billing.collections_views``, key ``collections:{slack_id}:{YYYY-MM-DD}``).
 
 Stages are synced first (each change recorded as an escalation event with why), so the post,
-the DMs and ``/balance`` agree; both read the same ``aged_accounts`` of the morning. The money
-services are imported when the job runs: a Clerk built without them skips this job with a log
-line rather than failing the morning.
+the DMs and ``/balance`` agree; both read the same ``aged_accounts`` of the morning.
+
+The first run on a firm's data (no account has a stage recorded yet: a new install, a first
+import of its invoices) records every account's stage as its starting point and tells no
+lawyer: hundreds of accounts "moving" from current to where they already stood is history,
+not news. The admins are told once that it happened.
+
+The money services are imported when the job runs: a Clerk built without them skips this job
+with a log line rather than failing the morning.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
-from handlers.kernel import blocks
+from bot.dates.format import format_day
 from schedules.jobs import Planned, is_working_day
+from storage.models import Role, User
+
+if TYPE_CHECKING:
+    from bot.billing.collections import StageChange
 
 log = logging.getLogger("clerk.jobs")
 
@@ -26,10 +39,10 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     if not is_working_day(clerk, day):
         return []
     try:
-        from bot.billing.collections import sync_escalation_stages
+        from bot.billing.collections import any_stage_recorded, sync_escalation_stages
         from bot.billing.receivables import aged_accounts, thresholds_in
-        from handlers.billing.overdue_views import overdue_post
-        from handlers.billing.views import stage_change_payload
+        from handlers.billing import collections_views as told
+        from handlers.billing.overdue_views import POST_KIND, overdue_post
     except ImportError as exc:
         log.info("overdue accounts job skipped: the money services are not installed (%s)", exc)
         return []
@@ -38,23 +51,28 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     # of the accounts that can stand above current: one that cannot stands as settled, as
     # a client with no account does, and the post leaves it out anyway.
     found = aged_accounts(session, as_of=day, thresholds=thresholds, standing_only=True)
+    first_run = not any_stage_recorded(session)
+    changes = sync_escalation_stages(session, as_of=day, thresholds=thresholds, found=found)
     planned: list[Planned] = []
-    for change in sync_escalation_stages(session, as_of=day, thresholds=thresholds, found=found):
-        if not change.lawyer_slack_id:
-            continue
-        payload = stage_change_payload(change)
-        message = blocks.Message(
-            text=str(payload["text"]),
-            blocks=list(payload["blocks"]),  # type: ignore[call-overload]
-        )
-        planned.append(
-            Planned(
-                f"stage:{change.client_id}:{change.event_id}",
-                change.lawyer_slack_id,
-                "stage_change",
-                message,
+    if first_run and changes:
+        note = told.first_run_note(len(changes))
+        for admin in _admins(clerk, session):
+            planned.append(Planned(f"collections-start:{admin}", admin, told.FIRST_RUN_KIND, note))
+    elif changes:
+        by_lawyer: dict[str, list[StageChange]] = {}
+        for change in changes:
+            if change.lawyer_slack_id:
+                by_lawyer.setdefault(change.lawyer_slack_id, []).append(change)
+        said = format_day(day)
+        for lawyer, theirs in sorted(by_lawyer.items()):
+            planned.append(
+                Planned(
+                    told.outbox_key(lawyer, day.isoformat()),
+                    lawyer,
+                    told.OUTBOX_KIND,
+                    told.collections_message(theirs, said),
+                )
             )
-        )
     channel = clerk.firm.get("billing_channel", session)
     if not channel:
         return planned
@@ -65,8 +83,16 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         start=1,
     ):
         planned.append(
-            Planned(
-                key if number == 1 else f"{key}:{number}", str(channel), "overdue_accounts", page
-            )
+            Planned(key if number == 1 else f"{key}:{number}", str(channel), POST_KIND, page)
         )
     return planned
+
+
+def _admins(clerk: Clerk, session: Session) -> list[str]:
+    """Every active admin, and those named in the settings."""
+    found = set(
+        session.scalars(
+            select(User.slack_id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+        )
+    )
+    return sorted(found | {a for a in clerk.settings.admins if a})

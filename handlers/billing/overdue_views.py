@@ -19,6 +19,9 @@ from handlers.billing.money_text import aging_line, fmt, in_words, stage_text
 from handlers.kernel import blocks
 
 PER_PAGE = 20
+# The outbox kind of the billing channel's morning post: what its buttons check they were
+# pressed on before a note is added to it (``handlers.billing.balances``).
+POST_KIND = "overdue_accounts"
 
 
 class MoneyAction(StrEnum):

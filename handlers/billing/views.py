@@ -60,7 +60,7 @@ def balance_message(st: Statement, home: str, zone: tzinfo) -> blocks.Message:
         history = "\n".join(_event(e, zone) for e in st.events)
         rows.append(blocks.section(f"*Stage history*\n{history}"))
     rows.append(blocks.context(f"As of {format_day(st.as_of)} · only you can see this reply"))
-    return blocks.message(f"{title}: {summary}", rows)
+    return blocks.message(f"{blocks.escape(title)}: {summary}", rows)
 
 
 def _limit(st: Statement, home: str) -> str:
@@ -217,15 +217,18 @@ def changes_text(changes: Sequence[StageChange]) -> list[str]:
 
 
 def receipt(headline: str, details: Sequence[str], outcome: Outcome, home: str) -> blocks.Message:
+    """A money command's answer: ``headline`` is plain text (escaped here, in the blocks and
+    the fallback alike); ``details`` are mrkdwn lines the caller has escaped."""
     c = outcome.client
     owed = f"{c.code} now owes {fmt(outcome.outstanding_cents, c.currency, home)}."
     lines = [*details, owed, *changes_text(outcome.changes), *notices_text(outcome.notices)]
+    said = blocks.escape(headline)  # it quotes what people typed: names, reasons
     rows = [
-        blocks.section(f":white_check_mark: {blocks.escape(headline)}"),
+        blocks.section(f":white_check_mark: {said}"),
         blocks.section("\n".join(lines)),
         blocks.context(f"`/balance {c.code}` for the full account"),
     ]
-    return blocks.message(f"{headline} {' '.join(lines)}", rows)
+    return blocks.message(f"{said} {' '.join(lines)}", rows)
 
 
 def payment_details(out: PaymentOutcome, home: str) -> list[str]:
@@ -274,7 +277,7 @@ def notice_payload(notice: Notice, *, by: str, client_code: str) -> dict[str, ob
         blocks.section(f":warning: {blocks.escape(notice.text)}"),
         blocks.context(f"Recorded by {blocks.mention(by)} · `/balance {client_code}` for details"),
     ]
-    return {"text": notice.text, "blocks": rows}
+    return {"text": blocks.escape(notice.text), "blocks": rows}
 
 
 def stage_change_payload(change: StageChange) -> dict[str, object]:
@@ -286,8 +289,9 @@ def stage_change_payload(change: StageChange) -> dict[str, object]:
     )
     who = "by hand" if change.manual else "automatically"
     actor = "Clerk" if change.actor == "system" else blocks.mention(change.actor)
+    text = blocks.escape(text)  # the client's name and the reason, in the blocks and fallback
     rows = [
-        blocks.section(f":bell: {blocks.escape(text)}"),
+        blocks.section(f":bell: {text}"),
         blocks.context(
             f"Changed {who} by {actor} · was {stage_text(change.from_stage)} · "
             f"`/balance {change.client_code}`"

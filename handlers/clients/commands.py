@@ -57,6 +57,7 @@ def _add(request: CommandRequest) -> Reply:
     data = client_grammar.parse_add(
         request.text, currency=clerk.settings.currency, resolve_user=user_resolver(clerk)
     )
+    clients.require_may_add(actor, data)  # before asking anything about the client
     with clerk.db.reading() as session:
         clients.require_code_free(session, data.code)  # before asking about similar names
         similar = clients.similar_clients(session, data.name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -94,7 +93,11 @@ def logged(result: LoggedContact, zone: ZoneInfo) -> blocks.Message:
         notes.append("No follow-up set (add `; follow up DATE` to set one).")
     if result.completed_follow_ups:
         dates = ", ".join(day(d) for d in result.completed_follow_ups)
-        notes.append(f"This completes the follow-up due {dates}.")
+        if result.closed_for:
+            whose = ", ".join(blocks.mention(slack_id) for slack_id in result.closed_for)
+            notes.append(f"This completes the follow-up due {dates} (also {whose}'s).")
+        else:
+            notes.append(f"This completes the follow-up due {dates}.")
     kind = contact.kind.value
     article = "an" if kind[0] in "aeiou" else "a"
     return blocks.success(f"Logged {article} {kind} with *{where}*: {summary}", *notes)
@@ -107,29 +110,23 @@ def already_logged(client_code: str, when: str) -> blocks.Message:
     )
 
 
-def metadata(permalink: str = "", source: str = "") -> str:
-    return json.dumps({"permalink": permalink, "source": source}, separators=(",", ":"))
-
-
-def read_metadata(raw: str | None) -> dict[str, str]:
-    try:
-        data: Any = json.loads(raw or "{}")
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, str) and v}
+def metadata(permalink: str = "", source: str = "") -> dict[str, str]:
+    """What a form opened from a message carries back: the message's link and its key.
+    The handler seals it (``handlers.kernel.sealed``): a link is stored only as Slack gave it."""
+    return {"permalink": permalink, "source": source}
 
 
 def contact_modal(
     *,
     summary: str = "",
     permalink: str = "",
-    source: str = "",
     client: str = "",
     today: date | None = None,
+    carried: str = "",
 ) -> dict[str, Any]:
-    """The log-contact form; from a message it carries the message's link and its key."""
+    """The log-contact form; from a message it shows the message's link and carries it and
+    the message's key (``carried``: :func:`metadata` as the handler sealed it; empty for a
+    form opened alone)."""
     items: list[blocks.Block_] = []
     if permalink:
         items.append(blocks.context(f":link: From <{permalink}|this message>."))
@@ -170,5 +167,5 @@ def contact_modal(
         ContactIds.MODAL,
         items,
         submit="Log",
-        private_metadata=metadata(permalink, source),
+        private_metadata=carried,
     )

@@ -23,8 +23,8 @@ from bot.errors import InvalidInput
 from bot.permissions import Actor, Capability
 from handlers.clients import contact_views as views
 from handlers.clients.commands import dm
-from handlers.clients.forms import read_contact_form
-from handlers.kernel import blocks
+from handlers.clients.forms import ContactForm, read_contact_form
+from handlers.kernel import blocks, sealed
 from handlers.kernel.commands import CommandRequest, Reply, send, slash_command
 
 DEFAULT_LIST = 10
@@ -142,10 +142,51 @@ def _permalink(client: WebClient, channel: str, ts: str) -> str:
     return str(found.get("permalink") or "")
 
 
+def _carried(clerk: Clerk, view: dict[str, Any]) -> dict[str, str]:
+    """The message link and key a form opened from a message carries, as Clerk sealed them;
+    nothing for a form opened alone. Refused (nothing stored) when the seal does not hold:
+    a link in the contact log is one Slack gave Clerk, never one typed into a payload."""
+    raw = view.get("private_metadata") or ""
+    if not raw:
+        return {}
+    data = sealed.unseal(clerk, raw)
+    return {k: v for k, v in data.items() if k in ("permalink", "source") and isinstance(v, str)}
+
+
 def open_contact_modal(clerk: Clerk, request: CommandRequest) -> dict[str, Any]:
     """``/contact`` alone: the log form, only for roles that may log contacts."""
     request.actor.require(Capability.LOG_CONTACTS)
     return views.contact_modal(today=clerk.today())
+
+
+def contact_from_form(
+    clerk: Clerk,
+    view: dict[str, Any],
+    *,
+    permalink: str | None = None,
+    source_key: str | None = None,
+) -> tuple[ContactForm, service.ContactInput]:
+    """The contact a submitted contact form describes (from the shortcut, the overdue post or
+    a briefing line): a form with no occurred date means now, in the firm's time zone."""
+    with clerk.db.reading() as session:
+        form = read_contact_form(session, blocks.view_values(view), today=clerk.today())
+    now = clerk.now()
+    occurred: datetime = (
+        text_reader.day_time(form.occurred_on, now=now, zone=clerk.settings.tz)
+        if form.occurred_on
+        else now
+    )
+    data = service.ContactInput(
+        client_code=form.client_code,
+        matter_code=form.matter_code,
+        kind=form.kind,
+        summary=form.summary,
+        occurred_at=occurred,
+        follow_up_on=form.follow_up_on,
+        permalink=permalink,
+        source_key=source_key,
+    )
+    return form, data
 
 
 def register(app: App, clerk: Clerk) -> None:
@@ -178,12 +219,13 @@ def register(app: App, clerk: Clerk) -> None:
             when = f"{format_day(found[1].astimezone(clerk.settings.tz))}"
             send(respond, views.already_logged(found[0], when))
             return
+        permalink = _permalink(client, channel, ts) if source else ""
         view = views.contact_modal(
             summary=summary,
-            permalink=_permalink(client, channel, ts) if source else "",
-            source=source,
+            permalink=permalink,
             client=guess,
             today=clerk.today(),
+            carried=sealed.seal(clerk, views.metadata(permalink, source)) if source else "",
         )
         client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 
@@ -191,24 +233,12 @@ def register(app: App, clerk: Clerk) -> None:
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         actor = clerk.directory.actor(body["user"]["id"])
         actor.require(Capability.LOG_CONTACTS)
-        meta = views.read_metadata(view.get("private_metadata"))
-        with clerk.db.reading() as session:
-            form = read_contact_form(session, blocks.view_values(view), today=clerk.today())
-        now = clerk.now()
-        occurred: datetime = (
-            text_reader.day_time(form.occurred_on, now=now, zone=clerk.settings.tz)
-            if form.occurred_on
-            else now
-        )
-        data = service.ContactInput(
-            client_code=form.client_code,
-            matter_code=form.matter_code,
-            kind=form.kind,
-            summary=form.summary,
-            occurred_at=occurred,
-            follow_up_on=form.follow_up_on,
-            permalink=meta.get("permalink"),
-            source_key=meta.get("source"),
+        meta = _carried(clerk, view)
+        _form, data = contact_from_form(
+            clerk,
+            view,
+            permalink=meta.get("permalink") or None,
+            source_key=meta.get("source") or None,
         )
         reply = log(clerk, actor, data)
         ack()

@@ -1,34 +1,73 @@
-"""Follow-ups: a DM to whoever logged a contact whose follow-up date is today or past.
+"""Follow-ups, as items of the morning briefing (``handlers.briefing.job``).
 
-One DM per contact and follow-up date: it is not repeated every morning (the key carries the
-date), and changing the follow-up date makes a new one.
+A contact whose follow-up date falls on a day the briefing speaks for (its morning, the
+days up to the next working morning, the mornings missed while Clerk was down) is listed
+in the briefing of whoever logged it, once: a follow-up left undone is not repeated every
+morning (the App Home keeps listing it). One logged since the last briefing with a date
+already past is due at once, and is listed too; a new firm's first briefing lists every
+follow-up due.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from bot.clerk import Clerk
 from bot.clients import morning as queries
-from handlers.clients.follow_up_views import FollowUpWriter
-from schedules.jobs import Planned
+from bot.dates.format import format_short
 
 
-def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
-    plan = FollowUpWriter(day).follow_up
-    return [
-        Planned(
-            f"followup:{row.contact_id}:{row.follow_up_on}",
-            row.logged_by_slack_id,
-            "follow_up",
-            plan(
-                client_code=row.client_code,
-                client_name=row.client_name,
-                summary=row.summary,
-                due=row.follow_up_on,
-            ),
+class FollowUpItem(NamedTuple):
+    """What one follow-up's line in a briefing states. A named tuple: a morning plans a
+    thousand."""
+
+    contact_id: int
+    client_id: int
+    client_code: str
+    client_name: str
+    summary: str
+    days: int  # the follow-up date less the day it is read: -3 was due 3 days ago
+    day: str  # the follow-up date: "Mon 30 Nov"
+
+    @classmethod
+    def from_queued(cls, facts: Any) -> FollowUpItem:
+        return cls(*facts)
+
+
+def plan(
+    session: Session,
+    *,
+    since: date,
+    until: date,
+    said_on: date,
+    last_briefing: datetime | None,
+) -> list[tuple[str, FollowUpItem]]:
+    """(whom, what) for each open follow-up dated from ``since`` to ``until``, or due and
+    logged since ``last_briefing`` (every one due, when no briefing ran before)."""
+    texts: dict[date, tuple[int, str]] = {}  # each date's texts once: a thousand share a few
+    found: list[tuple[str, FollowUpItem]] = []
+    start = since if last_briefing is not None else None
+    rows = queries.follow_ups_due(session, day=until, start=start, logged_since=last_briefing)
+    for row in rows:
+        day = texts.get(row.follow_up_on)
+        if day is None:
+            day = texts[row.follow_up_on] = (
+                (row.follow_up_on - said_on).days,
+                format_short(row.follow_up_on),
+            )
+        found.append(
+            (
+                row.logged_by_slack_id,
+                FollowUpItem(
+                    row.contact_id,
+                    row.client_id,
+                    row.client_code,
+                    row.client_name,
+                    row.summary,
+                    *day,
+                ),
+            )
         )
-        for row in queries.follow_ups_due(session, day=day)
-    ]
+    return found

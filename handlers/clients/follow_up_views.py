@@ -44,7 +44,7 @@ class FollowUp(NamedTuple):
         code = self.client_code
         # two blocks, well under the 50 ``blocks.message`` checks for
         return blocks.message(
-            blocks.truncate(f"Follow up with {code}: {self.summary}", 300),
+            blocks.truncate(f"Follow up with {code}: {blocks.escape(self.summary)}", 300),
             blocks.section(
                 f":calendar: Follow-up with *{code}* {blocks.escape(self.client_name)} was due "
                 f"*{self.when}* ({self.day}):\n"

@@ -138,7 +138,7 @@ def client_card(
             f"`/client edit {c.code} FIELD VALUE` changes a field"
         )
     )
-    return blocks.message(f"{c.code} {c.name}", body)
+    return blocks.message(f"{c.code} {blocks.escape(c.name)}", body)
 
 
 def client_list(text: str, clients: Sequence[Client], lawyers: dict[int, str]) -> blocks.Message:
@@ -181,9 +181,9 @@ def added(client: Client, similar: Sequence[tuple[str, str]] = ()) -> blocks.Mes
 
 
 def similar_question(code: str, name: str, similar: Sequence[tuple[str, str]]) -> str:
-    names = "; ".join(f"{c} ({n})" for c, n in similar)
+    names = "; ".join(f"{c} ({blocks.escape(n)})" for c, n in similar)
     return (
-        f"Did you mean an existing client? {names} has a name close to “{name}”. "
+        f"Did you mean an existing client? {names} has a name close to “{blocks.escape(name)}”. "
         f"Add {code} as a new client anyway?"
     )
 
@@ -297,7 +297,7 @@ def matter_card(card: MatterCard, zone: ZoneInfo) -> blocks.Message:
         for c, who in card.contacts
     )
     return blocks.message(
-        f"{m.code} {m.title}",
+        f"{m.code} {blocks.escape(m.title)}",
         blocks.header(f"{m.code} · {m.title}"),
         blocks.fields(pairs),
         blocks.section("*Open deadlines*\n" + (deadlines or "_none_")),

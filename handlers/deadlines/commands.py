@@ -157,7 +157,7 @@ def store(clerk: Clerk, actor: Actor, new: deadlines.NewDeadline) -> blocks.Mess
                 target=assignee_slack_id,
                 kind="deadline-assigned",
                 payload={
-                    "text": f"{actor.name} assigned you a deadline. {reply.text}",
+                    "text": f"{blocks.escape(actor.name)} assigned you a deadline. {reply.text}",
                     "blocks": [
                         blocks.section(f"{blocks.mention(actor.slack_id)} assigned you:"),
                         *reply.blocks,
@@ -231,6 +231,7 @@ def move(request: CommandRequest) -> Reply:
         current = deadlines.get_deadline(session, deadline_id)
     if current.is_trigger:
         return rulesets.preview_trigger_move(request, current, date_text)
+    date_text, all_day = _all_day(date_text)
     reading = read_date(request, date_text)
     if isinstance(reading, blocks.Message):
         return reading
@@ -244,6 +245,7 @@ def move(request: CommandRequest) -> Reply:
             explanation=reading.explanation,
             source_text=request.text,
             zone=clerk.settings.tz,
+            keep_time=not all_day,
         )
         names = names_for(session, [stored.deadline, *stored.conflicts])
         reply = views.stored_reply(
@@ -266,6 +268,17 @@ def move(request: CommandRequest) -> Reply:
             )
         )
     return reply
+
+
+ALL_DAY = re.compile(r"(?:^|\s|,)\(?all[\s-]day\)?\s*$|^\s*all[\s-]day\b[\s,]*", re.IGNORECASE)
+
+
+def _all_day(text: str) -> tuple[str, bool]:
+    """``Dec 10 all day`` -> (``Dec 10``, True): the mover says the time no longer holds."""
+    found = ALL_DAY.search(text)
+    if found is None:
+        return text, False
+    return (text[: found.start()] + text[found.end() :]).strip(" ,"), True
 
 
 def cancel(request: CommandRequest) -> Reply:

@@ -24,6 +24,14 @@ from handlers.kernel import blocks
 # The outbox payload key under which a reminder's facts are queued (instead of ``text`` and
 # ``blocks``); delivery draws the DM from them (``handlers.scheduled.chat_arguments``).
 QUEUED_AS = "reminder"
+# The outbox kind of a reminder DM, whose key starts ``reminder:{deadline_id}:``: what the
+# DM's buttons check they were pressed on before they rewrite it.
+OUTBOX_KIND = "deadline_reminder"
+
+
+def outbox_prefix(deadline_id: int) -> str:
+    """How every reminder DM's outbox key for ``deadline_id`` starts (``reminder_job``)."""
+    return f"reminder:{deadline_id}:"
 
 
 class ReminderAction(StrEnum):
@@ -74,7 +82,8 @@ class Reminder(NamedTuple):
     def render(self) -> blocks.Message:
         when = when_text(self.days_before)
         at = f" at {self.time}" if self.time else ""
-        text = f"Reminder: {self.matter_code} {self.title} is due {when}{at} ({self.day})"
+        title = blocks.escape(self.title)
+        text = f"Reminder: {self.matter_code} {title} is due {when}{at} ({self.day})"
         detail = f"Deadline #{self.deadline_id} · {self.day}{at}"
         if self.citation:
             detail += f" · {blocks.escape(self.citation)}"

@@ -227,7 +227,7 @@ def move_preview(
         ),
         blocks.context(f"Date read: {blocks.escape(reading)}"),
     ]
-    text = [f"Move trigger #{trigger.id} {trigger.title}: {old} -> {new}."]
+    text = [f"Move trigger #{trigger.id} {blocks.escape(trigger.title)}: {old} -> {new}."]
     if moving:
         n = len(moving)
         heading = f"*{n} deadline{'s move' if n != 1 else ' moves'} with it:*"
@@ -307,8 +307,10 @@ def cancel_trigger_reply(
     trigger: Deadline, dependents: Sequence[Deadline], token: str | None
 ) -> blocks.Message:
     """The trigger is cancelled; its open deadlines are offered, never cancelled silently."""
-    text = f"Cancelled trigger #{trigger.id} ({trigger.title}): {trigger.cancel_reason}."
-    body = [blocks.section(f":white_check_mark: {blocks.escape(text)}")]
+    text = blocks.escape(
+        f"Cancelled trigger #{trigger.id} ({trigger.title}): {trigger.cancel_reason}."
+    )
+    body = [blocks.section(f":white_check_mark: {text}")]
     if token is None:
         body.append(blocks.context("It had no open deadlines."))
         return blocks.message(text, *body)

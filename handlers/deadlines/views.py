@@ -134,8 +134,8 @@ def stored_reply(
     """``Added #12 to ACME-1: Reply brief, Fri 11 Dec 2026`` plus how the date was computed."""
     due = when(deadline, zone)
     kind = "" if deadline.due_at is not None else " (all day)"
-    text = (
-        f"{verb} deadline #{deadline.id} on {matter.code}: {deadline.title}, "
+    text = (  # the fallback of a reply and of the assignee's DM: the title is escaped too
+        f"{verb} deadline #{deadline.id} on {matter.code}: {blocks.escape(deadline.title)}, "
         f"{due}{kind} ({relative(deadline.due_on, today)})"
     )
     details = []

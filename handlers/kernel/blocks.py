@@ -15,6 +15,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.text import strip_controls
+
 Block_ = dict[str, Any]
 
 MAX_BLOCKS_MESSAGE = 50
@@ -310,7 +312,12 @@ def date_input(
 
 
 def view_values(view: dict[str, Any]) -> dict[str, str | None]:
-    """Flatten a submitted view's state into ``{block_id: value}`` (one element per block)."""
+    """Flatten a submitted view's state into ``{block_id: value}`` (one element per block).
+
+    The one place form values are read, so the one place their control characters (ESC,
+    BEL...) are dropped, as ``clean`` drops them from slash commands: every form stores what
+    a person could have typed, and nothing a terminal would act on.
+    """
     values: dict[str, str | None] = {}
     for block_id, elements in view.get("state", {}).get("values", {}).items():
         for element in elements.values():
@@ -327,6 +334,10 @@ def view_values(view: dict[str, Any]) -> dict[str, str | None]:
                 values[block_id] = ",".join(o["value"] for o in chosen)
             else:
                 values[block_id] = element.get("value")
+            if isinstance(values[block_id], str):
+                values[block_id] = strip_controls(values[block_id])
+            elif values[block_id] is not None:
+                values[block_id] = None  # a forged state: not what any element sends
     return values
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
@@ -29,11 +29,16 @@ from bot.slack_retry import slack_retry_handlers
 from bot.text import MAX_COMMAND_TEXT, clean, unescape
 from handlers.kernel import blocks
 from handlers.kernel.errors import reply_for
+from handlers.kernel.events import first_interaction
 from handlers.kernel.ids import Action
 
 Reply = blocks.Message | Sequence[blocks.Message] | None
 RESPONSE_URL_TIMEOUT_S = 10
 log = logging.getLogger("clerk.replies")
+REPLAYED = (
+    "Clerk already received this very command, so it was not run a second time and nothing "
+    "more was saved. To do it again, type it again."
+)
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,37 @@ def slash_command(
         send(respond, run(request))
 
 
+def once_per_trigger(clerk: Clerk) -> Callable[..., BoltResponse | None]:
+    """A middleware that lets each slash command, button press, shortcut and form
+    submission run once (``handlers.kernel.events``); bolt has verified the signature first.
+
+    A replayed command is answered in the acknowledgement itself (Slack shows it to the
+    person ephemerally); a replayed click or submission is acknowledged and dropped.
+    """
+
+    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> BoltResponse | None:  # noqa: A002
+        trigger = body.get("trigger_id") if isinstance(body, dict) else None
+        if not isinstance(trigger, str) or not trigger or body.get("type") == "event_callback":
+            return next()
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+        if first_interaction(clerk.db, str(team), trigger):
+            return next()
+        log.warning("refused a replayed %s", "command" if body.get("command") else "interaction")
+        if not body.get("command"):
+            return BoltResponse(status=200, body="")
+        answer = {"response_type": "ephemeral", "text": REPLAYED}
+        return BoltResponse(
+            status=200,
+            body=json.dumps(answer),
+            headers={"content-type": ["application/json"]},
+        )
+
+    return middleware
+
+
 def register(app: App, clerk: Clerk) -> None:
-    """The buttons that answer a ``NeedsConfirmation`` question."""
+    """Replays refused, and the buttons that answer a ``NeedsConfirmation`` question."""
+    app.middleware(once_per_trigger(clerk))
 
     @app.action(Action.CONFIRM_READING)
     def confirm_reading(

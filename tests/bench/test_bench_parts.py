@@ -79,16 +79,16 @@ def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> Non
                 "deadline_digest": len(
                     deadline_queries.digest_deadlines(session, end=day + timedelta(days=7))
                 ),
-                "reminders": len(
+                "briefing": len(
                     deadline_queries.reminder_deadlines(
                         session,
                         start=day,
                         end=day + timedelta(days=30),
                         due_on_in={day + timedelta(days=step) for step in REMINDER_STEPS},
                     )
-                ),
-                "follow_ups": len(client_queries.follow_ups_due(session, day=day)),
-                "key_clients": len(client_queries.key_clients(session)),
+                )
+                + len(client_queries.follow_ups_due(session, day=day, start=day))
+                + len(client_queries.key_clients(session)),
                 "overdue_accounts": len(overdue_accounts(session, as_of=day)),
             }
         reports = {"weekly_report": "week", "monthly_report": "month"}
@@ -166,7 +166,7 @@ def _results(**command: Any) -> dict[str, Any]:
         "backends": {
             "sqlite": {
                 "commands": {"balance": {"label": "/balance CLIENT", **command}},
-                "digests": {"large": {"reminders": {"ratio": 4.0}, "follow_ups": {"ratio": None}}},
+                "digests": {"large": {"briefing": {"ratio": 4.0}, "overdue": {"ratio": None}}},
                 "server": {"large": {"peak_rss_mb": 120.0, "ready_s": 1.2}},
             }
         },
@@ -181,7 +181,7 @@ def test_targets_are_met_missed_or_not_available() -> None:
     assert checks["sqlite /balance CLIENT: ack p99 large/small"] is True
     assert checks["sqlite /balance CLIENT: reply p99 large/small"] is False
     assert checks["sqlite /balance CLIENT: ack p50 / bare bolt"] is None
-    assert checks["sqlite reminders: build / plain SQL"] is False
-    assert checks["sqlite follow_ups: build / plain SQL"] is None
+    assert checks["sqlite briefing: build / plain SQL"] is False
+    assert checks["sqlite overdue: build / plain SQL"] is None
     assert checks["sqlite serving peak RSS"] is True
     assert checks["sqlite ready after start"] is True

@@ -26,10 +26,11 @@ ACME = (
 
 @pytest.fixture
 def firm(database_url: str) -> Iterator[Harness]:
-    """The sample people, and ACME (Lena's key client) with matters ACME-1 and ACME-2."""
+    """The sample people, and ACME (Lena's key client, added with its credit terms by Paul,
+    a partner) with matters ACME-1 and ACME-2."""
     with running_clerk(database_url, at=NOW) as running:
         running.add_people()
-        running.slack.command("U_LENA", "/client", ACME)
+        running.slack.command("U_PAUL", "/client", ACME)  # credit terms: a partner's call
         running.slack.command("U_LENA", "/matter", 'add ACME "Lease dispute"')
         running.slack.command("U_LENA", "/matter", 'add ACME "Renewal" lawyer <@U_MARK|mark>')
         yield running

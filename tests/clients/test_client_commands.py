@@ -30,7 +30,7 @@ def test_add_stores_every_field_of_the_grammar(firm: Harness) -> None:
     )
     assert client.currency == "USD" and client.status is ClientStatus.ACTIVE
     added = firm.slack.command(
-        "U_SAM",
+        "U_PAUL",  # a retainer and terms are a partner's call, at intake as in an edit
         "/client",
         'add SMITH-J "Jordan Smith" person email j@smith.example retainer USD 2500 terms 15',
     )

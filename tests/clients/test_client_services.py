@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clients.contacts import ContactInput, guess_code, record_contact
+from bot.clients.contacts import ContactInput, LoggedContact, guess_code, record_contact
 from bot.clients.edit import ClientChange, edit_client
 from bot.clients.matters import add_matter, close_matter
 from bot.clients.service import ClientInput, add_client, find_clients, similar_clients
@@ -179,6 +179,33 @@ def test_a_contact_completes_only_follow_ups_due_and_older(
     with db.reading() as session:
         done = {c.summary: c.follow_up_done_at for c in session.scalars(select(Contact))}
     assert done["due"] == NOW and done["not due yet"] is None
+
+
+def test_a_contact_closes_only_its_loggers_follow_ups_unless_the_lawyer_logs_it(
+    db: Database, people: dict[str, Actor], acme: str
+) -> None:
+    """Sam's call does not answer Paul's reminder to call ACME; Lena, ACME's responsible
+    lawyer, answers for the client, so her contact closes every follow-up, and says whose."""
+    due = date(2026, 11, 17)
+
+    def log(who: str, summary: str, *, follow: date | None, at: datetime) -> LoggedContact:
+        data = ContactInput("ACME", summary, occurred_at=at, follow_up_on=follow)
+        with db.unit_of_work(who) as session:
+            return record_contact(session, actor=people[who], data=data, now=NOW, today=TODAY)
+
+    log("U_PAUL", "quarterly review", follow=due, at=NOW - timedelta(days=5))
+    log("U_SAM", "sent the engagement letter", follow=due, at=NOW - timedelta(days=5))
+    sams = log("U_SAM", "chased the letter", follow=None, at=NOW - timedelta(days=1))
+    assert sams.completed_follow_ups == [due] and sams.closed_for == []
+    with db.reading() as session:
+        open_ = {
+            c.summary
+            for c in session.scalars(select(Contact))
+            if c.follow_up_on and not c.follow_up_done_at
+        }
+    assert open_ == {"quarterly review"}
+    lenas = log("U_LENA", "agreed the renewal", follow=None, at=NOW)
+    assert lenas.completed_follow_ups == [due] and lenas.closed_for == ["U_PAUL"]
 
 
 def test_guessing_the_code_a_message_mentions(

@@ -22,7 +22,7 @@ KINDS = ("clients", "matters", "contacts")
 def _seed(harness: Harness) -> None:
     s = harness.slack
     s.command(
-        "U_LENA",
+        "U_PAUL",  # credit terms are a partner's call
         "/client",
         'add ACME "Acme, Inc." org lawyer <@U_LENA|lena> key credit-limit 12500.50 terms 45',
     )
@@ -64,7 +64,8 @@ def test_export_has_the_pinned_header_and_decimal_amounts(harness: Harness) -> N
     )
     clients = _export(harness.db, "clients")
     assert 'ACME,"Acme, Inc.",organization,active,U_LENA,true,,,12500.50,45' in clients
-    assert "MULLER,Müller & Söhne GmbH,organization,former,,false,,+49 30 1234567,,30" in clients
+    # a leading + would start a spreadsheet formula: quoted, and unquoted again on import
+    assert "MULLER,Müller & Söhne GmbH,organization,former,,false,,'+49 30 1234567,,30" in clients
     assert "SMITH,Jordan 'JJ' Smith,person,active,,false,j@smith.example,,,30" in clients
     assert "ACME-1,ACME,Lease dispute,U_LENA,closed" in _export(harness.db, "matters")
 

@@ -75,7 +75,7 @@ def test_the_next_contact_completes_the_follow_ups_already_due(firm: Harness) ->
     asked = s.command("U_LENA", "/contact", "ACME call chase the signature; follow up 2026-11-16")
     button = asked.replies[0]["blocks"][1]["elements"][0]
     s.action("U_LENA", button["action_id"], button["value"])
-    later = s.command("U_SAM", "/contact", "ACME-1 email signature received")
+    later = s.command("U_LENA", "/contact", "ACME-1 email signature received")
     assert "This completes the follow-up due Mon 16 Nov 2026" in reply_text(later)
     (future, _), (due, _), (_latest, _) = _contacts(firm)
     assert due.follow_up_done_at is not None  # done: someone followed up
@@ -118,7 +118,6 @@ BAD_INPUTS = [
     ("U_LENA", "ACME call hi; follow up 3/4", "could be"),
     ("U_LENA", "ACME call", "Say what the contact was about"),
     ("U_LENA", "ACME call ; follow up Dec 3", "Say what the contact was about"),
-    ("U_BILL", "ACME call hello", "does not allow"),
     ("U_LENA", "list", "Say whose contacts"),
     ("U_LENA", "list ACME many", "Say whose contacts"),
     ("U_LENA", "list ACME 0", "at least one"),
@@ -198,5 +197,6 @@ def test_sentences_it_cannot_take_get_help_and_write_nothing(firm: Harness) -> N
         answers = _dm_texts(exchange)
         assert len(answers) == 1 and expected in answers[0], (text, answers)
         assert audit_rows(firm) == before, text
+    # billing logs collection calls like anyone else
     billing = firm.slack.dm("U_BILL", "log call with ACME: hello")
-    assert "does not allow" in _dm_texts(billing)[0] and not _contacts(firm)
+    assert "Logged a call" in _dm_texts(billing)[0] and len(_contacts(firm)) == 1

@@ -132,6 +132,22 @@ def test_a_timed_deadline_near_another_gets_a_conflict_warning(clerk_at: Harness
     assert "conflict" not in shown(calm).lower()
 
 
+def test_a_conflict_is_found_for_the_assignee_too(clerk_at: Harness) -> None:
+    """Lena attends her own 10:00 hearing; a 10:00 mediation on Mark's matter that she is
+    assigned to is a clash for her, even though Mark is its responsible lawyer."""
+    h = clerk_at
+    last(h.slack.command("U_LENA", "/deadline", "ACME-1 Hearing on Dec 3 10am"))
+    reply = last(
+        h.slack.command(
+            "U_MARK", "/deadline", "ACME-2 Mediation session on Dec 3 10am assign <@U_LENA|lena>"
+        )
+    )
+    assert "conflict" in shown(reply).lower() and "Hearing" in shown(reply)
+    # Mark's own 10:00 clashes with the mediation he is responsible for, not Lena's hearing
+    own = last(h.slack.command("U_MARK", "/deadline", "ACME-2 Expert call on Dec 3 10am"))
+    assert "Mediation" in shown(own) and "Hearing" not in shown(own)
+
+
 def refused(h: Harness, user: str, text: str, expected: str, *, http: bool = False) -> None:
     """Refused with ``expected`` in the reply, and nothing written (deadlines, audit)."""
     before = counts(h.db)
@@ -333,3 +349,21 @@ def test_a_past_move_asks_first(clerk_at: Harness) -> None:
 def test_help_prints_usage(clerk_at: Harness) -> None:
     reply = last(clerk_at.slack.command("U_LENA", "/deadline", "help"))
     assert "/deadline apply MATTER RULESET TRIGGER DATE" in shown(reply)
+
+
+def test_moving_a_timed_deadline_keeps_its_time_unless_told_all_day(clerk_at: Harness) -> None:
+    h = clerk_at
+    last(h.slack.command("U_LENA", "/deadline", "ACME-1 Hearing on Dec 3 10am"))
+    (hearing,) = deadlines(h.db)
+    moved = last(h.slack.command("U_LENA", "/deadline", f"move {hearing.id} Dec 10"))
+    (after,) = deadlines(h.db)
+    assert after.due_on == date(2026, 12, 10)
+    assert after.due_at is not None and after.due_at.astimezone(NY).time() == time(10, 0)
+    assert "10:00" in shown(moved)
+    # across the end of daylight saving time the wall-clock time is kept, not the offset
+    last(h.slack.command("U_LENA", "/deadline", f"move {hearing.id} Mar 15 2027"))
+    (summer,) = deadlines(h.db)
+    assert summer.due_at is not None and summer.due_at.astimezone(NY).time() == time(10, 0)
+    last(h.slack.command("U_LENA", "/deadline", f"move {hearing.id} Dec 11 all day"))
+    (all_day,) = deadlines(h.db)
+    assert all_day.due_on == date(2026, 12, 11) and all_day.due_at is None

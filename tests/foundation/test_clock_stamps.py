@@ -16,7 +16,7 @@ from bot.clock import Clock
 from schedules.delivery import deliver_due
 from schedules.outbox import enqueue
 from storage.db import Database
-from storage.models import AuditLog, Client, OutboxMessage, OutboxStatus
+from storage.models import AuditLog, Client, EscalationEvent, OutboxMessage, OutboxStatus
 from storage.stamps import wall_clock
 from tests.harness import Harness, running_clerk
 
@@ -102,3 +102,20 @@ def test_a_session_opened_without_clerks_clock_uses_the_machines(db: Database) -
     with db.reading() as s:
         stamped = s.scalars(select(OutboxMessage.created_at)).one()
     assert before - timedelta(seconds=1) <= stamped <= wall_clock() + timedelta(seconds=1)
+
+
+def test_collections_history_is_stamped_by_clerks_clock(shifted: Harness) -> None:
+    """A stage change recorded under --at carries the rehearsed instant, so /balance never
+    shows history dated after the balance it explains."""
+    lena = shifted.user("U_LENA").id
+    with shifted.db.unit_of_work("test") as s:
+        s.add(Client(code="ACME", name="Acme Corp", lawyer_id=lena))
+    issued = (shifted.clerk.today() - timedelta(days=75)).isoformat()
+    reply = shifted.slack.command(
+        "U_BILL", "/invoice", f"add ACME INV-1 $1,000 issued {issued} terms 30 days"
+    )
+    assert "INV-1" in " ".join(reply.texts)
+    with shifted.db.reading() as s:
+        events = s.scalars(select(EscalationEvent)).all()
+    assert events, "a 45-days-overdue account is escalated when the invoice is recorded"
+    assert all(_near_clerk(shifted, event.at) for event in events)

@@ -50,6 +50,7 @@ def test_manifest_has_shortcut_home_events_interactivity_and_socket_mode() -> No
         "app_home_opened",
         "app_mention",
         "message.im",
+        "user_change",  # a member deactivated in Slack loses their Clerk role at once
     }
     assert settings["interactivity"]["is_enabled"] is True
     assert "socket_mode_enabled" in settings
@@ -67,5 +68,5 @@ def test_scopes_are_only_those_clerk_uses() -> None:
         "files:write",  # .ics calendars and report charts
         "im:history",  # message.im events, and the cut-off check in DMs
         "im:write",  # conversations.open for DMs
-        "users:read",  # users.info: names and time zones
+        "users:read",  # users.info: names and time zones; user_change events
     }

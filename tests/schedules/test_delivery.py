@@ -42,43 +42,40 @@ def test_a_message_is_sent_once_and_marked_with_its_ts(firm: Harness) -> None:
     assert row.slack_ts == posted["ts"] and posted["text"] == "Deadlines"
 
 
-def test_a_dm_opens_the_conversation_first(firm: Harness) -> None:
+def test_a_dm_is_posted_to_the_person_without_opening_the_conversation(firm: Harness) -> None:
+    """chat.postMessage takes the user id: no conversations.open (Tier 3, 50 a minute)."""
     _queue(firm, target="U_LENA")
     deliver_due(firm.clerk, owner="a")
     (row,) = outbox(firm)
     assert row.status is OutboxStatus.SENT
-    assert [c.params.get("users") for c in firm.standin.calls("conversations.open")] == ["U_LENA"]
-    assert row.slack_channel and row.slack_channel != "U_LENA"
+    assert firm.standin.calls("conversations.open") == []
+    (post,) = firm.standin.calls("chat.postMessage")
+    assert post.params["channel"] == "U_LENA"
+    assert row.slack_channel == "DU_LENA"  # the DM channel Slack answered with, kept
     assert len(_posted(firm, row.slack_channel)) == 1
 
 
-def test_a_429_is_waited_out_and_the_message_sent_once(firm: Harness) -> None:
+def test_a_429_holds_the_row_until_retry_after_without_counting_an_attempt(
+    firm: Harness,
+) -> None:
     _queue(firm)
-    firm.standin.fail_next("chat.postMessage", status=429, retry_after=1)
-    deliver_due(firm.clerk, owner="a")
+    firm.standin.fail_next("chat.postMessage", status=429, retry_after=30)
+    assert deliver_due(firm.clerk, owner="a") == 0  # held, not settled
     (row,) = outbox(firm)
-    assert row.status is OutboxStatus.SENT and row.attempts == 0
-    assert len(firm.standin.calls("chat.postMessage")) == 2  # refused, then accepted
-    assert len(_posted(firm, "C_DEADLINES")) == 1
-
-
-def test_persistent_rate_limits_back_off_and_retry_later(firm: Harness) -> None:
-    _queue(firm)
-    firm.standin.fail_next("chat.postMessage", status=429, retry_after=0, times=3)
-    deliver_due(firm.clerk, owner="a")
-    (row,) = outbox(firm)
-    assert row.status is OutboxStatus.PENDING and row.attempts == 1
-    assert row.next_attempt_at > firm.clerk.now() + timedelta(seconds=20)
-    assert deliver_due(firm.clerk, owner="a") == 0  # not due yet
-    _make_due(firm)
-    deliver_due(firm.clerk, owner="a")
+    assert row.status is OutboxStatus.PENDING and row.attempts == 0
+    assert row.last_error == delivery.HELD_FOR_LIMITS
+    assert row.next_attempt_at >= firm.clerk.now() + timedelta(seconds=29)
+    assert len(firm.standin.calls("chat.postMessage")) == 1  # not slept out and retried
+    assert deliver_due(firm.clerk, owner="a") == 0  # no round takes it before its time
+    assert len(firm.standin.calls("chat.postMessage")) == 1
+    firm.clerk.clock.offset += timedelta(seconds=30)
+    assert deliver_due(firm.clerk, owner="a") == 1
     assert outbox(firm)[0].status is OutboxStatus.SENT
     assert len(_posted(firm, "C_DEADLINES")) == 1
 
 
 def test_a_long_retry_after_is_respected(firm: Harness) -> None:
     _queue(firm)
-    firm.standin.fail_next("chat.postMessage", status=429, retry_after=0, times=2)
     firm.standin.fail_next("chat.postMessage", status=429, retry_after=600)
     deliver_due(firm.clerk, owner="a")
     (row,) = outbox(firm)
@@ -154,6 +151,33 @@ def test_when_history_cannot_be_read_a_cut_off_message_is_sent_again(
     deliver_due(firm.clerk, owner="a")
     assert outbox(firm)[0].status is OutboxStatus.SENT
     assert len(_posted(firm, "C_DEADLINES")) == 2
+
+
+def test_a_cut_off_dm_is_looked_for_where_earlier_dms_to_that_person_went(
+    firm: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No conversations.open for the history look-up: the DM channel Slack answered an
+    earlier DM with is kept with that DM's row."""
+    _queue(firm, key="earlier", target="U_LENA")
+    deliver_due(firm.clerk, owner="a")
+    _queue(firm, key="briefing:U_LENA:2026-12-04", target="U_LENA")
+    post = firm.clerk.client.chat_postMessage
+
+    def accepted_then_lost(**kwargs: Any) -> None:
+        post(**kwargs)
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(firm.clerk.client, "chat_postMessage", accepted_then_lost)
+    deliver_due(firm.clerk, owner="a")
+    monkeypatch.undo()
+    _make_due(firm)
+    deliver_due(firm.clerk, owner="a")
+    earlier, cut_off = outbox(firm)
+    assert cut_off.status is OutboxStatus.SENT and cut_off.slack_channel == "DU_LENA"
+    (looked,) = firm.standin.calls("conversations.history")
+    assert looked.params["channel"] == "DU_LENA"
+    assert firm.standin.calls("conversations.open") == []
+    assert len(_posted(firm, "DU_LENA")) == 2  # the earlier DM, and this one once
 
 
 @pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])

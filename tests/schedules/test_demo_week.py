@@ -2,9 +2,10 @@
 
 Thanksgiving week 2026 (Mon 23 - Sun 29 Nov; Thursday 26 is a US federal holiday). The demo
 firm is built once, dated from Monday, plus one invoice falling due on Tuesday so a stage
-change happens mid-week. Each morning the clock is set to 08:45 (after the 08:00 and 08:30
-slots) and the scheduler's start-up catch-up runs, twice (a restart): exactly what
-``clerk demo --keep --at "2026-11-2X 08:45"`` does each morning (docs/demo-week.md).
+change happens mid-week (Monday's run is the first on the firm's data: it records the stages
+it finds without telling the lawyers). Each morning the clock is set to 08:45 (after the
+08:00 and 08:30 slots) and the scheduler's start-up catch-up runs, twice (a restart):
+exactly what ``clerk demo --keep --at "2026-11-2X 08:45"`` does each morning (docs/demo-week.md).
 Reports from other jobs (the weekly KPI report on Monday) are not this test's business and
 are ignored by kind.
 """
@@ -31,31 +32,34 @@ WEEK = [MONDAY + timedelta(days=n) for n in range(7)]
 MON, TUE, WED, THU, FRI, SAT, SUN = WEEK  # THU is Thanksgiving
 KINDS = {
     "deadline_digest",
-    "deadline_reminder",
-    "follow_up",
-    "key_client",
+    "briefing",
     "overdue_accounts",
-    "stage_change",
+    "collections",
+    "collections_start",
 }
 
-# The demo firm's deadlines (days from Monday) and who answers for them, and the steps of the
-# reminder chain (30, 14, 7, 3, 1, 0 days before) that fall inside the week.
-REMINDERS = {
+# Each working morning's briefings: who gets one, and the deadlines it lists (the steps of
+# the reminder chain, 30, 14, 7, 3, 1, 0 days before, falling on the days it speaks for).
+BRIEFINGS = {
     MON: {
-        ("U0LENA", "Opposition to motion to dismiss"),  # due Mon: step 0
-        ("U0MARK", "Reply brief"),  # due Thu: step 3
-        ("U0LENA", "Sign revised trust documents"),  # due Mon 30: step 7
-        ("U0PAUL", "Class certification motion"),  # due Mon 7 Dec: step 14
-        ("U0LENA", "Renewal notice to distributor"),  # due Wed 23 Dec: step 30
+        "U0LENA": {
+            "Opposition to motion to dismiss",  # due Mon: step 0
+            "Sign revised trust documents",  # due Mon 30: step 7
+            "Renewal notice to distributor",  # due Wed 23 Dec: step 30
+        },
+        "U0MARK": {"Reply brief"},  # due Thu: step 3
+        "U0PAUL": {"Class certification motion"},  # due Mon 7 Dec: step 14
     },
-    TUE: {("U0LENA", "Hearing on motion to compel")},  # due Wed: step 1
-    WED: {("U0LENA", "Hearing on motion to compel"), ("U0MARK", "Reply brief")},
-    THU: {("U0MARK", "Reply brief")},  # holidays do not stop the chain: the date is the date
-    FRI: {("U0LENA", "Sign revised trust documents")},  # step 3
-    SAT: set(),
-    SUN: {("U0LENA", "Sign revised trust documents")},  # step 1
+    TUE: {"U0LENA": {"Hearing on motion to compel"}},  # due Wed: step 1
+    # Thursday is Thanksgiving: Wednesday's briefing speaks for it (Reply brief, step 0)
+    WED: {"U0LENA": {"Hearing on motion to compel"}, "U0MARK": {"Reply brief"}},
+    THU: {},
+    # Friday's speaks for the weekend: step 3 today, step 1 on Sunday, said once
+    FRI: {"U0LENA": {"Sign revised trust documents"}},
+    SAT: {},
+    SUN: {},
 }
-TITLES = {title for expected in REMINDERS.values() for _who, title in expected} | {
+TITLES = {title for day in BRIEFINGS.values() for titles in day.values() for title in titles} | {
     "Expert report"  # missed before the week: never reminded
 }
 
@@ -82,9 +86,9 @@ def week(_migrated: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[W
         _add_initech_invoice_due_tuesday(firm)
         days: dict[date, list[OutboxMessage]] = {}
         for day in WEEK:
-            firm.clerk.clock.offset = datetime.combine(day, time(8, 45), tzinfo=NY) - (
-                datetime.now(UTC)
-            )
+            morning = datetime.combine(day, time(8, 45), tzinfo=NY)
+            if firm.clerk.now() < morning:  # never back: Monday's firm was seeded at 08:45
+                firm.clerk.clock.offset = morning - datetime.now(UTC)
             before = {row.id for row in outbox(firm)}
             for _restart in range(2):
                 scheduler = Scheduler(firm.clerk)
@@ -149,13 +153,12 @@ def test_fridays_digest_looks_ahead_through_the_weekend_to_the_monday_after(
     assert "Expert report" in friday  # missed on Saturday 21: still listed, first
 
 
-def test_reminders_go_to_the_responsible_lawyer_on_each_step(week: Week) -> None:
+def test_one_briefing_per_person_each_working_morning(week: Week) -> None:
     for day in WEEK:
-        sent = [
-            (row.target, next((t for t in TITLES if t in _shown(row)), None))
-            for row in _of(week, day, "deadline_reminder")
-        ]
-        assert sorted(sent) == sorted(REMINDERS[day]), day  # right people, once each
+        briefings = _of(week, day, "briefing")
+        assert all(row.key == f"briefing:{row.target}:{day}" for row in briefings)
+        found = {row.target: {t for t in TITLES if t in _shown(row)} for row in briefings}
+        assert found == BRIEFINGS[day], day  # right people, once each, the right lines
 
 
 def test_overdue_accounts_on_business_days_and_stage_changes_when_they_happen(
@@ -164,22 +167,28 @@ def test_overdue_accounts_on_business_days_and_stage_changes_when_they_happen(
     assert _days_with(week, "overdue_accounts") == [MON, TUE, WED, FRI]
     posts = [row for day in WEEK for row in _of(week, day, "overdue_accounts")]
     assert {row.target for row in posts} == {"C_BILLING"}
-    monday_changes = sorted(row.target for row in _of(week, MON, "stage_change"))
-    assert monday_changes == ["U0LENA", "U0LENA", "U0MARK"]  # ACME, SMITH; GLOBEX
-    (initech,) = _of(week, WED, "stage_change")  # INV-1006 due Tuesday, a day late on Wed
-    assert initech.target == "U0PAUL" and "INITECH" in initech.payload["text"]
-    assert _days_with(week, "stage_change") == [MON, WED]
+    # Monday is the first run on the firm's data: stages recorded, the admins told, no DMs
+    starts = _of(week, MON, "collections_start")
+    assert sorted(row.target for row in starts) == ["U0ADA", "U_ADMIN"]
+    assert "collections stage of 3 accounts" in starts[0].payload["text"]
+    (initech,) = _of(week, WED, "collections")  # INV-1006 due Tuesday, a day late on Wed
+    assert initech.target == "U0PAUL" and initech.key == f"collections:U0PAUL:{WED}"
+    assert "INITECH" in initech.payload["text"]
+    assert _days_with(week, "collections") == [WED]
+    assert _days_with(week, "collections_start") == [MON]
     wednesday_post = text_of(_of(week, WED, "overdue_accounts")[0].payload["blocks"])
     assert "INITECH" in wednesday_post
     assert "INITECH" not in text_of(_of(week, TUE, "overdue_accounts")[0].payload["blocks"])
 
 
 def test_key_client_cadence_and_follow_ups_on_monday(week: Week) -> None:
-    (cadence,) = _of(week, MON, "key_client")  # GLOBEX: 40 days since contact, cadence 21
-    assert cadence.target == "U0MARK" and "GLOBEX" in chat_arguments(cadence.payload)["text"]
-    assert _days_with(week, "key_client") == [MON]
-    assert sorted(row.target for row in _of(week, MON, "follow_up")) == ["U0LENA", "U0MARK"]
-    assert _days_with(week, "follow_up") == [MON]  # one nudge per follow-up, not daily
+    briefings = {row.target: _shown(row) for row in _of(week, MON, "briefing")}
+    # GLOBEX: 40 days since contact, cadence 21
+    assert "Key client *GLOBEX*" in briefings["U0MARK"]
+    assert "Follow-up with *GLOBEX*" in briefings["U0MARK"]
+    assert "Follow-up with *ACME*" in briefings["U0LENA"]
+    later = [_shown(row) for day in WEEK[1:] for row in _of(week, day, "briefing")]
+    assert not [text for text in later if "Key client" in text or "Follow-up" in text]
 
 
 def test_nothing_is_sent_twice_across_the_week(week: Week) -> None:

@@ -23,13 +23,13 @@ def test_the_plan_lists_the_mornings_messages_in_time_order(firm: Harness) -> No
     found = plan(firm.clerk, datetime(2026, 12, 4, 8, 45, tzinfo=NY))
     assert [(when.strftime("%H:%M"), item.kind) for when, item in found] == [
         ("08:00", "deadline_digest"),
-        ("08:00", "deadline_reminder"),
+        ("08:00", "briefing"),
     ]
     for _when, item in found:
         blocks.validate(item.message.blocks)
     assert (firm.count(OutboxMessage), firm.count(AuditLog), firm.count(JobRun)) == before
     assert plan(firm.clerk, datetime(2026, 12, 4, 7, 59, tzinfo=NY)) == []
-    assert plan(firm.clerk, datetime(2026, 12, 5, 23, 0, tzinfo=NY)) == []  # Saturday: no step
+    assert plan(firm.clerk, datetime(2026, 12, 5, 23, 0, tzinfo=NY)) == []  # Saturday: none
 
 
 def test_the_overdue_job_is_previewed_without_recording_stage_changes(firm: Harness) -> None:
@@ -39,7 +39,7 @@ def test_the_overdue_job_is_previewed_without_recording_stage_changes(firm: Harn
     before = (firm.count(EscalationEvent), firm.count(AuditLog), firm.count(OutboxMessage))
     found = plan(firm.clerk, datetime(2026, 12, 4, 9, 0, tzinfo=NY))
     assert [(when.strftime("%H:%M"), item.kind, item.target) for when, item in found] == [
-        ("08:30", "stage_change", "U_LENA"),
+        ("08:30", "collections_start", "U_ADMIN"),  # the first run on the firm's data
         ("08:30", "overdue_accounts", "C_BILLING"),
     ]
     after = (firm.count(EscalationEvent), firm.count(AuditLog), firm.count(OutboxMessage))
@@ -70,13 +70,13 @@ def test_the_command_prints_each_message_with_its_time(
     assert main(["digest", "--dry-run", "--at", "2026-12-04 09:00"]) == 0
     out = capsys.readouterr().out
     assert "── Fri 4 Dec 2026 08:00 · post to C_DEADLINES · deadline digest ──" in out
-    assert "── Fri 4 Dec 2026 08:00 · DM to U_LENA · deadline reminder ──" in out
+    assert "── Fri 4 Dec 2026 08:00 · DM to U_LENA · briefing ──" in out
     assert "DM to U_MARK" not in out  # Mark is in Los Angeles: 08:00 there is 11:00 here
     assert "Opposition brief" in out
     assert "2 messages · dry run: nothing was sent." in out
     assert main(["digest", "--dry-run", "--at", "2026-12-04 11:00"]) == 0
     out = capsys.readouterr().out
-    assert "── Fri 4 Dec 2026 11:00 · DM to U_MARK · deadline reminder ──" in out
+    assert "── Fri 4 Dec 2026 11:00 · DM to U_MARK · briefing ──" in out
     assert "3 messages · dry run: nothing was sent." in out
     assert (firm.count(OutboxMessage), firm.count(AuditLog)) == before
 

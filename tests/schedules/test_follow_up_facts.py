@@ -1,5 +1,5 @@
-"""A follow-up DM is queued as the facts it states and drawn into Block Kit when it is sent,
-as reminders are: Slack gets the DM the dry run shows, worded as of the morning it was
+"""A per-item follow-up DM queued by an older Clerk (before the morning briefing) as the
+facts it states is drawn into Block Kit when it is sent, worded as of the morning it was
 planned; a row queued in the older form (its blocks) is sent as it was queued, and a row
 nothing can draw is failed and reported, not retried."""
 
@@ -12,11 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from handlers import scheduled
 from handlers.clients.follow_up_views import QUEUED_AS, FollowUp, FollowUpWriter
 from handlers.kernel import blocks
 from handlers.scheduled import chat_arguments
-from schedules import jobs
 from schedules.delivery import deliver_due
 from schedules.outbox import enqueue
 from storage.models import Client, Contact, OutboxStatus
@@ -38,11 +36,25 @@ def _follow_up(firm: Harness, summary: str, due: date) -> int:
         return contact.id
 
 
-def test_a_follow_up_is_queued_as_its_facts_and_slack_gets_the_whole_dm(firm: Harness) -> None:
+def test_a_follow_up_an_older_clerk_queued_as_facts_is_sent_whole(firm: Harness) -> None:
+    """Follow-ups now go in the morning briefing; a per-item follow-up DM queued before the
+    upgrade is still drawn from its facts, worded as of the morning it was planned."""
     contact_id = _follow_up(firm, "Send <the> letter & the invoice", date(2026, 12, 1))
-    (planned,) = jobs.run_job(firm.clerk, scheduled.job_named("follow_ups"), FRIDAY)
+    follow_up = FollowUpWriter(FRIDAY).follow_up(
+        client_code="ACME",
+        client_name="Acme Corp",
+        summary="Send <the> letter & the invoice",
+        due=date(2026, 12, 1),
+    )
+    with firm.db.unit_of_work("system") as s:
+        enqueue(
+            s,
+            key=f"followup:{contact_id}:2026-12-01",
+            target="U_LENA",
+            kind="follow_up",
+            payload=follow_up.payload(),
+        )
     (row,) = outbox(firm)
-    assert row.key == f"followup:{contact_id}:2026-12-01" and row.kind == "follow_up"
     assert row.payload == {
         QUEUED_AS: {
             "client_code": "ACME",
@@ -55,7 +67,7 @@ def test_a_follow_up_is_queued_as_its_facts_and_slack_gets_the_whole_dm(firm: Ha
     assert deliver_due(firm.clerk, owner="a") == 1
     (sent,) = outbox(firm)
     (posted,) = firm.standin.messages_in(str(sent.slack_channel))
-    shown = planned.message.payload()
+    shown = follow_up.render().payload()
     assert sent.status is OutboxStatus.SENT
     assert (posted["text"], posted["blocks"]) == (shown["text"], shown["blocks"])
     assert posted["blocks"][0]["text"]["text"] == (

@@ -2,14 +2,16 @@
 
 The doomed process is a real child process running the real catch-up (jobs, enqueue, claim)
 with one hook in its Slack client: it announces itself and blocks, either before the post
-(claimed, not sent) or after Slack accepted it (sent, not marked). The test kills it there
-and starts a fresh scheduler on the same database and stand-in.
+(claimed, not sent) or after Slack accepted it (sent, not marked). Its delivery workers
+serve several channels at once (the digest and a briefing), so more than one row may be in
+flight. The test kills it there and starts a fresh scheduler on the same database and
+stand-in.
 
-Killed before sending, the message goes out exactly once. Killed after Slack accepted it,
-the message goes out twice: Slack's ``chat.postMessage`` has no idempotency key and Clerk
-does not look for the message in the channel's history, so a row left ``sending`` is put
-back after ``STUCK_AFTER`` and posted again (``schedules/delivery.py`` chooses a repeated
-message over a lost deadline reminder). The second test pins that behaviour down.
+Killed before sending, every message goes out exactly once. Killed after Slack accepted it,
+too: Slack's ``chat.postMessage`` has no idempotency key, so every message carries its
+outbox key in its metadata, and a row left ``sending`` is put back after ``STUCK_AFTER`` and
+looked for in its channel's history (a DM's channel known from an earlier DM, or the answer
+of the post itself) before it is sent again.
 """
 
 from __future__ import annotations
@@ -110,10 +112,15 @@ def _catch_up(clerk: Clerk) -> None:
         scheduler.leader.release()
 
 
-def _claimed_by_the_dead(firm: Harness) -> OutboxMessage:
-    (row,) = [r for r in outbox(firm) if r.status is OutboxStatus.SENDING]
-    assert row.claimed_by == DOOMED and row.slack_ts is None and row.sent_at is None
-    return row
+def _claimed_by_the_dead(firm: Harness) -> list[OutboxMessage]:
+    """The rows the dead process held: one per channel it was serving (its workers send
+    several channels at once, so the digest and a briefing may both be in flight)."""
+    rows = [r for r in outbox(firm) if r.status is OutboxStatus.SENDING]
+    assert rows
+    for row in rows:
+        assert row.claimed_by == DOOMED and row.slack_ts is None and row.sent_at is None
+    assert len({r.slack_channel or r.target for r in rows}) == len(rows)
+    return rows
 
 
 def _posts(firm: Harness, text: str) -> int:
@@ -127,21 +134,23 @@ def test_killed_after_claiming_before_posting_the_message_goes_out_once(
 ) -> None:
     add_deadline(firm, "Answer", date(2026, 12, 7))  # in Friday's digest and a reminder step
     _kill_at_hook(firm, "before_post", doomed)
-    stuck = _claimed_by_the_dead(firm)
+    stuck = {r.id for r in _claimed_by_the_dead(firm)}
     assert firm.standin.calls("chat.postMessage") == []  # it died before the first post
-    others = [r for r in outbox(firm) if r.id != stuck.id]
-    assert others and all(r.status is OutboxStatus.PENDING for r in others)
+    others = [r for r in outbox(firm) if r.id not in stuck]
+    assert all(r.status is OutboxStatus.PENDING for r in others)
 
     soon = _restarted(firm, FRIDAY_8AM + timedelta(minutes=2))
-    _catch_up(soon)  # the slots ran; the rest goes out; the claimed row may still be in flight
-    assert {r.id: r.status for r in outbox(firm)}[stuck.id] is OutboxStatus.SENDING
-    assert all(r.status is OutboxStatus.SENT for r in outbox(firm) if r.id != stuck.id)
+    _catch_up(soon)  # the slots ran; the rest goes out; the claimed rows may still be in flight
+    statuses = {r.id: r.status for r in outbox(firm)}
+    assert {statuses[i] for i in stuck} == {OutboxStatus.SENDING}
+    assert all(status is OutboxStatus.SENT for i, status in statuses.items() if i not in stuck)
 
     later = _restarted(firm, FRIDAY_8AM + delivery.STUCK_AFTER + timedelta(minutes=1))
     _catch_up(later)
     _catch_up(later)  # and again: nothing more
     rows = outbox(firm)
-    assert all(r.status is OutboxStatus.SENT for r in rows) and len(rows) == len(others) + 1
+    assert all(r.status is OutboxStatus.SENT for r in rows)
+    assert len(rows) == len(others) + len(stuck)
     for row in rows:
         assert _posts(firm, chat_arguments(row.payload)["text"]) == 1, row.key
 
@@ -153,8 +162,9 @@ def test_killed_after_slack_accepted_before_marking_sent_the_message_goes_out_on
     row cut off mid-send is looked for in its channel's history before it is sent again."""
     add_deadline(firm, "Answer", date(2026, 12, 7))
     _kill_at_hook(firm, "after_post", doomed)
-    stuck = _claimed_by_the_dead(firm)
-    assert _posts(firm, chat_arguments(stuck.payload)["text"]) == 1  # Slack shows it already
+    cut_off = _claimed_by_the_dead(firm)
+    accepted = [r for r in cut_off if _posts(firm, chat_arguments(r.payload)["text"]) == 1]
+    assert accepted  # Slack shows at least one of them already
 
     later = _restarted(firm, FRIDAY_8AM + delivery.STUCK_AFTER + timedelta(minutes=1))
     _catch_up(later)
@@ -163,8 +173,14 @@ def test_killed_after_slack_accepted_before_marking_sent_the_message_goes_out_on
     assert all(r.status is OutboxStatus.SENT for r in rows)
     for row in rows:
         assert _posts(firm, chat_arguments(row.payload)["text"]) == 1, row.key
-    found = next(r for r in rows if r.id == stuck.id)
-    posted = [m for m in firm.standin.messages_in(found.slack_channel) if m["ts"] == found.slack_ts]
-    assert [m["metadata"]["event_payload"]["key"] for m in posted] == [stuck.key]
+    for stuck in accepted:
+        found = next(r for r in rows if r.id == stuck.id)
+        channel = str(found.slack_channel)
+        posted = [m for m in firm.standin.messages_in(channel) if m["ts"] == found.slack_ts]
+        assert [m["metadata"]["event_payload"]["key"] for m in posted] == [stuck.key]
     looked = [c for c in firm.standin.calls() if c.method == "conversations.history"]
-    assert len(looked) == 1  # only the row that was cut off is looked for
+    assert len(looked) == len(cut_off)  # only the rows that were cut off are looked for
+    # a DM's history is read in the person's DM channel: opened only for someone Clerk had
+    # never written to (this firm's first morning), once
+    opened = [c.params["users"] for c in firm.standin.calls("conversations.open")]
+    assert sorted(opened) == sorted(r.target for r in cut_off if r.target.startswith("U"))

@@ -1,4 +1,5 @@
-"""The reminder DM's buttons and the App Home tab, through signed requests to Clerk."""
+"""The buttons of a per-item reminder DM (an older Clerk's, sent before the morning briefing)
+and the App Home tab, through signed requests to Clerk."""
 
 from __future__ import annotations
 
@@ -10,19 +11,29 @@ from sqlalchemy import select
 from bot.billing.invoices import NewInvoice, record_invoice
 from bot.money import Money
 from bot.tools.standin.driver import Exchange
-from handlers import scheduled
+from handlers.deadlines.reminder_views import OUTBOX_KIND, Reminder, outbox_prefix
 from handlers.kernel import blocks
-from schedules import jobs
 from schedules.delivery import deliver_due
+from schedules.outbox import enqueue
 from storage.models import AuditLog, Deadline, DeadlineStatus, OutboxMessage
 from tests.harness import Harness
 from tests.schedules.conftest import FRIDAY, add_deadline, text_of
 
 
 def _delivered_reminder(firm: Harness, **fields: Any) -> tuple[int, dict[str, Any], str]:
-    """A reminder really sent to Lena's DM: (deadline id, the message as Slack has it, channel)."""
-    deadline_id = add_deadline(firm, "Opposition brief", FRIDAY + timedelta(days=3), **fields)
-    jobs.run_job(firm.clerk, scheduled.job_named("reminders"), FRIDAY)
+    """A reminder DM an older Clerk queued, really sent to Lena's DM: (deadline id, the
+    message as Slack has it, channel)."""
+    due = FRIDAY + timedelta(days=3)
+    deadline_id = add_deadline(firm, "Opposition brief", due, **fields)
+    facts = Reminder(deadline_id, "ACME-1", "Opposition brief", "Mon 7 Dec 2026", "", None, None, 3)
+    with firm.db.unit_of_work("system") as s:
+        enqueue(
+            s,
+            key=f"{outbox_prefix(deadline_id)}3:{due}:U_LENA",
+            target="U_LENA",
+            kind=OUTBOX_KIND,
+            payload=facts.payload(),
+        )
     deliver_due(firm.clerk, owner="test")
     with firm.db.reading() as s:
         row = s.scalars(select(OutboxMessage).where(OutboxMessage.target == "U_LENA")).one()

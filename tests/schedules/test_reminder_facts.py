@@ -1,6 +1,7 @@
-"""A reminder DM is queued as the facts it states and drawn into Block Kit when it is sent:
-Slack gets the same DM the dry run shows, a row queued in the older form (with its blocks)
-is sent as it was queued, and a row nothing can draw is failed and reported, not retried."""
+"""A per-item reminder DM queued by an older Clerk (before the morning briefing) as the facts
+it states is drawn into Block Kit when it is sent, a row queued in the older form (with its
+blocks) is sent as it was queued, and a row nothing can draw is failed and reported, not
+retried."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers import scheduled
 from handlers.deadlines.reminder_views import QUEUED_AS, Reminder
 from handlers.kernel import blocks
 from handlers.scheduled import chat_arguments
-from schedules import jobs
 from schedules.delivery import deliver_due
 from schedules.outbox import enqueue
 from storage.models import OutboxStatus
@@ -22,41 +21,50 @@ from tests.harness import Harness
 from tests.schedules.conftest import FRIDAY, NY, add_deadline, outbox
 
 
-def test_a_reminder_is_queued_as_its_facts_and_slack_gets_the_whole_dm(firm: Harness) -> None:
+def test_a_reminder_an_older_clerk_queued_as_facts_is_sent_whole(firm: Harness) -> None:
+    """Reminders now go in the morning briefing; a per-item reminder DM queued before the
+    upgrade is still drawn from its facts and sent as that Clerk planned it."""
     deadline_id = add_deadline(
         firm,
         "Reply <brief> & exhibits",
         FRIDAY + timedelta(days=3),
         due_at=datetime(2026, 12, 7, 14, 30, tzinfo=NY),
-        assignee="U_PAUL",
         citation="FRCP 12(a)(1)(A)(i)",
     )
-    planned = jobs.run_job(firm.clerk, scheduled.job_named("reminders"), FRIDAY)
-    assert [p.target for p in planned] == ["U_LENA", "U_PAUL"]
-    rows = outbox(firm)
-    facts = rows[0].payload[QUEUED_AS]
-    assert rows[0].payload == {QUEUED_AS: facts} and facts["deadline_id"] == deadline_id
-    assert (facts["day"], facts["time"], facts["days_before"]) == ("Mon 7 Dec 2026", "2:30 PM", 3)
-    assert len(json.dumps(rows[0].payload)) < 400  # the Block Kit it stands for is ~0.9 KB
-
-    assert deliver_due(firm.clerk, owner="a") == 2
-    for row, plan in zip(outbox(firm), planned, strict=True):
-        assert row.status is OutboxStatus.SENT
-        (posted,) = firm.standin.messages_in(str(row.slack_channel))
-        shown = plan.message.payload()
-        assert (posted["text"], posted["blocks"]) == (shown["text"], shown["blocks"])
-        blocks.validate(posted["blocks"])
-        heading = posted["blocks"][0]["text"]["text"]
-        assert heading.endswith(
-            "*ACME-1* Reply &lt;brief&gt; &amp; exhibits is due *in 3 days* at 2:30 PM"
+    reminder = Reminder(
+        deadline_id,
+        "ACME-1",
+        "Reply <brief> & exhibits",
+        "Mon 7 Dec 2026",
+        "2:30 PM",
+        "FRCP 12(a)(1)(A)(i)",
+        "U_LENA",
+        3,
+    )
+    with firm.db.unit_of_work("system") as s:
+        enqueue(
+            s,
+            key=f"reminder:{deadline_id}:3:2026-12-07:U_LENA",
+            target="U_LENA",
+            kind="deadline_reminder",
+            payload=reminder.payload(),
         )
-        buttons = [
-            e["action_id"]
-            for b in posted["blocks"]
-            if b["type"] == "actions"
-            for e in b["elements"]
-        ]
-        assert buttons == ["reminder_done", "reminder_snooze", "reminder_reassign"]
+    assert len(json.dumps(outbox(firm)[0].payload)) < 400  # its Block Kit is ~0.9 KB
+    assert deliver_due(firm.clerk, owner="a") == 1
+    (row,) = outbox(firm)
+    assert row.status is OutboxStatus.SENT
+    (posted,) = firm.standin.messages_in(str(row.slack_channel))
+    shown = reminder.render().payload()
+    assert (posted["text"], posted["blocks"]) == (shown["text"], shown["blocks"])
+    blocks.validate(posted["blocks"])
+    heading = posted["blocks"][0]["text"]["text"]
+    assert heading.endswith(
+        "*ACME-1* Reply &lt;brief&gt; &amp; exhibits is due *in 3 days* at 2:30 PM"
+    )
+    buttons = [
+        e["action_id"] for b in posted["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert buttons == ["reminder_done", "reminder_snooze", "reminder_reassign"]
 
 
 def test_a_reminder_queued_with_its_blocks_is_sent_as_it_was_queued(firm: Harness) -> None:

@@ -78,35 +78,42 @@ def test_catch_up_runs_a_missed_slot_once(
     first = schedulers()
     first.catch_up()  # the clock says Fri 08:00: today's 08:00 slots are due
     ran = {job for job, _slot, _status in _runs(firm)}
-    assert ran == {"deadline_digest", "reminders", "follow_ups"}  # 08:30 and Mondays not yet
+    assert ran == {"deadline_digest", "briefing"}  # 08:30 and Mondays not yet
     sent = outbox(firm)
-    assert {r.kind for r in sent} == {"deadline_digest", "deadline_reminder"}
+    assert {r.kind for r in sent} == {"deadline_digest", "briefing"}
     assert all(r.status.value == "sent" for r in sent)
     first.leader.release()
     schedulers().catch_up()  # a restart: nothing runs twice
-    assert len(_runs(firm)) == 3 and len(outbox(firm)) == len(sent)
+    assert len(_runs(firm)) == 2 and len(outbox(firm)) == len(sent)
 
 
-def test_catch_up_before_the_mornings_slot_runs_yesterdays_reminders_only(
-    database_url: str,
-) -> None:
+def test_a_briefing_missed_yesterday_is_said_by_todays(database_url: str) -> None:
+    """Clerk was down on Monday: at 07:00 on Tuesday Monday's briefing is not sent beside
+    the one due at 08:00, which speaks for Monday too."""
     with running_clerk(database_url, at=datetime(2026, 12, 8, 7, 0, tzinfo=NY)) as firm:
         firm.add_people()
         add_matter(firm)
-        add_deadline(firm, "Brief", date(2026, 12, 8))
-        scheduler = Scheduler(firm.clerk)
-        try:
-            scheduler.catch_up()  # Tue 07:00, Clerk was down on Monday
-        finally:
-            scheduler.leader.release()
-        ran = sorted((job, slot) for job, slot, _status in _runs(firm))
-        sent = [text_of(chat_arguments(row.payload)["blocks"]) for row in outbox(firm)]
-    monday = datetime(2026, 12, 7, 8, 0, tzinfo=NY)
+        add_deadline(firm, "Brief", date(2026, 12, 8))  # step 1 fell on Monday
+        friday = datetime(2026, 12, 4, 8, 0, tzinfo=NY)
+        run_id = ledger.claim_slot(firm.db, job="briefing", slot=friday, owner="test")
+        assert run_id is not None
+        ledger.finish(firm.db, run_id)
+        for hour in (7, 8):
+            firm.clerk.clock.offset += datetime(2026, 12, 8, hour, 0, tzinfo=NY) - firm.clerk.now()
+            scheduler = Scheduler(firm.clerk)
+            try:
+                scheduler.catch_up()
+            finally:
+                scheduler.leader.release()
+            if hour == 7:
+                ran = sorted((job, slot) for job, slot, _status in _runs(firm))
+        briefings = [row for row in outbox(firm) if row.kind == "briefing"]
+        sent = [text_of(chat_arguments(row.payload)["blocks"]) for row in briefings]
     # Monday's weekly report (07:30) is a missed slot too, not a snapshot: it is caught up
     report = datetime(2026, 12, 7, 7, 30, tzinfo=NY)
-    assert ran == [("key_clients", monday), ("reminders", monday), ("weekly_report", report)]
-    # Monday's step (1 day before Tue 8 Dec), read on Tuesday: it says "today"
-    assert any("*ACME-1* Brief is due *today*" in text for text in sent)
+    assert ran == [("briefing", friday), ("weekly_report", report)]
+    assert [row.key for row in briefings] == ["briefing:U_LENA:2026-12-08"]
+    assert "*ACME-1* Brief is due *today*" in sent[0]
 
 
 def test_a_failing_job_is_recorded_and_does_not_stop_the_others(
@@ -115,16 +122,16 @@ def test_a_failing_job_is_recorded_and_does_not_stop_the_others(
     def broken(*_: object) -> list[object]:
         raise RuntimeError("database went away")
 
-    # The scheduler runs the jobs it was handed: hand it a reminders job that fails.
+    # The scheduler runs the jobs it was handed: hand it a briefing job that fails.
     proactive = firm.clerk.proactive
     jobs = tuple(
-        dataclasses.replace(job, build=broken) if job.name == "reminders" else job
+        dataclasses.replace(job, build=broken) if job.name == "briefing" else job
         for job in proactive.jobs
     )
     monkeypatch.setattr(firm.clerk, "proactive", dataclasses.replace(proactive, jobs=jobs))
     schedulers().catch_up()
     statuses = {job: status for job, _slot, status in _runs(firm)}
-    assert statuses["reminders"] is JobRunStatus.FAILED
+    assert statuses["briefing"] is JobRunStatus.FAILED
     assert statuses["deadline_digest"] is JobRunStatus.DONE
 
 
@@ -146,15 +153,15 @@ def test_start_registers_every_job_on_clerks_clock_and_stops(firm: Harness) -> N
     scheduler = Scheduler(firm.clerk).start()
     try:
         ids = {job.id for job in scheduler.aps.get_jobs()}
-        assert {"deadline_digest", "reminders", "follow_ups", "key_clients"} <= ids
+        assert {"deadline_digest", "briefing"} <= ids
         assert {"overdue_accounts", "delivery"} <= ids
         digest = scheduler.aps.get_job("deadline_digest")
         assert isinstance(digest.trigger, ShiftedTrigger)  # the clock is moved to 4 Dec
         assert digest.coalesce and digest.max_instances == 1 and digest.misfire_grace_time == 3600
         virtual = digest.next_run_time + firm.clerk.clock.offset
         assert virtual == datetime(2026, 12, 7, 8, 0, tzinfo=NY)  # Friday's has just passed
-        daily = scheduler.aps.get_job("reminders").next_run_time + firm.clerk.clock.offset
-        assert daily == datetime(2026, 12, 5, 8, 0, tzinfo=NY)
+        briefing = scheduler.aps.get_job("briefing").next_run_time + firm.clerk.clock.offset
+        assert briefing == datetime(2026, 12, 7, 8, 0, tzinfo=NY)  # working mornings only
     finally:
         scheduler.stop()
 

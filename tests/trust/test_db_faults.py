@@ -38,7 +38,7 @@ def firm(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness
     monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_S", BUSY_TIMEOUT_S)
     with running_clerk(database_url, at=NOW) as running:
         running.add_people()
-        running.slack.command("U_LENA", "/client", ACME)
+        running.slack.command("U_PAUL", "/client", ACME)  # with credit terms: a partner
         running.slack.command("U_LENA", "/matter", 'add ACME "Lease dispute"')
         yield running
 

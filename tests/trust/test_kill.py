@@ -42,6 +42,8 @@ from storage.models import (
     OutboxStatus,
     Payment,
     PaymentAllocation,
+    Role,
+    User,
 )
 from tests.foundation.test_cli_run import _env as cli_env
 from tests.trust.test_load import (
@@ -234,21 +236,31 @@ def test_killed_during_a_burst_of_commands_keeps_every_reported_write_whole(
 
 # -- the morning's deliveries ---------------------------------------------------------------------
 
-EXTRA_REMINDERS = 40
+EXTRA_PEOPLE = 40
 
 
-def _many_reminders(db: Database) -> None:
-    """Forty more deadlines on reminder steps (1, 3 and 7 days out): forty more DMs."""
+def _many_briefings(db: Database) -> None:
+    """Forty more lawyers, each with a deadline on a reminder step (1, 3 and 7 days out):
+    forty more briefings (one DM per person, however many items they hold)."""
     with db.unit_of_work("system") as s:
         matter = s.scalars(select(Matter).where(Matter.code == "ACME-1")).one()
-        for i in range(EXTRA_REMINDERS):
+        for i in range(EXTRA_PEOPLE):
+            lawyer = User(
+                slack_id=f"U9KILL{i:03d}",
+                name=f"lawyer{i}",
+                real_name=f"Lawyer {i}",
+                role=Role.LAWYER,
+                tz="America/New_York",
+            )
+            s.add(lawyer)
+            s.flush()
             due = MONDAY + timedelta(days=(1, 3, 7)[i % 3])
             s.add(
                 Deadline(
                     matter_id=matter.id,
                     title=f"Morning reminder {i}",
                     due_on=due,
-                    responsible_id=matter.lawyer_id,
+                    responsible_id=lawyer.id,
                     created_by_id=matter.lawyer_id,
                     source_text=f"Morning reminder {i}",
                     explanation=f"{due:%a %-d %b %Y}",
@@ -262,8 +274,10 @@ def _outbox(db: Database) -> list[OutboxMessage]:
 
 
 def _posted(standin: SlackStandIn) -> Counter[tuple[str, str]]:
+    """(channel, text) of every accepted post; the channel Slack answered with (a DM is
+    posted to the person's user id and lands in their DM channel)."""
     return Counter(
-        (str(c.params["channel"]), str(c.params.get("text")))
+        (str(c.response.get("channel")), str(c.params.get("text")))
         for c in standin.calls("chat.postMessage")
         if c.ok
     )
@@ -272,7 +286,7 @@ def _posted(standin: SlackStandIn) -> Counter[tuple[str, str]]:
 def test_killed_during_the_morning_deliveries_every_message_goes_out_once(
     firm: Database, standin: SlackStandIn, start: Callable[..., Live]
 ) -> None:
-    _many_reminders(firm)
+    _many_briefings(firm)
     standin.delay_next("chat.postMessage", 0.05, times=1000)  # a real Slack's pace
     live = start("--at", "2026-11-30 08:00:05")
     _until(
@@ -289,7 +303,7 @@ def test_killed_during_the_morning_deliveries_every_message_goes_out_once(
     assert _unaudited(firm) == {}
 
     # A fresh process later in the morning: a claim by the dead one counts as stuck, and it
-    # is past Mark's own 08:00 in Los Angeles (his reminders wait for it, ``not_before``).
+    # is past Mark's own 08:00 in Los Angeles (his briefing waits for it, ``not_before``).
     later = datetime(2026, 11, 30, 11, 5, tzinfo=NY)
     assert later > datetime(2026, 11, 30, 8, 0, 5, tzinfo=NY) + STUCK_AFTER
     again = start("--at", f"{later:%Y-%m-%d %H:%M:%S}")
@@ -310,7 +324,9 @@ def test_killed_during_the_morning_deliveries_every_message_goes_out_once(
         f"missing {sum(missing.values())}, "
         f"posted twice {twice}"
     )
-    assert len(rows) >= EXTRA_REMINDERS
+    assert len(rows) >= EXTRA_PEOPLE
+    briefed = Counter(r.target for r in rows if r.kind == "briefing")
+    assert len(briefed) >= EXTRA_PEOPLE and max(briefed.values()) == 1  # one per person
     assert missing == Counter()
     assert twice == 0  # a message Slack had accepted when the process died is found, not resent
     assert set(posted) <= set(expected)

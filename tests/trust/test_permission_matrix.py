@@ -33,6 +33,7 @@ from handlers.billing.forms import MoneyField
 from handlers.clients.contact_views import contact_modal
 from handlers.clients.views import client_modal, matter_modal
 from handlers.deadlines.views import DeadlineField
+from handlers.kernel import sealed
 from storage.models import Client, Deadline, Invoice, Matter, User
 from tests.billing.conftest import NOW, seed_firm
 from tests.conftest import fresh_database_url
@@ -53,6 +54,8 @@ ROLES = {
 EVERYONE = frozenset(ROLES)
 # lawyer and staff: "clients, matters, contacts, deadlines"; billing: "clients read-only".
 PRACTICE = frozenset({"admin", "partner", "lawyer-own", "lawyer-other", "staff"})
+# Contacts: the practice, and billing for collection calls and letters.
+LOGS_CONTACTS = PRACTICE | {"billing"}
 # "balances of clients where they are the responsible lawyer"; staff "no balances".
 SEES_ACME_BALANCE = frozenset({"admin", "partner", "billing", "lawyer-own"})
 # billing: "balances, invoices, payments, payment plans, disputes, escalation"; partner
@@ -183,8 +186,10 @@ def late_client(h: Harness) -> tuple[str, int]:
     return code, client_id
 
 
-def money_meta(h: Harness) -> str:
-    return forms.metadata(_id_of(h, Client, code="ACME"), "", "", "")
+def money_meta(h: Harness, client_id: int | None = None) -> str:
+    """An overdue form's metadata as Clerk seals it when its button is pressed."""
+    found = _id_of(h, Client, code="ACME") if client_id is None else client_id
+    return sealed.seal(h.clerk, forms.metadata(found, "", "", ""))
 
 
 # --- the cases ---------------------------------------------------------------------------
@@ -368,19 +373,24 @@ CASES = [
         ("matters",),
     ),
     # /contact and the message shortcut
-    Case("contact-log", PRACTICE, cmd("/contact", "ACME call discussed the lease"), ("contacts",)),
+    Case(
+        "contact-log",
+        LOGS_CONTACTS,
+        cmd("/contact", "ACME call discussed the lease"),
+        ("contacts",),
+    ),
     Case("contact-list", EVERYONE, cmd("/contact", "list ACME"), shows="ACME"),
-    Case("contact-form", PRACTICE, cmd("/contact", ""), opens=True),
+    Case("contact-form", LOGS_CONTACTS, cmd("/contact", ""), opens=True),
     Case(
         "contact-form-submit",
-        PRACTICE,
+        LOGS_CONTACTS,
         submit(
             lambda h: contact_modal(today=date(2026, 11, 18)),
             constant({"client": "ACME", "kind": "call", "summary": "form call"}),
         ),
         ("contacts",),
     ),
-    Case("contact-shortcut", PRACTICE, shortcut, opens=True),
+    Case("contact-shortcut", LOGS_CONTACTS, shortcut, opens=True),
     # /deadline
     Case("deadline-add", PRACTICE, cmd("/deadline", "ACME-1 Brief on Dec 9 2026"), ("deadlines",)),
     Case(
@@ -573,10 +583,10 @@ CASES = [
         ("audit_log",),
     ),
     # the overdue post's buttons (billing channel) and their forms
-    Case("overdue-log-contact", PRACTICE, overdue_button("overdue_log_contact"), opens=True),
+    Case("overdue-log-contact", LOGS_CONTACTS, overdue_button("overdue_log_contact"), opens=True),
     Case(
         "overdue-log-contact-submit",
-        PRACTICE,
+        LOGS_CONTACTS,
         submit(
             lambda h: forms.contact_modal("ACME", money_meta(h)),
             constant({MoneyField.KIND: "call", MoneyField.SUMMARY: "asked about INV-1"}),
@@ -591,7 +601,7 @@ CASES = [
         MONEY,
         submit(
             lambda h: forms.next_stage_modal(
-                "LATE", "stage 2", "stage 3", forms.metadata(late_client(h)[1], "", "", "")
+                "LATE", "stage 2", "stage 3", money_meta(h, late_client(h)[1])
             ),
             constant({MoneyField.REASON: "no answer"}),
         ),
@@ -633,7 +643,7 @@ CASES = [
     # plain sentences in a DM, and the App Home
     Case(
         "dm-log-contact",
-        PRACTICE,
+        LOGS_CONTACTS,
         dm("log call with ACME: agreed to mediation"),
         ("contacts",),
         bookkeeping=("processed_events",),
@@ -675,7 +685,7 @@ CASES = [
     ),
     Case(
         "confirm-reading-contact",
-        PRACTICE,
+        LOGS_CONTACTS,
         forged_confirmation("/contact", "ACME call confirmed reading"),
         ("contacts",),
     ),
@@ -824,7 +834,6 @@ HIDDEN = [
     ("lawyer-other", "/invoice", "{}", "INV-1", "NOSUCH-9"),
     ("lawyer-other", "/invoice", "void {} wrong client", "INV-1", "NOSUCH-9"),
     ("billing", "/deadline", "done {}", "DEADLINE", "999999"),  # DEADLINE: a fresh one's id
-    ("billing", "/contact", "{} call chased INV-1", "ACME", "NOSUCH"),
 ]
 
 

@@ -54,6 +54,12 @@ def add_bench(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
         help="time the large firm's morning jobs on the first working Monday from this day "
         "that has not run yet (default: from today; month-ends are the heaviest)",
     )
+    parser.add_argument(
+        "--delivery-only",
+        action="store_true",
+        help="only deliver the firm's busiest 08:00 through the stand-in with Slack's latency "
+        "and rate limits (the --size firm; its Monday is built by a real clerk run first)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -73,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         workdir=Path(args.workdir) if args.workdir else default_workdir(),
         fresh=args.fresh,
         morning=args.morning,
+        delivery_only=args.delivery_only,
     )
     opts.workdir.mkdir(parents=True, exist_ok=True)
     results = run_bench(opts)

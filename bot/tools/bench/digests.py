@@ -98,15 +98,18 @@ def _build(clerk: Any, job: Any, day: date) -> int:
 
 
 def _ran_the_day_before(clerk: Any, day: date) -> None:
-    """Time an ordinary morning: the reminders ran yesterday, so today's run has no gap to
-    catch up (a reused bench database may hold a run from a week ago, and the job would then
-    send a week of missed steps, which is not what its plain-SQL floor selects)."""
+    """Time an ordinary morning: the briefing ran on the working morning before, so today's
+    run has no gap to catch up (a reused bench database may hold a run from a week ago, and
+    the job would then say a week of missed steps, which is not what its plain-SQL floor
+    selects)."""
     from schedules import job_runs as ledger
+    from schedules.jobs import is_working_day
 
-    yesterday = datetime.combine(
-        day - timedelta(days=1), clock_time(8, 0), tzinfo=clerk.settings.tz
-    )
-    run_id = ledger.claim_slot(clerk.db, job="reminders", slot=yesterday, owner="bench")
+    before = day - timedelta(days=1)
+    while not is_working_day(clerk, before):
+        before -= timedelta(days=1)
+    slot = datetime.combine(before, clock_time(8, 0), tzinfo=clerk.settings.tz)
+    run_id = ledger.claim_slot(clerk.db, job="briefing", slot=slot, owner="bench")
     if run_id is not None:
         ledger.finish(clerk.db, run_id)
 

@@ -21,9 +21,10 @@ from storage.db import Database
 
 DIGEST_LOOK_AHEAD_DAYS = 7
 REMINDER_HORIZON_DAYS = 30
-# The firm's default chain (bot/firm/firm_settings.py). The job reads only the deadlines due on a
-# step day, or snoozed; with no missed morning to catch up (the bench's scheduler has run
-# that same morning) those are the days ``day + step``, and the floor reads exactly them.
+# The firm's default chain (bot/firm/firm_settings.py). The briefing reads only the deadlines
+# due on a step day, or snoozed; on a Monday after Friday's briefing (no missed morning to
+# catch up, the weekend said on Friday) those are the days ``day + step``, and the floor
+# reads exactly them, with the follow-ups dated that day and the key clients.
 REMINDER_STEPS = (30, 14, 7, 3, 1, 0)
 
 DEADLINE_DIGEST = """
@@ -52,7 +53,7 @@ SELECT c.id, c.follow_up_on, c.summary, cl.code, cl.name, u.slack_id
 FROM contacts c
 JOIN clients cl ON cl.id = c.client_id
 JOIN users u ON u.id = c.logged_by_id
-WHERE c.follow_up_on <= :day AND c.follow_up_done_at IS NULL
+WHERE c.follow_up_on = :day AND c.follow_up_done_at IS NULL
 ORDER BY c.follow_up_on, c.id
 """
 
@@ -98,12 +99,8 @@ def _params_reminders(day: date) -> dict[str, Any]:
     return {"day": day, "until": day + timedelta(days=REMINDER_HORIZON_DAYS), **steps}
 
 
-def _params_day(day: date) -> dict[str, Any]:
-    return {"day": day}
-
-
-def _params_none(day: date) -> dict[str, Any]:
-    return {}
+def _params_briefing(day: date) -> dict[str, Any]:
+    return _params_reminders(day)
 
 
 def _params_aging(day: date) -> dict[str, Any]:
@@ -128,9 +125,7 @@ class Floor:
 # Keyed by the scheduler's job names (schedules.jobs.all_jobs).
 FLOORS: dict[str, Floor] = {
     "deadline_digest": Floor(DEADLINE_DIGEST, _params_digest),
-    "reminders": Floor(REMINDERS, _params_reminders),
-    "follow_ups": Floor(FOLLOW_UPS, _params_day),
-    "key_clients": Floor(KEY_CLIENTS, _params_none),
+    "briefing": Floor((REMINDERS, FOLLOW_UPS, KEY_CLIENTS), _params_briefing),
     "overdue_accounts": Floor(OVERDUE_ACCOUNTS, _params_aging),
     "weekly_report": Floor(REPORT, report_params("week")),
     "monthly_report": Floor(REPORT, report_params("month")),

@@ -21,6 +21,10 @@ MAX_GROWTH = 1.5  # p99 large / small
 MAX_OVER_FLOOR = 3.0  # Clerk p50 / bare bolt p50; digest build / plain SQL
 MAX_RSS_MB = 250
 MAX_READY_S = 3.0
+# the busiest morning through Slack's limits (``bot.tools.bench.delivery``)
+MAX_TO_LAST_MESSAGE_S = 120.0
+MAX_CALLS_PER_MESSAGE = 1.05
+MAX_DMS_PER_PERSON = 1
 
 Out = Callable[[str], None]
 
@@ -124,7 +128,24 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "MB",
                 )
             )
+        checks += _delivery_checks(backend, data.get("delivery") or {})
     return checks
+
+
+def _delivery_checks(backend: str, found: dict[str, Any]) -> list[dict[str, Any]]:
+    if not found:
+        return []
+    label = f"{backend} 08:00 through Slack's limits"
+    return [
+        _check(
+            f"{label}: to the last message", found["to_last_message_s"], MAX_TO_LAST_MESSAGE_S, "s"
+        ),
+        _check(f"{label}: calls per message", found["calls_per_message"], MAX_CALLS_PER_MESSAGE),
+        _check(
+            f"{label}: 429s after the first minute", found["rate_limited_after_first_minute"], 0
+        ),
+        _check(f"{label}: DMs to one person", found["most_dms_to_one_person"], MAX_DMS_PER_PERSON),
+    ]
 
 
 def _ms(summary: dict[str, Any] | None, key: str) -> str:
@@ -137,6 +158,36 @@ def _x(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
 
+def _print_delivery(backend: str, found: dict[str, Any] | None, out: Out) -> None:
+    if not found:
+        return
+    memory = found.get("memory") or {}
+    sample, whole = memory.get("sample") or {}, memory.get("all") or {}
+    out("")
+    out(f"== {backend}: the 08:00 through Slack's limits (100 ms a call, a post/s/channel) ==")
+    out(
+        f"  {found['messages_sent']} messages ({found['channel_posts']} channel posts, "
+        f"{found['dms']} DMs to {found['people']} people; {found['held_for_readers_mornings']} "
+        f"held for readers' own mornings); the briefings hold {found['briefing_items']} items"
+    )
+    out(
+        f"  08:00 to the last message {found['to_last_message_s']:.1f} s (jobs "
+        f"{found['jobs_build_s']:.1f} s, delivery {found['delivery_s']:.1f} s); "
+        f"{found['calls_per_message']:.3f} calls a message {found['calls_by_method']}; "
+        f"429s {found['rate_limited']} ({found['rate_limited_after_first_minute']} after the "
+        f"first minute); at most {found['most_dms_to_one_person']} DM to one person"
+    )
+    out(
+        f"  before: {found['before_per_item_dms']} per-item DMs, each after a conversations.open "
+        f"(Tier 3, 50 a minute): {found['before_open_minutes']:.0f} min of opens alone"
+    )
+    if sample and whole:
+        out(
+            f"  delivery peak Python memory: {sample['peak_kib']:.0f} KiB for "
+            f"{sample['messages']} messages, {whole['peak_kib']:.0f} KiB for {whole['messages']}"
+        )
+
+
 def print_report(results: dict[str, Any], out: Out) -> None:
     sizes = results["sizes"]
     m = results["machine"]
@@ -146,6 +197,9 @@ def print_report(results: dict[str, Any], out: Out) -> None:
         f"Python {m['python']}, SQLite {m['sqlite']}"
     )
     for backend, data in results["backends"].items():
+        _print_delivery(backend, data.get("delivery"), out)
+        if not data.get("commands"):
+            continue
         out("")
         out(f"== {backend}: slash commands (ms, {results['rounds']} timed requests each) ==")
         head = f"{'command':<30}"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.tools.bench import digests, latency, report, scenarios
+from bot.tools.bench import delivery, digests, latency, report, scenarios
 from bot.tools.bench.firms import BenchFirm, prepare_firm
 from bot.tools.bench.processes import Served, clerk_env, compile_bytecode, spawn_clerk, spawn_floor
 from bot.tools.bench.stats import ratio, summarize
@@ -42,6 +42,8 @@ class Options:
     # the large firm's morning is the first working Monday on or after this day with no run
     # in its job ledger yet (None: from today)
     morning: date | None = None
+    # only the morning delivered through Slack's limits, on the largest firm
+    delivery_only: bool = False
 
 
 def _log(text: str) -> None:
@@ -162,7 +164,7 @@ def _scheduler_run(opts: Options, firm: BenchFirm, standin: SlackStandIn) -> dic
     served = spawn_clerk(env, opts.workdir, scheduler=True, at=at)
     _log(f"{firm.label}: scheduler catching up the morning of {day}")
     try:
-        jobs = _wait_for_morning(db, day, started)
+        jobs = _wait_for_morning(db, day, started, _jobs_on(day))
         delivered = len(standin.calls("chat.postMessage"))
     finally:
         served.stop()
@@ -176,8 +178,15 @@ def _scheduler_run(opts: Options, firm: BenchFirm, standin: SlackStandIn) -> dic
     }
 
 
+def _jobs_on(day: date) -> int:
+    """How many scheduled jobs run on ``day``."""
+    from handlers.scheduled import all_jobs
+
+    return sum(job.runs_on(day) for job in all_jobs())
+
+
 def _wait_for_morning(
-    db: Database, day: date, started: datetime, timeout: float = 300
+    db: Database, day: date, started: datetime, expected: int, timeout: float = 300
 ) -> dict[str, float]:
     """Seconds each job took, once all have run and the first delivery round is over.
 
@@ -207,7 +216,7 @@ def _wait_for_morning(
         done = [r for r in runs if r.status is not JobRunStatus.RUNNING]
         if sent != sent_before:
             sent_before, steady_since = sent or 0, time.monotonic()
-        if len(done) >= 5:
+        if len(done) >= expected:
             jobs = {
                 r.job: round((r.finished_at - r.started_at).total_seconds(), 2)
                 for r in done
@@ -219,7 +228,46 @@ def _wait_for_morning(
     return jobs
 
 
+def _delivery(firm: BenchFirm, day: date) -> dict[str, Any]:
+    _log(f"{firm.label}: delivering the 08:00 of {day} again, through Slack's limits")
+    return delivery.measure_delivery(firm.url, day, zone=ZoneInfo(FIRM_ZONE))
+
+
+def run_delivery(opts: Options) -> dict[str, Any]:
+    """The morning through Slack's limits only: seed (or reuse) the firm, let a real
+    ``clerk run`` build and send its Monday, then replay the 08:00 through the limits."""
+    shape = shape_named(opts.size)
+    backends: list[tuple[str, str | None]] = [("sqlite", None)]
+    if opts.postgres:
+        backends.append(("postgresql", opts.postgres))
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": report.git_commit(),
+        "machine": report.machine(),
+        "sizes": [opts.size],
+        "rounds": 0,
+        "warmup": 0,
+        "backends": {},
+    }
+    standin = _standin(shape.users)
+    try:
+        for backend, postgres in backends:
+            firm = prepare_firm(
+                shape, workdir=opts.workdir, postgres=postgres, fresh=opts.fresh, log=_log
+            )
+            data: dict[str, Any] = {"scheduler_run": _scheduler_run(opts, firm, standin)}
+            day = date.fromisoformat(data["scheduler_run"]["day"])
+            data["delivery"] = _delivery(firm, day)
+            results["backends"][backend] = data
+    finally:
+        standin.stop()
+    results["targets"] = report.evaluate(results)
+    return results
+
+
 def run(opts: Options) -> dict[str, Any]:
+    if opts.delivery_only:
+        return run_delivery(opts)
     sizes = ["small"] if opts.size == "small" else ["small", opts.size]
     shapes = [shape_named(s) for s in sizes]
     backends: list[tuple[str, str | None]] = [("sqlite", None)]
@@ -272,6 +320,7 @@ def run(opts: Options) -> dict[str, Any]:
                 if firm is firms[-1]:
                     data["scheduler_run"] = _scheduler_run(opts, firm, standin)
                     day = date.fromisoformat(data["scheduler_run"]["day"])
+                    data["delivery"] = _delivery(firm, day)
                 _log(f"{firm.label}: timing the morning jobs of {day} in process")
                 figures_by_job = digests.measure_jobs(
                     firm.url, standin.url, [slack_id_for(1)], day, repeats=opts.repeats

@@ -5,6 +5,7 @@ so retries, timeouts, auth headers and body encodings are exercised as they woul
 slack.com. Every call is recorded for assertions and for the demo's "what Slack would show";
 ``fail_next``/``delay_next`` inject the failures Slack really produces (429 with Retry-After,
 500/503, error codes, slow answers) so Clerk's error paths can be tested deterministically.
+``real_slack`` (``limits.RealSlack``) turns on the latency and rate limits of the real thing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.tools.standin.blockcheck import block_problems
 from bot.tools.standin.errors import ApiError
 from bot.tools.standin.faults import FaultInjection
 from bot.tools.standin.files import UploadedFile
+from bot.tools.standin.limits import Limits, RealSlack
 from bot.tools.standin.wire import (
     Fault,
     Handler,
@@ -55,8 +57,10 @@ class SlackStandIn(FaultInjection):
         team_id: str = "T_CLERK",
         bot_user_id: str = "U_CLERK",
         bot_id: str = "B_CLERK",
+        real_slack: RealSlack | None = None,
     ) -> None:
         self.host = host
+        self.limits = Limits(real_slack) if real_slack is not None else None
         self.port = port
         self.workspace = Workspace(
             team_id=team_id,
@@ -126,6 +130,10 @@ class SlackStandIn(FaultInjection):
     def response_url(self, name: str) -> str:
         """A response_url whose posts land in ``responses()``; ``name`` tells them apart."""
         return f"{self._root()}response/{quote(name, safe='')}"
+
+    def like_real_slack(self, config: RealSlack | None = RealSlack()) -> None:
+        """Turn "real Slack" mode on (``limits.RealSlack``), or off with None."""
+        self.limits = Limits(config) if config is not None else None
 
     # -- the workspace -------------------------------------------------------------------------
 
@@ -261,8 +269,13 @@ class SlackStandIn(FaultInjection):
         except (ValueError, UnicodeDecodeError):
             params, response = {}, {"ok": False, "error": "invalid_form_data"}
         else:
+            if self.limits is not None:
+                self.limits.pause()
             if not self._authorized(request, params):
                 response = {"ok": False, "error": "not_authed"}
+            elif self.limits is not None and (wait := self.limits.refuse(method, params)):
+                status, response = 429, {"ok": False, "error": "ratelimited"}
+                headers = {"Retry_After": str(wait)}
             elif (fault := self._take_fault(method)) is not None:
                 status, response, headers = self._fault_answer(fault)
             elif method not in self.workspace.methods:

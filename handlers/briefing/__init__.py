@@ -1,0 +1,1 @@
+"""The morning briefing: one DM per person per working morning, and its buttons."""
