@@ -43,9 +43,11 @@ def build_clerk(
     client: WebClient | None = None,
     db: Database | None = None,
 ) -> Clerk:
+    from bot.billing.notices import load_notices
     from handlers.kernel.profiles import slack_profiles
     from handlers.scheduled import proactive
 
+    load_notices(settings.templates_dir)  # a bad notice template stops start-up, naming it
     clock = clock or Clock()
     client = client or make_web_client(settings)
     # Every row and audit entry this Clerk writes is stamped by its own clock (--at, tests).

@@ -19,6 +19,7 @@ class Capability(StrEnum):
     WRITE_CLIENTS = "add or edit clients"
     READ_CLIENTS = "look up clients"
     WRITE_MATTERS = "open or close matters"
+    CHECK_CONFLICTS = "search for conflicts of interest"
     LOG_CONTACTS = "log client contacts"
     MANAGE_DEADLINES = "add or change deadlines"
     VIEW_ALL_BALANCES = "see every client's balance"
@@ -32,6 +33,7 @@ _PRACTICE = {
     Capability.READ_CLIENTS,
     Capability.WRITE_CLIENTS,
     Capability.WRITE_MATTERS,
+    Capability.CHECK_CONFLICTS,
     Capability.LOG_CONTACTS,
     Capability.MANAGE_DEADLINES,
 }

@@ -1,4 +1,8 @@
-"""HTTP mode: ``POST /slack/events`` for everything Slack sends, ``GET /healthz`` for probes.
+"""HTTP mode: ``POST /slack/events`` for everything Slack sends, ``GET /healthz`` for probes,
+``GET /calendar/{token}.ics`` for the calendar feeds (``bot.calendar_http``).
+
+In Socket Mode Slack's requests arrive over the websocket, and the same server, built without
+a bolt app, serves only the feeds and the health probe.
 
 Waitress serves the WSGI app with a pool of threads; bolt acknowledges within Slack's three
 seconds and runs the slow part of each listener on its own executor after the ack.
@@ -34,7 +38,10 @@ log = logging.getLogger("clerk.server")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
+CALENDAR_PREFIX = "/calendar/"
+
 StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 # Slack's largest payloads (a modal's whole view and state) are tens of kilobytes.
 MAX_BODY_BYTES = 1024 * 1024
@@ -71,8 +78,15 @@ def _answer(start_response: StartResponse, status: str, error: str) -> Iterable[
 
 
 class ClerkWSGI:
-    def __init__(self, app: App, db: Database, signing_secret: str | None = None) -> None:
-        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    def __init__(
+        self,
+        app: App | None,
+        db: Database,
+        signing_secret: str | None = None,
+        calendars: WSGIApp | None = None,
+    ) -> None:
+        self._slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+        self._calendars = calendars
         self._db = db
         # The secret bolt itself verifies with, unless the caller names it.
         self._secret = (
@@ -83,6 +97,10 @@ class ClerkWSGI:
         path = environ.get("PATH_INFO", "")
         if path == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
             return self._health(start_response)
+        if path.startswith(CALENDAR_PREFIX) and self._calendars is not None:
+            return self._calendars(environ, start_response)
+        if self._slack is None:
+            return _answer(start_response, "404 Not Found", "not found")
         if path == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":
             refused = self._screen(environ, start_response)
             if refused is not None:
@@ -129,24 +147,26 @@ class ClerkWSGI:
 
 
 def make_server(
-    app: App,
+    app: App | None,
     db: Database,
     *,
     host: str,
     port: int,
     threads: int = 8,
     signing_secret: str | None = None,
+    calendars: WSGIApp | None = None,
 ) -> Any:
     """A waitress server (not yet running); ``.run()`` serves, ``.close()`` stops.
 
     ``signing_secret``: what requests are checked against before bolt parses them (the app's
     own secret when not given). Waitress is told a body cap too, so it does not buffer a
-    gigabyte before Clerk can refuse it.
+    gigabyte before Clerk can refuse it. ``app`` None (Socket Mode): only the calendar feeds
+    (``calendars``, ``bot.calendar_http.CalendarFeeds``) and the health probe are served.
     """
     from waitress.server import create_server
 
     return create_server(
-        ClerkWSGI(app, db, signing_secret),
+        ClerkWSGI(app, db, signing_secret, calendars),
         host=host,
         port=port,
         threads=threads,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
@@ -55,10 +56,14 @@ class Settings(BaseSettings):
     )
     holidays: str = Field(default="US", validation_alias="CLERK_HOLIDAYS")
     rules_dir: Path | None = Field(default=None, validation_alias="CLERK_RULES_DIR")
+    # The firm's own client notices (notice-1.txt ... notice-4.txt), checked at start-up.
+    templates_dir: Path | None = Field(default=None, validation_alias="CLERK_TEMPLATES_DIR")
     deadlines_channel: str = Field(default="", validation_alias="CLERK_DEADLINES_CHANNEL")
     billing_channel: str = Field(default="", validation_alias="CLERK_BILLING_CHANNEL")
     reports_channel: str = Field(default="", validation_alias="CLERK_REPORTS_CHANNEL")
     currency: str = Field(default="USD", validation_alias="CLERK_CURRENCY")
+    # Where calendar apps reach ``clerk run``'s HTTP port: subscription URLs start with it.
+    public_url: str = Field(default="http://localhost:3000", validation_alias="CLERK_PUBLIC_URL")
 
     @field_validator("admins", "languages", mode="before")
     @classmethod
@@ -128,6 +133,24 @@ class Settings(BaseSettings):
         if len(value) != 3 or not value.isalpha():
             raise ValueError("currency must be an ISO 4217 code such as USD")
         return value.upper()
+
+    @field_validator("public_url")
+    @classmethod
+    def _valid_public_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {value!r} (e.g. https://clerk.example.com)")
+        if parts.query or parts.fragment:
+            raise ValueError("the public URL takes no query or fragment")
+        return value.strip().rstrip("/")
+
+    @property
+    def calendar_domain(self) -> str:
+        """What every calendar event UID ends with: the host the feeds are served from."""
+        return urlsplit(self.public_url).hostname or "clerk"
+
+    def calendar_url(self, token: str) -> str:
+        return f"{self.public_url}/calendar/{token}.ics"
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -16,7 +16,7 @@ def register_all(app: App, clerk: Clerk) -> None:
     from handlers.billing import balances, invoices, payments
     from handlers.briefing import buttons as briefing
     from handlers.clients import commands as clients
-    from handlers.clients import contacts, matters
+    from handlers.clients import conflicts, contacts, credit, documents, matters
     from handlers.deadlines import commands as deadlines
     from handlers.deadlines import reminder_buttons as reminders
     from handlers.deadlines import rulesets
@@ -32,6 +32,8 @@ def register_all(app: App, clerk: Clerk) -> None:
     for module in (
         clients,
         matters,
+        conflicts,
+        documents,  # the File to matter shortcut and its form
         contacts,
         imports,  # `/clerk import` and CSV files sent by DM, after the contact sentence
         deadlines,
@@ -39,6 +41,7 @@ def register_all(app: App, clerk: Clerk) -> None:
         balances,
         invoices,
         payments,
+        credit,  # the credit check's *Proceed*
         home,
         reminders,  # on the per-item reminder DMs an older Clerk sent
         briefing,

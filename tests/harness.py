@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.app import build_clerk, create_app
+from bot.calendar_http import CalendarFeeds
 from bot.clerk import Clerk
 from bot.clock import Clock
 from bot.executor import TrackingExecutor
@@ -126,7 +127,9 @@ def running_clerk(
     clerk = build_clerk(settings, clock=Clock(at))
     executor = TrackingExecutor()
     app = create_app(clerk, listener_executor=executor)
-    server = make_server(app, clerk.db, host="127.0.0.1", port=0, threads=8)
+    server = make_server(
+        app, clerk.db, host="127.0.0.1", port=0, threads=8, calendars=CalendarFeeds(clerk)
+    )
     thread = serve_in_background(server)
     url = base_url(server)
     driver = SlackDriver(

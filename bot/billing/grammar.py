@@ -6,6 +6,7 @@ which the options. Amounts go to ``bot.money.parse_amount`` and dates to the dat
 afterwards, so each refusal can quote exactly the words it could not read.
 
     /invoice add CLIENT[ MATTER] NUMBER AMOUNT [issued DATE] [due DATE | terms N days]
+    /invoice dispute NUMBER REASON [owner @user] [review DATE]
     /payment add CLIENT AMOUNT [invoice NUMBER] [on DATE] [trust]
     /payment plan CLIENT AMOUNT every (week|month) from DATE [x N]
 """
@@ -16,8 +17,11 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput
+from bot.text import user_id
 
 INVOICE_USAGE = "/invoice add CLIENT[ MATTER] NUMBER AMOUNT [issued DATE] [due DATE | terms N days]"
+DISPUTE_USAGE = "/invoice dispute NUMBER REASON [owner @user] [review DATE]"
+WRITE_OFF_USAGE = "/invoice write-off NUMBER REASON"
 PAYMENT_USAGE = "/payment add CLIENT AMOUNT [invoice NUMBER] [on DATE] [trust]"
 PLAN_USAGE = "/payment plan CLIENT AMOUNT every (week|month) from DATE [x N]"
 
@@ -103,6 +107,68 @@ def invoice_words(text: str) -> InvoiceWords:
         due=date_text(opts["due"]) if "due" in opts else None,
         terms_days=terms,
     )
+
+
+@dataclass(frozen=True)
+class DisputeWords:
+    number: str
+    reason: str
+    owner: str | None  # as typed: <@U123|lena>, U123 or @lena
+    review: str | None  # date text
+
+
+_DISPUTE_OPTIONS = ("owner", "review")
+
+
+def dispute_words(text: str) -> DisputeWords:
+    """``NUMBER REASON [owner @user] [review DATE]`` (the words after ``dispute``).
+
+    The options are read only at the end, where everything left is options: a reason may
+    say "owner" or "review" ("client wants a review of the hours") and keeps them.
+    """
+    words = text.split()
+    if not words:
+        raise InvalidInput(
+            "Which invoice? e.g. `/invoice dispute INV-1042 hours contested`.", usage=DISPUTE_USAGE
+        )
+    number, rest = words[0], words[1:]
+    for start, word in enumerate(rest):
+        if word.lower() in _DISPUTE_OPTIONS:
+            options = _trailing_options(rest[start:])
+            if options is not None:
+                return DisputeWords(
+                    number, " ".join(rest[:start]), options.get("owner"), options.get("review")
+                )
+    return DisputeWords(number, " ".join(rest), None, None)
+
+
+def _names_person(word: str) -> bool:
+    """A mention, a bare Slack id or an @handle: what ``owner`` takes."""
+    return user_id(word) is not None or (word.startswith("@") and len(word) > 1)
+
+
+def _trailing_options(words: list[str]) -> dict[str, str] | None:
+    """``{"owner": ..., "review": ...}`` when ``words`` are options and nothing else."""
+    found: dict[str, str] = {}
+    at = 0
+    while at < len(words):
+        key = words[at].lower()
+        if key not in _DISPUTE_OPTIONS or key in found:
+            return None
+        if key == "owner":
+            if at + 1 >= len(words) or not _names_person(words[at + 1]):
+                return None
+            found[key] = words[at + 1]
+            at += 2
+            continue
+        end = at + 1
+        while end < len(words) and words[end].lower() != "owner":
+            end += 1
+        if end == at + 1:
+            return None
+        found[key] = date_text(" ".join(words[at + 1 : end]))
+        at = end
+    return found
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,9 @@ def drift(session: Session) -> list[Drift]:
         PaymentAllocation.payment_id,
         Invoice,
         PaymentAllocation.invoice_id == Invoice.id,
-        Invoice.status == InvoiceStatus.OPEN,
+        # Money paid on a written-off invoice stays applied (only its unpaid rest was given
+        # up); money paid on a voided one is credit again.
+        Invoice.status != InvoiceStatus.VOID,
     )
     return _disagreeing(session, "invoices", Invoice.id, Invoice.paid_cents, paid) + (
         _disagreeing(session, "payments", Payment.id, Payment.applied_cents, applied)

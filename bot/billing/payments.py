@@ -128,6 +128,12 @@ def record_payment(
                 f"Invoice {invoice.number} is void ({invoice.void_reason}); record the payment "
                 "without an invoice and it becomes credit or pays the oldest invoice."
             )
+        if invoice.status is InvoiceStatus.WRITTEN_OFF:
+            raise Conflict(
+                f"Invoice {invoice.number} was written off; record "
+                "the payment without an invoice and it becomes credit or pays the oldest "
+                "invoice."
+            )
     if invoice is not None and new.amount.currency != invoice.currency:
         raise InvalidInput(
             f"Invoice {invoice.number} is in {invoice.currency} and the payment is in "

@@ -177,6 +177,7 @@ class InvoiceDetail:
     outstanding_cents: int
     payments: list[AppliedPayment]
     as_of: date
+    dispute_owner: str | None = None  # the Slack id of who owns its dispute
 
 
 def invoice_detail(session: Session, *, actor: Actor, number: str, as_of: date) -> InvoiceDetail:
@@ -223,6 +224,11 @@ def invoice_detail(session: Session, *, actor: Actor, number: str, as_of: date) 
         outstanding_cents=invoice_outstanding(session, invoice),
         payments=[AppliedPayment(*row) for row in rows],
         as_of=as_of,
+        dispute_owner=(
+            session.scalar(select(User.slack_id).where(User.id == invoice.dispute_owner_id))
+            if invoice.dispute_owner_id
+            else None
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -96,18 +96,40 @@ def collections_between(session: Session, start: date, end: date) -> dict[str, i
 
 
 def billed_between(session: Session, start: date, end: date) -> dict[str, int]:
-    """Invoices issued from ``start`` to ``end`` inclusive (voided ones excluded), by currency."""
+    """Invoices issued from ``start`` to ``end`` inclusive (voided ones excluded), by currency.
+
+    A written-off invoice was billed all the same: what was given up is counted apart
+    (``written_off_between``)."""
     return _by_currency(
         session.execute(
             select(Invoice.currency, func.sum(Invoice.amount_cents))
             .where(
-                Invoice.status == InvoiceStatus.OPEN,
+                Invoice.status != InvoiceStatus.VOID,
                 Invoice.issued_on >= start,
                 Invoice.issued_on <= end,
             )
             .group_by(Invoice.currency)
         )
     )
+
+
+def written_off_between(session: Session, start: date, end: date) -> dict[str, tuple[int, int]]:
+    """Invoices written off from ``start`` to ``end`` inclusive (the firm's days), by
+    currency: (cents given up, how many invoices)."""
+    rows = session.execute(
+        select(
+            Invoice.currency,
+            func.sum(Invoice.written_off_cents),
+            func.count(Invoice.id),
+        )
+        .where(
+            Invoice.status == InvoiceStatus.WRITTEN_OFF,
+            Invoice.written_off_on >= start,
+            Invoice.written_off_on <= end,
+        )
+        .group_by(Invoice.currency)
+    )
+    return {currency: (int(cents or 0), int(count)) for currency, cents, count in rows}
 
 
 def owed_at(as_of: date) -> Any:
@@ -145,7 +167,19 @@ def owed_at(as_of: date) -> Any:
             ).label("owed"),
         )
         .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
-        .where(Invoice.status == InvoiceStatus.OPEN, INVOICE_UNPAID, Invoice.issued_on <= as_of)
+        .where(
+            or_(
+                Invoice.status == InvoiceStatus.OPEN,
+                # written off after ``as_of``: still owed then, so a report re-run later
+                # says what it said at the time
+                and_(
+                    Invoice.status == InvoiceStatus.WRITTEN_OFF,
+                    Invoice.written_off_on > as_of,
+                ),
+            ),
+            INVOICE_UNPAID,
+            Invoice.issued_on <= as_of,
+        )
     )
     settled_since = Invoice.amount_cents - Invoice.paid_cents + paid_since.c.cents
     settled = (
@@ -165,7 +199,8 @@ def owed_at(as_of: date) -> Any:
 def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:
     """What clients owed at the end of ``as_of``, by currency (gross; credits not netted).
 
-    Invoices issued by then, less payments received by then; voided invoices are excluded.
+    Invoices issued by then, less payments received by then; voided invoices are excluded,
+    and written-off ones from the day they were written off.
     """
     owed = owed_at(as_of)
     return _by_currency(

@@ -186,6 +186,9 @@ def _complete_due_follow_ups(
     due = list(session.scalars(query))
     for earlier in due:
         earlier.follow_up_done_at = now
+        if earlier.logged_by_id != logged.logged_by_id:
+            # its owner hears of it in their next briefing (``bot.clients.morning``)
+            earlier.follow_up_closed_by_id = logged.logged_by_id
     session.flush()
     return due
 

@@ -18,11 +18,11 @@ from bot.clients.service import CREDIT_TERMS, MAX_NAME, name_problem, require_se
 from bot.errors import Conflict, InvalidInput
 from bot.money import Money, parse_amount
 from bot.permissions import Actor, Capability
-from storage.models import Client, ClientKind, ClientStatus, User
+from storage.models import Client, ClientKind, ClientStatus, Role, User
 
 # The credit terms (reserved at intake too, ``bot.clients.service.require_senior``), who is
 # responsible for the client, and whether it is still a client.
-SENIOR_FIELDS = frozenset({*CREDIT_TERMS, "lawyer", "status"})
+SENIOR_FIELDS = frozenset({*CREDIT_TERMS, "lawyer", "partner", "status"})
 # Fields of `add` plus the long tail; "details.KEY" is any key of the details JSON.
 FIELDS = (
     "name",
@@ -30,6 +30,7 @@ FIELDS = (
     "person",
     "org",
     "lawyer",
+    "partner",
     "key",
     "not-key",
     "email",
@@ -58,6 +59,7 @@ ALIASES = {
     "retainer_required": "retainer",
     "cadence_days": "cadence",
     "responsible": "lawyer",
+    "relationship-partner": "partner",
 }
 MONEY_FIELDS = {"credit-limit": "credit_limit_cents", "retainer": "retainer_required_cents"}
 TEXT_FIELDS = ("email", "phone", "address", "industry", "size")
@@ -123,8 +125,9 @@ def _describe(session: Session, client: Client, field_name: str) -> str:
         return client.kind.value
     if field_name in ("key", "not-key"):
         return "key client" if client.is_key else "not a key client"
-    if field_name == "lawyer":
-        user = session.get(User, client.lawyer_id) if client.lawyer_id else None
+    if field_name in ("lawyer", "partner"):
+        user_id = client.lawyer_id if field_name == "lawyer" else client.partner_id
+        user = session.get(User, user_id) if user_id else None
         return f"<@{user.slack_id}>" if user else "—"
     if field_name in MONEY_FIELDS:
         return _money(getattr(client, MONEY_FIELDS[field_name]), client.currency)
@@ -157,6 +160,8 @@ def edit_client(session: Session, *, actor: Actor, code: str, change: ClientChan
         client.is_key = name == "key"
     elif name == "lawyer":
         client.lawyer_id = change.value
+    elif name == "partner":
+        client.partner_id = _partner(session, change.value)
     elif name in TEXT_FIELDS:
         setattr(client, name, change.value or None)
     elif name in MONEY_FIELDS:
@@ -177,6 +182,21 @@ def edit_client(session: Session, *, actor: Actor, code: str, change: ClientChan
         client.details = details
     session.flush()
     return EditResult(client.code, name, before, _describe(session, client, name))
+
+
+def _partner(session: Session, user_id: int | None) -> int | None:
+    """The relationship partner must be a partner (or an admin): the one told, with the
+    client's money, when its account reaches partner review."""
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or user.role not in (Role.PARTNER, Role.ADMIN):
+        shown = f"<@{user.slack_id}>" if user is not None else "They"
+        raise InvalidInput(
+            f"{shown} is not a partner: a client's relationship partner is a partner (or an "
+            "admin), told when the account reaches partner review."
+        )
+    return user.id
 
 
 def _set_money(client: Client, attribute: str, text: str | None) -> None:

@@ -41,8 +41,8 @@ ADD_USAGE = (
     "[credit-limit AMOUNT] [terms N days] [retainer AMOUNT] [cadence N days]"
 )
 EDIT_USAGE = (
-    "/client edit CODE FIELD VALUE   fields: name, person/org, lawyer, key/not-key, email, "
-    "phone, address, industry, size, credit-limit, terms, retainer, cadence, "
+    "/client edit CODE FIELD VALUE   fields: name, person/org, lawyer, partner, key/not-key, "
+    "email, phone, address, industry, size, credit-limit, terms, retainer, cadence, "
     "status active|prospect|former REASON, details.KEY"
 )
 KIND_WORDS = {
@@ -212,8 +212,8 @@ def read_change(field_name: str, raw: str, *, resolve_user: UserResolver) -> Cli
         if raw.lower() not in KIND_WORDS:
             raise InvalidInput("A client's kind is `person` or `org`.")
         return ClientChange("kind", KIND_WORDS[raw.lower()].value.replace("organization", "org"))
-    if field_name == "lawyer":
-        return ClientChange("lawyer", None if clear else resolve_user(raw))
+    if field_name in ("lawyer", "partner"):
+        return ClientChange(field_name, None if clear else resolve_user(raw))
     if field_name == "email":
         return ClientChange("email", None if clear else check_email(raw))
     if field_name == "phone":

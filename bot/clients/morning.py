@@ -1,4 +1,5 @@
-"""What the morning jobs read of clients: follow-ups due and key clients past their cadence.
+"""What the morning jobs read of clients: follow-ups due, follow-ups a colleague closed and key
+clients past their cadence.
 
 One set-based statement per job, joined with the client and people it names.
 """
@@ -10,9 +11,10 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import Client, ClientStatus, Contact, User
+from storage.models.clients import CLOSED_BY_COLLEAGUE
 
 
 class FollowUpRow(NamedTuple):
@@ -60,6 +62,53 @@ def follow_ups_due(
         query = query.where(recent)
     # .all(): one fetchall, on the connection (no ORM result handling)
     return list(map(FollowUpRow._make, session.connection().execute(query).all()))
+
+
+class ClosedRow(NamedTuple):
+    """A follow-up a colleague's contact closed, with its owner and who closed it."""
+
+    contact_id: int
+    follow_up_on: date
+    summary: str
+    client_code: str
+    client_name: str
+    owner_slack_id: str
+    closed_by_slack_id: str
+    client_id: int
+
+
+def follow_ups_closed_by_colleagues(
+    session: Session, *, after: datetime, until: datetime
+) -> list[ClosedRow]:
+    """Follow-ups a colleague closed from ``after`` (included) to ``until`` (excluded).
+
+    Consecutive briefings read consecutive windows, so each closure is told once. The rows
+    are found through ``ix_contacts_closed_by_colleague``, which holds only such follow-ups.
+    """
+    owner = aliased(User)
+    closer = aliased(User)
+    query = (
+        select(
+            Contact.id,
+            Contact.follow_up_on,
+            Contact.summary,
+            Client.code,
+            Client.name,
+            owner.slack_id,
+            closer.slack_id,
+            Client.id,
+        )
+        .join(Client, Client.id == Contact.client_id)
+        .join(owner, owner.id == Contact.logged_by_id)
+        .join(closer, closer.id == Contact.follow_up_closed_by_id)
+        .where(
+            CLOSED_BY_COLLEAGUE,
+            Contact.follow_up_done_at >= after,
+            Contact.follow_up_done_at < until,
+        )
+        .order_by(Contact.follow_up_done_at, Contact.id)
+    )
+    return list(map(ClosedRow._make, session.connection().execute(query).all()))
 
 
 @dataclass(frozen=True)

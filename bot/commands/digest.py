@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from datetime import datetime, time
 
 from bot.clock import Clock, parse_at
@@ -24,10 +25,25 @@ def add_digest(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.set_defaults(handler=run)
 
 
+def already_line(already: Mapping[str, int]) -> str:
+    """The messages of the day a dry run leaves out, by outbox status: an operator checking
+    a morning after it ran sees that they went (or are waiting), not a silent gap."""
+    said = {"sent": "sent", "pending": "waiting to be sent", "sending": "being sent"}
+    parts = [
+        f"{already[status]} {said.get(status, status)}"
+        for status in ("sent", "pending", "sending", "failed")
+        if already.get(status)
+    ]
+    return (
+        f"Already in the outbox, not listed again: {', '.join(parts)} "
+        "(the real run queues nothing for them)."
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from bot.app import build_clerk
     from bot.tools.standin.render import render_message
-    from schedules.dryrun import plan
+    from schedules.dryrun import rehearse
     from storage.db import Database
     from storage.migrate import NotMigrated, require_up_to_date
 
@@ -48,9 +64,10 @@ def run(args: argparse.Namespace) -> int:
         at = datetime.combine(today, time(23, 59, 59), tzinfo=settings.tz)
     clerk = build_clerk(settings, clock=Clock(at), db=db)
     try:
-        found = plan(clerk, at)
+        rehearsal = rehearse(clerk, at)
     finally:
         db.dispose()
+    found = rehearsal.found
     if not found:
         print(f"Nothing would be sent on {format_day(at)} up to {format_time(at)}.")
     for when, item in found:
@@ -58,5 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"── {format_stamp(when)} · {where} · {item.kind.replace('_', ' ')} ──")
         print(render_message(item.message.payload(), {}))
         print()
+    if rehearsal.already:
+        print(already_line(rehearsal.already))
     print(f"{len(found)} message{'s' if len(found) != 1 else ''} · dry run: nothing was sent.")
     return 0

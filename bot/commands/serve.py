@@ -69,6 +69,21 @@ def prepare(settings: Settings, at: str | None) -> Any:
     return clerk
 
 
+def _http_server(app: Any, clerk: Any, args: argparse.Namespace, settings: Settings) -> Any:
+    """Clerk's HTTP port: Slack's requests (unless ``app`` is None), feeds and health."""
+    from bot.calendar_http import CalendarFeeds
+    from bot.server import make_server
+
+    return make_server(
+        app,
+        clerk.db,
+        host=args.host,
+        port=args.port,
+        signing_secret=settings.slack_signing_secret,
+        calendars=CalendarFeeds(clerk),
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from bot.app import create_app
     from bot.executor import TrackingExecutor
@@ -83,30 +98,40 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_scheduler:
         scheduler = start_scheduler(clerk)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    feeds_only: Any = None
+    feeds_thread: threading.Thread | None = None
+    handler: Any = None
     try:
         if socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            from bot.server import serve_in_background
+
+            # Calendars poll over HTTP even when Slack talks over the websocket: --port
+            # then serves the feeds and the health probe, and nothing of Slack's.
+            feeds_only = _http_server(None, clerk, args, settings)
+            feeds_thread = serve_in_background(feeds_only)
+            log.info("Clerk serves calendar feeds at http://%s:%s/calendar/", args.host, args.port)
             log.info("Clerk is connecting to Slack in Socket Mode")
             handler = SocketModeHandler(app, settings.slack_app_token)
             handler.connect()
             threading.Event().wait()
         else:
-            from bot.server import make_server
-
-            server = make_server(
-                app,
-                clerk.db,
-                host=args.host,
-                port=args.port,
-                signing_secret=settings.slack_signing_secret,
-            )
+            server = _http_server(app, clerk, args, settings)
             log.info("Clerk is serving Slack at http://%s:%s/slack/events", args.host, args.port)
             server.run()  # returns after SIGTERM, once requests in progress are answered
     except (Shutdown, KeyboardInterrupt):
         pass
     finally:
         log.info("Clerk is shutting down: finishing replies in progress")
+        if handler is not None:
+            # Take no new envelopes (Slack sends them to another connection, or again
+            # later) while the replies in progress finish, as HTTP mode stops listening.
+            handler.close()
+        if feeds_only is not None:
+            from bot.server import stop_server
+
+            stop_server(feeds_only, feeds_thread)
         executor.wait_idle(timeout=25)
         executor.shutdown(wait=False)
         if scheduler is not None:

@@ -34,7 +34,15 @@ from bot.dates.folding import alternation, fold, tidy, token_spans
 from bot.dates.format import format_day, format_time
 from bot.dates.grammar import Grammar
 from bot.dates.languages import merged
-from bot.dates.resolve import Context, Prefer, Reading, Refusal
+from bot.dates.periods import PeriodWords
+from bot.dates.resolve import (
+    Context,
+    NotUnderstood,
+    Prefer,
+    Reading,
+    Refusal,
+    UnreadTrigger,
+)
 from bot.dates.times import ClockTime, describe, find_time, localize
 from bot.errors import InvalidInput
 
@@ -48,6 +56,27 @@ _GLUED_AFTER = frozenset("0123456789年月日号號/.:前后後以之内內")
 # A date never begins with a closing mark: "<draft> on Dec 3" keeps its ">" in the title.
 _NEVER_OPENS_A_DATE = ")]}>»”’、，。"
 _SOURCE_EDGES = "-–—:,;|.!?。，；：！？"
+
+
+# A date never starts inside a number: "3,902" / "1 454" (digit groups), "-21" and "14-21"
+# (a sign or a range), "1e9" (an exponent). Starting there would silently drop part of it.
+_DIGIT_GROUP_BEFORE = re.compile(r"(?:\d[,'’]|(?:^|\s)\d{1,3} )$")
+_DIGIT_GROUP = re.compile(r"\d{3}(?!\d)")
+_SIGNS = "-+−–"
+_SIGN_BEFORE = re.compile(r"(?:^|[\s(\[\d])[-+−–]$")
+_EXPONENT_BEFORE = re.compile(r"\de[-+]?$")
+
+
+def _inside_a_number(folded: str, start: int) -> bool:
+    """True when ``start`` is the middle of a number typed with separators, sign or exponent."""
+    if folded[start] in _SIGNS:
+        return folded[start + 1 : start + 2].isdigit()  # "-21 court days": never a date
+    if not folded[start].isdigit():
+        return False
+    before = folded[max(0, start - 5) : start]
+    if _DIGIT_GROUP_BEFORE.search(before) and _DIGIT_GROUP.match(folded, start):
+        return True
+    return bool(_SIGN_BEFORE.search(before) or _EXPONENT_BEFORE.search(before))
 
 
 _QUOTED = re.compile(r"(?<!\w)'([^']+)'(?!\w)")
@@ -71,10 +100,6 @@ def _in_users_words(message: str, folded: str, typed: str) -> str:
     return _QUOTED.sub(swap, message)
 
 
-class NotUnderstood(InvalidInput):
-    """No pattern and no checked dateparser reading covers the phrase."""
-
-
 @dataclass(frozen=True)
 class ParsedDate:
     """One day read from text, with what was read and how, for the reply and the audit."""
@@ -85,6 +110,7 @@ class ParsedDate:
     explanation: str
     computation: Computation | None = None
     alternatives: tuple[date, ...] = ()
+    alternative_explanations: tuple[str, ...] = ()
     zone: tzinfo | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -126,6 +152,7 @@ class DateEngine:
         self.zone = timezone
         self.calendar = calendar
         self.grammar = Grammar(self.lexicon, codes)
+        self.periods = PeriodWords(self.lexicon)
         self.fallback = DateparserReader(codes, self.date_order, timezone, self.lexicon)
         latin = [k for k in self.lexicon.keywords if not _CJK_KEYWORD.search(k)]
         cjk = [k for k in self.lexicon.keywords if _CJK_KEYWORD.search(k)]
@@ -176,14 +203,21 @@ class DateEngine:
         """
         local = self._local(now)
         folded = fold(text)
+        unread: UnreadTrigger | None = None
         for start, _ in token_spans(text):
             if start and folded[start - 1] in _GLUED_BEFORE:
                 continue  # inside a date: "3日前" is not the date of "12月3日前"
-            if text[start] in _NEVER_OPENS_A_DATE:
+            if text[start] in _NEVER_OPENS_A_DATE or _inside_a_number(folded, start):
                 continue
             try:
                 parsed = self._interpret(text[start:], local, prefer)
             except NotUnderstood:
+                continue
+            except UnreadTrigger as refusal:
+                # "答辩状 2027年12月1日后21天" tried from "答": the period's trigger would hold the
+                # title. A shorter phrase may read; what it leaves in the title is checked by
+                # the caller, which asks about any period left there.
+                unread = unread or refusal
                 continue
             title = text[:start].strip(_TITLE_EDGES)
             if not title:
@@ -192,6 +226,8 @@ class DateEngine:
                     "e.g. 'Reply brief due next Friday'."
                 )
             return title, parsed
+        if unread is not None:
+            raise unread
         raise InvalidInput(
             f"I couldn't find a date at the end of '{text.strip()}'. End it with one, "
             f"e.g. 'Reply brief due Dec 3'. {EXAMPLES}"
@@ -246,7 +282,7 @@ class DateEngine:
             if reading is None:
                 reading = self.fallback.read(phrase, nearest, now_local)
             if reading is None:
-                raise Refusal(
+                raise UnreadTrigger(
                     f"I couldn't read '{trigger.strip()}' as the date the period runs from. "
                     f"Give it as a date, e.g. 'Dec 1' or '2026-12-01'."
                 )
@@ -294,7 +330,7 @@ class DateEngine:
                 folded_phrases = " | ".join(phrase for _, phrase in phrases)
                 typed_phrases = " | ".join(tidy(typed[cut:]) for cut in cuts)
                 message = _in_users_words(str(refusal), folded_phrases, typed_phrases)
-                raise Refusal(message) from None
+                raise type(refusal)(message) from None  # an UnreadTrigger stays one
         if reading is None:
             raise NotUnderstood(f"I couldn't read '{text.strip()}' as a date. {EXAMPLES}")
         if clock is not None and clock.problem:
@@ -332,5 +368,6 @@ class DateEngine:
             explanation=explanation,
             computation=reading.computation,
             alternatives=reading.alternatives,
+            alternative_explanations=reading.alternative_explanations,
             zone=self.zone,
         )

@@ -25,6 +25,7 @@ from dateparser.conf import settings as default_settings
 from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 
+from bot.dates.court import FIRST_YEAR, LAST_YEAR
 from bot.dates.folding import fold
 from bot.dates.languages import Lexicon
 from bot.dates.numbers import chinese_number
@@ -174,6 +175,8 @@ class DateparserReader:
             return None  # "12月3日前" read as "12 months and 3 days ago"
         if any(w in self._grammar_units for w in units):
             return None  # counts in Clerk's languages are the grammar's: "yesterday weeks after"
+        if not FIRST_YEAR <= found.year <= LAST_YEAR and text.startswith(str(found.year)):
+            return None  # "1040 dec 3": the number ends a title ("Form 1040"), not a year
         day = build(found.year, found.month, found.day)
         counting = any(w in self.lexicon.units for w in words) or found.time() == base.time()
         year_given = False

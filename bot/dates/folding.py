@@ -19,6 +19,8 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # One token per CJK character (Chinese has no spaces, so any character can start a date),
 # runs of digits, runs of other letters, and any other single non-space character.
 _TOKEN = re.compile(rf"[{_CJK}]|\d+|[^\W\d_{_CJK}]+|[^\s]", re.UNICODE)
+# A comma is noise except between digit groups: "3,902 days" is one count, not "3" and "902".
+_LIST_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
 _TIDY_EDGES = " .;:!?\"'«»“”‘’-–—。；：！？"
 _EDGE_PUNCTUATION = " \t\r\n,.;:!?()[]{}\"'«»“”‘’-–—，。；：！？（）、"
 
@@ -54,7 +56,7 @@ def token_spans(text: str) -> list[tuple[int, int]]:
 
 def tidy(folded: str) -> str:
     """Commas and doubled spaces are noise once the phrase is folded: 'fri, dec. 4' -> ..."""
-    text = folded.replace(",", " ").replace("，", " ").replace("、", " ")
+    text = _LIST_COMMA.sub(" ", folded).replace("，", " ").replace("、", " ")
     text = re.sub(r"\s+", " ", text)
     return text.strip(_TIDY_EDGES)
 

@@ -24,6 +24,11 @@ def format_short(day: date) -> str:
     return f"{WEEKDAY_ABBR[day.weekday()]} {day.day} {MONTH_ABBR[day.month - 1]}"
 
 
+def format_month(day: date) -> str:
+    """'Dec 2026': a calendar month (a row of the yearly report)."""
+    return f"{MONTH_ABBR[day.month - 1]} {day.year}"
+
+
 def format_heading(day: date) -> str:
     """'Thursday 3 Dec': a day's heading in the digest."""
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_ABBR[day.month - 1]}"

@@ -14,12 +14,11 @@ DATE is read by the engine's ``inner`` callback with the "nearest" year rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.dates.court import count_period
 from bot.dates.folding import alternation
-from bot.dates.format import format_day
 from bot.dates.languages import COURT_DAY, DAY, MONTH, NEXT_WEEK, PLAIN, THIS_WEEK, WEEK, Lexicon
 from bot.dates.languages import LAST_WEEK as PREVIOUS_WEEK
 from bot.dates.numbers import chinese_number
@@ -37,8 +36,7 @@ from bot.dates.resolve import (
     pick_year,
     resolve_weekday,
 )
-
-InnerReader = Callable[[str], Reading]
+from bot.dates.rules import InnerReader, RuleReader
 
 _ZH_DIGITS = r"\d{1,2}|[零〇一二两兩三四五六七八九十]{1,3}"
 _ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -114,12 +112,7 @@ class Grammar:
             rf"(?:(?P<before>{alternation(lx.ago_before)})\s+(?P<n>{num})\s+(?P<unit>{unit}))|"
             rf"(?:(?P<n2>{num})\s+(?P<unit2>{unit})\s+(?P<after>{alternation(lx.ago_after)}))"
         )
-        service = alternation(lx.service_by_mail | lx.service)
-        self.rule = c(
-            rf"(?P<n>{num})\s+(?P<unit>{unit})\s+(?P<dir>{alternation(lx.after_words)}|"
-            rf"{alternation(lx.before_words)})\s+(?:(?P<svc>{service})\s+)?(?P<inner>.+?)"
-            rf"(?:\s+(?P<mail>{alternation(lx.by_mail)}))?"
-        )
+        self.rules = RuleReader(lexicon, self.chinese)
         self.zh_weekday = c(
             r"(?P<pre>这|這|本|下|上)?\s*(?:个|個)?\s*(?:星期|礼拜|禮拜|周|週)(?P<zwd>[一二三四五六日天])"
         )
@@ -130,10 +123,6 @@ class Grammar:
             r"\s*(?P<dir>以后|以後|之后|之後|后|後|内|內|以前|之前|前)"
         )
         self.zh_month_end = c(rf"(?P<m>{_ZH_DIGITS})\s*月\s*(?:底|末)")
-        self.zh_rule = c(
-            r"(?P<inner>.+?)\s*(?P<dir>以后|以後|之后|之後|后|後|以前|之前|前)\s*"
-            rf"(?P<n>{_ZH_DIGITS})\s*(?:个|個)?\s*(?P<unit>工作日|天|日)"
-        )
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -160,7 +149,7 @@ class Grammar:
             if reading is not None:
                 return reading
         if inner is not None:
-            reading = self._rules(text, ctx, inner)
+            reading = self.rules.read(text, ctx, inner)
             if reading is not None:
                 return reading
         if self.month_only.fullmatch(text):
@@ -280,45 +269,3 @@ class Grammar:
             return Reading(build(day.year, day.month, day.day), literal=False)
         months = n * (12 if unit != MONTH else 1)
         return Reading(add_months(today, sign * months, text), literal=False)
-
-    def _rules(self, text: str, ctx: Context, inner: InnerReader) -> Reading | None:
-        """'21 days after Dec 1', '3 court days before 2027-01-18', '30 days after service by
-        mail on Dec 16': an FRCP 6(a) count (and 6(d) when served by mail) from a trigger."""
-        match = self.rule.fullmatch(text)
-        if match:
-            unit = self.lex.units[match["unit"]]
-            direction = "after" if match["dir"] in self.lex.after_words else "before"
-            service = match["svc"] or ""
-            by_mail = service in self.lex.service_by_mail or bool(match["mail"])
-            trigger, n = match["inner"], self._number(match["n"])
-        elif self.chinese and (match := self.zh_rule.fullmatch(text)):
-            unit = _ZH_UNITS[match["unit"]]
-            direction = "before" if match["dir"] in ("以前", "之前", "前") else "after"
-            by_mail, trigger, n = False, match["inner"], chinese_number(match["n"])
-        else:
-            return None
-        weeks_note = None
-        if unit == WEEK:  # "2 weeks after": counted as the 14 days it is
-            weeks = "a week" if n == 1 else f"{n} weeks"
-            unit, weeks_note, n = DAY, f"{weeks} = {n * 7} days", n * 7
-        if unit not in (DAY, COURT_DAY):
-            raise Refusal(
-                f"Clerk counts rule periods in days. Say it in days, e.g. "
-                f"'30 days {direction} ...' rather than months or years."
-            )
-        start = inner(trigger)
-        court_days = unit == COURT_DAY
-        computation = count_period(
-            ctx.calendar, start.day, n, direction, court_days=court_days, by_mail=by_mail
-        )
-        others = tuple(
-            count_period(
-                ctx.calendar, d, n, direction, court_days=court_days, by_mail=by_mail
-            ).result
-            for d in start.alternatives
-        )
-        note = weeks_note
-        if others:
-            note = f"the trigger date is ambiguous; from {format_day(start.alternatives[0])} it "
-            note += f"would be {format_day(others[0])}"
-        return Reading(computation.result, False, note, computation, others)

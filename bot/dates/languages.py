@@ -87,6 +87,10 @@ class Lexicon:
     service_by_mail: frozenset[str] = frozenset()  # "after service by mail on DATE"
     service: frozenset[str] = frozenset()  # "after service on DATE" (no 6(d) days)
     by_mail: frozenset[str] = frozenset()  # "... DATE by mail"
+    period_leads: frozenset[str] = frozenset()  # "within 21 days after", "dentro de 10 días"
+    within_words: frozenset[str] = frozenset()  # "within 21 days of" (only after a lead)
+    event_links: frozenset[str] = frozenset()  # "after entry of judgment on DATE"
+    mail_words: frozenset[str] = frozenset()  # an event served by mail: FRCP 6(d) applies
     keywords: frozenset[str] = frozenset()  # stripped before a date: "due", "by", "para"
     fillers: frozenset[str] = frozenset()  # words that never make a phrase a date by themselves
 

@@ -31,11 +31,24 @@ from bot.errors import InvalidInput
 Prefer = Literal["future", "past", "nearest"]
 
 
+class NotUnderstood(InvalidInput):
+    """No pattern and no checked dateparser reading covers the phrase."""
+
+
 class Refusal(InvalidInput):
     """The phrase was recognised as a date but cannot be used as one (Feb 30, a DST gap...).
 
     Distinct from "not understood" so that ``split_trailing`` stops at it instead of trying a
     shorter phrase that would silently drop the part that was wrong.
+    """
+
+
+class UnreadTrigger(Refusal):
+    """A counted period whose trigger is not a date: "30 days before trial, Jun 1".
+
+    Apart from other refusals because the period may have started inside the title
+    ("答辩状 2027年12月1日后21天" tried from its first character): ``split_trailing`` tries a
+    shorter phrase after it, and the words it leaves in the title are then asked about.
     """
 
 
@@ -56,6 +69,9 @@ class Reading:
     note: str | None = None
     computation: Computation | None = None
     alternatives: tuple[date, ...] = ()
+    # How each alternative was reached, when it was counted ("19 days after ..."), so the
+    # reading the user picks is stored with its own computation, not the first one's.
+    alternative_explanations: tuple[str, ...] = ()
 
 
 def month_name(month: int) -> str:

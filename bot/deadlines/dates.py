@@ -62,16 +62,20 @@ def _options(parsed: Any, zone: ZoneInfo) -> list[Reading]:
         source=parsed.source,
     )
     options = [first]
-    for other in getattr(parsed, "alternatives", ()):
+    # A counted alternative ("eighteen (19) days after": 19 days) keeps its own computation.
+    counted = getattr(parsed, "alternative_explanations", ())
+    for index, other in enumerate(getattr(parsed, "alternatives", ())):
         other_at = None
         if at is not None:
             other_at = datetime.combine(other, at.astimezone(zone).timetz())
+        how = f"{parsed.source} = {shown(other, other_at, zone)}"
+        if index < len(counted):
+            how = counted[index]
         options.append(
             Reading(
                 day=other,
                 at=other_at,
-                explanation=f"{parsed.source} = {shown(other, other_at, zone)} (the reading "
-                "you chose)",
+                explanation=f"{how} (the reading you chose)",
                 source=parsed.source,
             )
         )

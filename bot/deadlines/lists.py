@@ -1,7 +1,7 @@
-"""Whose deadlines a list or a calendar file shows, read from the words a lawyer typed.
+"""Whose deadlines a list shows, read from the words a lawyer typed.
 
 ``/deadline list`` takes ``mine``, ``@user``, a client code or a matter code, and optionally
-``next N days``; the calendar takes the asker's own open deadlines. Reading the scope needs
+``next N days`` (calendar feeds read theirs in ``feeds``). Reading the scope needs
 the store (is ``ACME`` a client?), so it lives here rather than in the Slack handler.
 """
 
@@ -12,18 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot.clients.lookup import get_client, get_matter, looks_like_matter_code
-from bot.deadlines.calendar import CalendarEntry, build_calendar
-from bot.deadlines.service import LIST_ORDER, sort_key, users_by_id
+from bot.deadlines.service import LIST_ORDER
 from bot.errors import InvalidInput, NotFound
 from bot.permissions import Actor
 from bot.text import user_id
-from storage.models import Client, Deadline, DeadlineStatus, Matter, User
+from storage.models import Deadline, DeadlineStatus, Matter, User
 
 
 @dataclass(frozen=True)
@@ -297,39 +295,3 @@ def list_for(
     elif request.window:
         title += f", {request.window}"
     return Listing(title, found, f"{who} no open deadlines{window}.")
-
-
-def calendar_file(
-    session: Session, *, user_id: int, zone: ZoneInfo, stamp: datetime
-) -> tuple[bytes, int]:
-    """The ``.ics`` of a person's open deadlines (missed ones too) and how many it holds."""
-    rows = session.execute(
-        select(Deadline, Matter, Client)
-        .join(Matter, Matter.id == Deadline.matter_id)
-        .join(Client, Client.id == Matter.client_id)
-        .where(
-            Deadline.status == DeadlineStatus.OPEN,
-            or_(Deadline.responsible_id == user_id, Deadline.assignee_id == user_id),
-        )
-    ).all()
-    rows = sorted(rows, key=lambda r: sort_key(r[0]))
-    people = users_by_id(session, [r[0].responsible_id for r in rows])
-    entries = [
-        CalendarEntry(
-            deadline_id=d.id,
-            title=d.title,
-            matter_code=m.code,
-            matter_title=m.title,
-            client_name=c.name,
-            due_on=d.due_on,
-            due_at=d.due_at,
-            responsible=people[d.responsible_id].display
-            if d.responsible_id in people
-            else "nobody",
-            citation=d.citation,
-            explanation=d.explanation,
-            is_trigger=d.is_trigger,
-        )
-        for d, m, c in rows
-    ]
-    return build_calendar(entries, zone=zone, stamp=stamp), len(entries)

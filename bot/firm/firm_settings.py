@@ -66,6 +66,14 @@ def _bool(value: str) -> bool:
     raise InvalidInput(f"'{value}' must be on or off.")
 
 
+def _firm_name(value: str) -> str:
+    """The name client notices sign with: shown as written, so no Slack markup in it."""
+    name = " ".join(value.split())
+    if not name or len(name) > 200 or "<" in name or ">" in name:
+        raise InvalidInput("A firm name is 1 to 200 characters, without < or >.")
+    return name
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
@@ -135,6 +143,12 @@ SPECS: dict[str, SettingSpec] = {
             "default days between contacts with a key client",
             _positive_int,
             lambda s: 30,
+        ),
+        SettingSpec(
+            "firm_name",
+            "the firm's name, as the client notices (`/balance notice`) sign it",
+            _firm_name,
+            lambda s: "",
         ),
         SettingSpec(
             "post_empty_digests",

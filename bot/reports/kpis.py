@@ -8,7 +8,8 @@ covers exactly its seven local days.
 
 Every figure is one set-based statement (a GROUP BY, never a query per client or lawyer). The
 money figures reuse the money domain: collections, billing and receivables come from
-``bot.billing.totals``, aging edges and overdue from ``bot.money.aging`` and DSO from
+``bot.billing.totals`` (write-offs too: what was given up and how many invoices, by the firm
+day each was written off), aging edges and overdue from ``bot.money.aging`` and DSO from
 ``bot.money.dso``. Aging is computed *as of the period end* (payments received by then), so
 a report re-run later says the same thing and "overdue change" compares like with like.
 Money figures are in the firm's home currency; other currencies are named, never converted.
@@ -29,6 +30,7 @@ from bot.billing.totals import (
     collections_between,
     owed_at,
     receivables_as_of,
+    written_off_between,
 )
 from bot.dates.format import format_day, format_short
 from bot.money.aging import Bucket, OpenItem, age
@@ -107,6 +109,8 @@ class Kpis:
     aging: tuple[tuple[str, int], ...]  # (bucket label, cents) in bucket order, at period end
     dso_days: Decimal | None  # None: nothing billed in the period
     other_currencies: tuple[str, ...] = ()
+    written_off_cents: int = 0  # invoices written off in the period: what was given up
+    written_off_count: int = 0  # and how many invoices
 
     @property
     def contacts_total(self) -> int:
@@ -152,17 +156,28 @@ def _deadlines(session: Session, period: Period, zone: tzinfo) -> tuple[int, int
     )
     on_time = missed = 0
     for status, due_on, due_at, completed_at in rows:
-        if status != DeadlineStatus.DONE:
-            missed += 1
-            continue
-        if completed_at is None:
-            on_time += 1  # done before completion times were recorded: give the benefit
-            continue
-        done = _aware(completed_at)
-        late = done > _aware(due_at) if due_at else done.astimezone(zone).date() > due_on
-        missed += late
-        on_time += not late
+        met = met_in_time(status, due_on, due_at, completed_at, zone)
+        on_time += met
+        missed += not met
     return on_time, missed
+
+
+def met_in_time(
+    status: DeadlineStatus,
+    due_on: date,
+    due_at: datetime | None,
+    completed_at: datetime | None,
+    zone: tzinfo,
+) -> bool:
+    """Whether a deadline due in a period that is over counts as met: done by its due day
+    (its due time, when it has one) in the firm's zone. The one rule, for the weekly and
+    monthly reports and the yearly one (``bot.reports.year``)."""
+    if status != DeadlineStatus.DONE:
+        return False
+    if completed_at is None:
+        return True  # done before completion times were recorded: give the benefit
+    done = _aware(completed_at)
+    return not (done > _aware(due_at) if due_at else done.astimezone(zone).date() > due_on)
 
 
 def _aging_at(session: Session, as_of: date, currency: str) -> tuple[dict[Bucket, int], int]:
@@ -201,10 +216,12 @@ def compute(session: Session, period: Period, *, zone: tzinfo, currency: str) ->
     )
     collected = collections_between(session, period.start, period.end)
     billed = billed_between(session, period.start, period.end)
+    written_off = written_off_between(session, period.start, period.end)
     receivable = receivables_as_of(session, period.end)
     buckets, overdue = _aging_at(session, period.end, currency)
     _, overdue_before = _aging_at(session, period.previous().end, currency)
-    others = (set(collected) | set(billed) | set(receivable)) - {currency}
+    others = (set(collected) | set(billed) | set(receivable) | set(written_off)) - {currency}
+    given_up, written_off_count = written_off.get(currency, (0, 0))
     return Kpis(
         period=period,
         currency=currency,
@@ -223,4 +240,6 @@ def compute(session: Session, period: Period, *, zone: tzinfo, currency: str) ->
             period_days(period.start, period.end),
         ),
         other_currencies=tuple(sorted(others)),
+        written_off_cents=given_up,
+        written_off_count=written_off_count,
     )

@@ -27,6 +27,7 @@ PROMPT_HELP = """\
 Type what a person would type in Slack, as one of the sample firm's people:
   as @lena /deadline ACME-1 Answer 21 days after Dec 1
   as @bill /balance overdue
+  as @bill /payment list ACME      (a client's payments, newest first)
   as @lena dm log call with ACME: agreed to mediation     (a DM to Clerk)
   press 1            press the first button of the last reply (press 2, 3, ... for others)
   wait 10            let 10 seconds pass (with --at, watch the 08:00 posts arrive)

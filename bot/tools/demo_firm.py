@@ -18,6 +18,7 @@ from storage.models import (
     ContactKind,
     Deadline,
     Invoice,
+    InvoiceStatus,
     Matter,
     Payment,
     Role,
@@ -209,6 +210,14 @@ def seed(db: Database, today: date, zone: ZoneInfo, *, now: datetime) -> None:
         invoice(globex, globex1, "INV-1003", 2_200_000, 140, 45)  # 95 days overdue
         invoice(smith, smith1, "INV-1004", 150_000, 20, 14)  # 6 days overdue
         invoice(initech, initech1, "INV-1005", 900_000, 10, 30)
+        # Given up after months of chasing: out of Smith's balance and aging, still on file
+        # and in the month's report (``/invoice INV-0990`` shows why).
+        gone = invoice(smith, smith1, "INV-0990", 60_000, 150, 14)
+        gone.status = InvoiceStatus.WRITTEN_OFF
+        gone.written_off_cents = 60_000
+        gone.written_off_on = today - timedelta(days=3)
+        gone.written_off_by_id = paul.id
+        gone.write_off_reason = "Fee reduction agreed with the client; the rest is not pursued"
         s.flush()
         payment = Payment(
             client_id=acme.id,

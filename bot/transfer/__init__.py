@@ -1,6 +1,6 @@
 """CSV import and export (``clerk import KIND FILE.csv`` / ``clerk export KIND``).
 
-Each kind (clients, matters, contacts, deadlines, invoices, payments) lives in its own
+Each kind (clients, matters, contacts, deadlines, invoices, payments, parties) lives in its own
 module and registers a ``Kind`` here. The rules are shared: export writes the pinned columns
 with a header row; import reads the same columns, checks every row, reports each bad row
 with its line number and reason, and writes nothing unless every row is good (one unit of
@@ -29,7 +29,15 @@ from bot.settings import load_settings
 from storage.db import Database
 from storage.stamps import session_now
 
-KIND_MODULES = ["clients", "matters", "contacts", "deadlines", "invoices", "payments"]
+KIND_MODULES = [
+    "clients",
+    "matters",
+    "contacts",
+    "deadlines",
+    "invoices",
+    "payments",
+    "parties",
+]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 

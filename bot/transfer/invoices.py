@@ -33,13 +33,13 @@ from bot.transfer import ImportContext, Kind, register
 from storage.models import Client, Invoice, InvoiceStatus, Matter, User
 
 PINNED = ("number", "client", "matter", "amount", "currency", "issued_on", "due_on", "status")
-STATUSES = ("open", "disputed", "void")
+STATUSES = ("open", "disputed", "void", "written_off")
 IMPORTED_REASON = "imported from a CSV file"
 
 
 def status_of(invoice: Invoice) -> str:
-    if invoice.status is InvoiceStatus.VOID:
-        return "void"
+    if invoice.status is not InvoiceStatus.OPEN:
+        return invoice.status.value  # void, written_off
     return "disputed" if invoice.disputed else "open"
 
 
@@ -117,6 +117,11 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     elif status == "void":
         invoice.status = InvoiceStatus.VOID
         invoice.void_reason = IMPORTED_REASON
+    elif status == "written_off":
+        invoice.status = InvoiceStatus.WRITTEN_OFF
+        invoice.written_off_cents = invoice.amount_cents - invoice.paid_cents
+        invoice.written_off_on = ctx.today()
+        invoice.write_off_reason = IMPORTED_REASON
     session.flush()
 
 

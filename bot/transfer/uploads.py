@@ -35,6 +35,7 @@ SINGULAR = {
     "deadline": "deadlines",
     "invoice": "invoices",
     "payment": "payments",
+    "party": "parties",
 }
 
 

@@ -45,10 +45,11 @@ from bot.clerk import Clerk
 from bot.errors import FieldErrors, InvalidInput
 from bot.money import Stage, next_stage
 from bot.permissions import Actor, Capability
-from handlers.billing import forms, overdue_views, views
+from handlers.billing import credit, forms, overdue_views, views
 from handlers.billing.forms import MoneyField, MoneyView
-from handlers.billing.invoices import home, queue_messages
 from handlers.billing.overdue_views import MoneyAction
+from handlers.billing.shared import home, queue_messages
+from handlers.clients import credit as credit_checks
 from handlers.kernel import blocks, posted, sealed
 from handlers.kernel.commands import CommandRequest, Reply, send, slash_command
 from handlers.kernel.replies import reply_privately
@@ -56,8 +57,8 @@ from storage.models import Client, ContactKind
 
 USAGE = blocks.usage(
     "/balance: client balances",
-    ["/balance CLIENT", "/balance overdue [page N]"],
-    ["/balance ACME", "/balance overdue", "/balance overdue page 2"],
+    ["/balance CLIENT", "/balance overdue [page N]", "/balance notice CLIENT"],
+    ["/balance ACME", "/balance overdue", "/balance overdue page 2", "/balance notice ACME"],
 )
 SENTENCE = re.compile(
     r"^(?:what(?:'s| is| does)\s+)?(?:the\s+)?(?:balance|bal|owed?)\s+(?:of\s+|for\s+)?"
@@ -72,7 +73,9 @@ def show(clerk: Clerk, actor: Actor, code: str) -> blocks.Message:
         statement = billing_statement.statement(
             session, actor=actor, code=code, as_of=clerk.today()
         )
-        return views.balance_message(statement, home(clerk), clerk.settings.tz)
+        shown = views.balance_message(statement, home(clerk), clerk.settings.tz)
+        shown.blocks.insert(-1, credit_checks.credit_section(session, statement.client, clerk))
+        return shown
 
 
 def overdue(clerk: Clerk, actor: Actor, page: int = 1) -> blocks.Message:
@@ -97,6 +100,8 @@ def run(request: CommandRequest) -> Reply:
     words = request.words
     if words[0].lower() == "overdue":
         return overdue(request.clerk, request.actor, _page(words[1:]))
+    if words[0].lower() == "notice":
+        return credit.notice(request)
     if len(words) > 1:
         raise InvalidInput(
             f"`/balance` takes one client code, e.g. `/balance {blocks.escape(words[0][:32])}`.",

@@ -1,5 +1,7 @@
-"""The 08:30 collections DM: one per lawyer per morning, listing each of their clients whose
-collections stage changed overnight; and the admins' note when the first run only records.
+"""The 08:30 collections DM: one per person per morning, listing each client whose
+collections stage changed overnight that they are told of (their own clients; for partners
+and admins the accounts reaching stage 3 or 4, ``bot.billing.stage_recipients``); and the
+admins' note when the first run only records.
 
 A lawyer with a dozen clients moving stage on a month-end reads one message, not a dozen.
 Each client keeps the lines its own DM had (``handlers.billing.views.stage_change_payload``):
@@ -9,9 +11,10 @@ clients the DM says how many more there are, and ``/balance overdue`` lists them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.billing.collections import StageChange
+from handlers.billing.credit import with_notice
 from handlers.billing.views import stage_change_payload
 from handlers.kernel import blocks
 
@@ -27,14 +30,28 @@ def outbox_key(slack_id: str, day: str) -> str:
     return f"collections:{slack_id}:{day}"
 
 
-def collections_message(changes: Sequence[StageChange], day: str) -> blocks.Message:
-    """The lawyer's DM: each of their clients whose stage changed, raised ones first."""
+def collections_message(
+    changes: Sequence[StageChange],
+    day: str,
+    *,
+    reader: str | None = None,
+    notices: Mapping[int, str] | None = None,
+) -> blocks.Message:
+    """The DM: each client whose stage changed, raised ones first. Said "of your clients"
+    when ``reader`` is the responsible lawyer of every one of them (or is not given). Each
+    client's entry carries its client-facing notice (``notices``, by client id) to send."""
     ordered = sorted(changes, key=lambda c: (not c.raised, -int(c.to_stage), c.client_code))
     rows: list[blocks.Block_] = []
     for change in ordered[:MAX_CLIENTS]:
-        rows += list(stage_change_payload(change)["blocks"])  # type: ignore[call-overload]
+        entry = list(stage_change_payload(change)["blocks"])  # type: ignore[call-overload]
+        with_notice(entry, (notices or {}).get(change.client_id), change.client_code)
+        rows += entry
     count = len(changes)
-    clients = f"{count} of your clients" if count != 1 else "1 of your clients"
+    own = reader is None or all(c.lawyer_slack_id == reader for c in changes)
+    if own:
+        clients = f"{count} of your clients" if count != 1 else "1 of your clients"
+    else:
+        clients = f"{count} clients" if count != 1 else "1 client"
     lead = blocks.section(f":bell: *Collections, {day}*: {clients} changed stage.")
     more = count - min(count, MAX_CLIENTS)
     tail = [blocks.context(f"…and {more} more: `/balance overdue` lists them all.")] if more else []

@@ -1,23 +1,20 @@
-"""``/invoice``: add, dispute, resolve, void, show one; the add modal.
-
-Also the helpers the other money handlers share (``today``, reading a date that may need a
-question first, queueing the lawyer's warnings and stage-change DMs in the same unit of work,
-and delivering a modal's receipt). Every reply is ephemeral: it shows money.
+"""``/invoice``: add, show one, the add modal, and the words of ``/invoice`` (dispute,
+resolve, void and write-off are in ``handlers.billing.invoice_changes``; the helpers the
+money handlers share in ``handlers.billing.shared``). Every reply is ephemeral: it shows
+money.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.billing import invoice_changes
 from bot.billing import invoices as billing
 from bot.billing import statement as billing_statement
-from bot.billing.grammar import INVOICE_USAGE, invoice_words
+from bot.billing.grammar import DISPUTE_USAGE, INVOICE_USAGE, WRITE_OFF_USAGE, invoice_words
 from bot.billing.money_changes import Outcome
 from bot.clerk import Clerk
 from bot.clients.lookup import (
@@ -25,19 +22,16 @@ from bot.clients.lookup import (
     get_client,
 )
 from bot.dates.format import format_day
-from bot.deadlines.dates import decide
-from bot.errors import InvalidInput, NeedsConfirmation
+from bot.errors import InvalidInput
 from bot.money import parse_amount
 from bot.permissions import Actor, Capability
+from handlers.billing import invoice_changes as changes
 from handlers.billing import views
 from handlers.billing.forms import MoneyView
 from handlers.billing.invoice_form import modal_invoice, open_modal
-from handlers.deadlines.rulesets import choice_value
+from handlers.billing.shared import deliver, home, queue_messages, read_day
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
-from handlers.kernel.errors import confirmation_message
-from handlers.kernel.replies import reply_privately
-from schedules.outbox import enqueue
 from storage.models import Client
 
 FAR_DUE_DAYS = 180  # a due date further from the issue date than this is asked about
@@ -46,79 +40,19 @@ USAGE = blocks.usage(
     "/invoice: invoices",
     [
         INVOICE_USAGE,
-        "/invoice dispute NUMBER REASON  |  /invoice resolve NUMBER",
-        "/invoice void NUMBER REASON  |  /invoice NUMBER",
+        DISPUTE_USAGE,
+        "/invoice resolve NUMBER  |  /invoice void NUMBER REASON",
+        WRITE_OFF_USAGE + "  |  /invoice NUMBER",
     ],
     [
         "/invoice add ACME INV-1042 $12,500",
         "/invoice add ACME ACME-1 INV-1043 12,500.50 issued Oct 3 terms 45 days",
         "/invoice add EUROCO EU-7 EUR 900 due Dec 15",
         "/invoice dispute INV-1042 hours on the October bill contested",
+        "/invoice dispute INV-1042 hours contested owner @lena review Dec 3",
+        "/invoice write-off INV-0977 client insolvent, claim not worth pursuing",
     ],
 )
-
-
-# --- shared by the money handlers --------------------------------------------------------
-
-
-def home(clerk: Clerk) -> str:
-    return clerk.settings.currency
-
-
-def read_day(
-    request: CommandRequest,
-    text: str,
-    *,
-    prefer: Literal["future", "past"],
-    allow_past: bool,
-    relative_to: date | None = None,
-) -> date | blocks.Message:
-    """The day ``text`` names, or the question to ask first (ambiguous, or past when not
-    allowed). ``relative_to`` reads it from another day (a due date from the issue date)."""
-    clerk = request.clerk
-    zone = clerk.settings.tz
-    now = clerk.now() if relative_to is None else datetime.combine(relative_to, time(12), zone)
-    parsed = clerk.dates.parse(text, now=now, prefer=prefer)
-    decided = decide(
-        parsed,
-        now=clerk.now(),
-        zone=zone,
-        confirmed=request.confirmed,
-        choice=choice_value(request),
-        allow_past=allow_past,
-    )
-    if isinstance(decided, NeedsConfirmation):
-        return confirmation_message(decided)
-    return decided.day
-
-
-def queue_messages(session: Session, outcome: Outcome, actor: Actor) -> None:
-    """The responsible lawyer's warnings and stage-change DMs, sent once (outbox keys)."""
-    for notice in outcome.notices:
-        if notice.target:
-            enqueue(
-                session,
-                key=notice.key,
-                target=notice.target,
-                kind=notice.kind,
-                payload=views.notice_payload(
-                    notice, by=actor.slack_id, client_code=outcome.client.code
-                ),
-            )
-    for change in outcome.changes:
-        if change.lawyer_slack_id and change.lawyer_slack_id != actor.slack_id:
-            enqueue(
-                session,
-                key=f"stage:{change.client_id}:{change.event_id}",
-                target=change.lawyer_slack_id,
-                kind="stage_change",
-                payload=views.stage_change_payload(change),
-            )
-
-
-def deliver(client: WebClient, actor: Actor, channel: str, reply: blocks.Message) -> None:
-    """A money modal's receipt, seen only by who filled it in."""
-    reply_privately(client, actor.slack_id, channel, reply)
 
 
 # --- add ---------------------------------------------------------------------------------
@@ -218,106 +152,7 @@ def invoice_receipt(outcome: Outcome, home_currency: str) -> blocks.Message:
     return views.receipt(headline, details, outcome, home_currency)
 
 
-# --- dispute, resolve, void, show --------------------------------------------------------
-
-
-def _number_and_reason(request: CommandRequest, example: str) -> tuple[str, str]:
-    parts = request.text.split(" ", 2)
-    if len(parts) < 2:
-        raise InvalidInput(f"Which invoice? e.g. `{example}`", usage=USAGE.text)
-    return parts[1], parts[2] if len(parts) > 2 else ""
-
-
-def dispute(request: CommandRequest) -> Reply:
-    clerk, actor = request.clerk, request.actor
-    actor.require(Capability.MANAGE_BILLING)
-    number, reason = _number_and_reason(request, "/invoice dispute INV-1042 hours contested")
-    with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = invoice_changes.mark_disputed(
-            session,
-            actor=actor,
-            invoice_number=number,
-            reason=reason,
-            today=clerk.today(),
-            now=clerk.now(),
-        )
-        queue_messages(session, outcome, actor)
-        inv = outcome.invoice
-        assert inv is not None
-        headline = f"Invoice {inv.number} ({outcome.client.code}) is disputed: {inv.dispute_reason}"
-        return views.receipt(
-            headline,
-            ["It stays owed, but it no longer escalates the account until it is resolved."],
-            outcome,
-            home(clerk),
-        )
-
-
-def resolve(request: CommandRequest) -> Reply:
-    clerk, actor = request.clerk, request.actor
-    actor.require(Capability.MANAGE_BILLING)
-    number, extra = _number_and_reason(request, "/invoice resolve INV-1042")
-    if extra:
-        raise InvalidInput(f"`/invoice resolve` takes one invoice number, not `{extra}`.")
-    with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = invoice_changes.resolve_dispute(
-            session, actor=actor, invoice_number=number, today=clerk.today(), now=clerk.now()
-        )
-        queue_messages(session, outcome, actor)
-        inv = outcome.invoice
-        assert inv is not None
-        details = ["It counts again from its own due date."]
-        if outcome.credit_applied_cents:
-            cur = outcome.client.currency
-            details.append(
-                f"{views.fmt(outcome.credit_applied_cents, cur, home(clerk))} of credit was "
-                "applied to the open invoices."
-            )
-        return views.receipt(
-            f"Dispute on invoice {inv.number} ({outcome.client.code}) resolved.",
-            details,
-            outcome,
-            home(clerk),
-        )
-
-
-def void(request: CommandRequest) -> Reply:
-    clerk, actor = request.clerk, request.actor
-    actor.require(Capability.MANAGE_BILLING)
-    number, reason = _number_and_reason(
-        request, "/invoice void INV-1042 billed to the wrong client"
-    )
-    with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = invoice_changes.void_invoice(
-            session,
-            actor=actor,
-            invoice_number=number,
-            reason=reason,
-            today=clerk.today(),
-            now=clerk.now(),
-        )
-        queue_messages(session, outcome, actor)
-        inv = outcome.invoice
-        assert inv is not None
-        cur, shown = outcome.client.currency, home(clerk)
-        details = ["It is kept on file, marked void; nobody owes it."]
-        paid = outcome.detail.get("was_paid", 0)
-        if paid:
-            details.append(
-                f"{views.fmt(paid, cur, shown)} paid on it is now credit"
-                + (
-                    f" ({views.fmt(outcome.credit_applied_cents, cur, shown)} of it applied "
-                    "to other open invoices)."
-                    if outcome.credit_applied_cents
-                    else "."
-                )
-            )
-        return views.receipt(
-            f"Invoice {inv.number} ({outcome.client.code}) voided: {inv.void_reason}",
-            details,
-            outcome,
-            shown,
-        )
+# --- show, and the words of /invoice ----------------------------------------------------
 
 
 def show(request: CommandRequest) -> Reply:
@@ -329,7 +164,14 @@ def show(request: CommandRequest) -> Reply:
     return views.invoice_message(found, home(clerk))
 
 
-SUBCOMMANDS = {"add": add, "dispute": dispute, "resolve": resolve, "void": void}
+SUBCOMMANDS = {
+    "add": add,
+    "dispute": changes.dispute,
+    "resolve": changes.resolve,
+    "void": changes.void,
+    "write-off": changes.write_off,
+    "writeoff": changes.write_off,
+}
 
 
 def run(request: CommandRequest) -> Reply:
@@ -341,7 +183,7 @@ def run(request: CommandRequest) -> Reply:
         return show(request)
     raise InvalidInput(
         f"I don't know `/invoice {blocks.escape(blocks.truncate(word, 30))}`: use add, dispute, "
-        "resolve, void, or an invoice number.",
+        "resolve, void, write-off, or an invoice number.",
         usage=USAGE.text,
     )
 

@@ -1,7 +1,14 @@
 """Overdue accounts (08:30, working days): one post to the billing channel only, worst first,
 each account with *Log contact*, *Mark disputed* and *Next stage*; and one collections DM to
 each responsible lawyer listing their clients whose stage changed
-(``handlers.billing.collections_views``, key ``collections:{slack_id}:{YYYY-MM-DD}``).
+(``handlers.billing.collections_views``, key ``collections:{slack_id}:{YYYY-MM-DD}``). A
+client reaching partner review (stage 3) is in its relationship partner's collections DM
+(every partner's, when it has none), and one reaching stage 4 in the admins' too
+(``bot.billing.stage_recipients``).
+
+Each dispute whose review date has come is told to its owner (``handlers.billing.
+dispute_review_views``, key ``dispute-review:{invoice_id}:{YYYY-MM-DD}``), and an account
+whose dispute review date has passed is marked so on the post (``bot.billing.dispute_review``).
 
 Stages are synced first (each change recorded as an escalation event with why), so the post,
 the DMs and ``/balance`` agree; both read the same ``aged_accounts`` of the morning.
@@ -19,7 +26,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,9 +35,6 @@ from bot.dates.format import format_day
 from schedules.jobs import Planned, is_working_day
 from storage.models import Role, User
 
-if TYPE_CHECKING:
-    from bot.billing.collections import StageChange
-
 log = logging.getLogger("clerk.jobs")
 
 
@@ -40,8 +43,12 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         return []
     try:
         from bot.billing.collections import any_stage_recorded, sync_escalation_stages
+        from bot.billing.dispute_review import review_overdue_clients, reviews_due
         from bot.billing.receivables import aged_accounts, thresholds_in
+        from bot.billing.stage_recipients import stage_recipients
         from handlers.billing import collections_views as told
+        from handlers.billing import dispute_review_views as reviews
+        from handlers.billing.credit import stage_notices
         from handlers.billing.overdue_views import POST_KIND, overdue_post
     except ImportError as exc:
         log.info("overdue accounts job skipped: the money services are not installed (%s)", exc)
@@ -59,27 +66,36 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         for admin in _admins(clerk, session):
             planned.append(Planned(f"collections-start:{admin}", admin, told.FIRST_RUN_KIND, note))
     elif changes:
-        by_lawyer: dict[str, list[StageChange]] = {}
-        for change in changes:
-            if change.lawyer_slack_id:
-                by_lawyer.setdefault(change.lawyer_slack_id, []).append(change)
         said = format_day(day)
-        for lawyer, theirs in sorted(by_lawyer.items()):
+        notices = stage_notices(clerk, session, changes)  # the notice to send, per client
+        for person, theirs in sorted(stage_recipients(session, changes).items()):
             planned.append(
                 Planned(
-                    told.outbox_key(lawyer, day.isoformat()),
-                    lawyer,
+                    told.outbox_key(person, day.isoformat()),
+                    person,
                     told.OUTBOX_KIND,
-                    told.collections_message(theirs, said),
+                    told.collections_message(theirs, said, reader=person, notices=notices),
                 )
             )
+    home = clerk.settings.currency
+    for review in reviews_due(session, day=day):
+        message = reviews.review_message(review, day=day, home=home)
+        planned.append(
+            Planned(review.outbox_key, review.owner_slack_id, reviews.OUTBOX_KIND, message)
+        )
     channel = clerk.firm.get("billing_channel", session)
     if not channel:
         return planned
     key = f"overdue:{day}:{channel}"
     worst = found.worst_first()
     for number, page in enumerate(
-        overdue_post(worst, as_of=day, home=clerk.settings.currency, totals=worst.totals()),
+        overdue_post(
+            worst,
+            as_of=day,
+            home=home,
+            totals=worst.totals(),
+            review_overdue=review_overdue_clients(session, day=day),
+        ),
         start=1,
     ):
         planned.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from enum import StrEnum
 
@@ -34,8 +34,11 @@ class MoneyAction(StrEnum):
 # --- /balance overdue and the billing post ------------------------------------------------
 
 
-def account_block(account: AccountAging, home: str) -> blocks.Block_:
-    """One overdue account as a section: who, how much, how old, what stage."""
+def account_block(
+    account: AccountAging, home: str, *, review_overdue: bool = False
+) -> blocks.Block_:
+    """One overdue account as a section: who, how much, how old, what stage; and whether a
+    dispute on it is past its review date (a dispute must not pause collections forever)."""
     if account.oldest_days_overdue:
         age = f"oldest {account.oldest_days_overdue} days"
     elif account.on_plan:
@@ -47,6 +50,8 @@ def account_block(account: AccountAging, home: str) -> blocks.Block_:
         extra += f" · {fmt(account.disputed_cents, account.currency, home)} disputed"
     if account.on_plan and account.oldest_days_overdue:
         extra += " · on a payment plan"
+    if review_overdue:
+        extra += " · :warning: *dispute review overdue*"
     text = (
         f"*{account.client_code}* {blocks.escape(blocks.truncate(account.client_name, 80))} · "
         f"{blocks.mention(account.lawyer_slack_id)}\n{in_words(account, home)} · {age} · "
@@ -119,6 +124,7 @@ def overdue_post(
     home: str,
     limit: int = MAX_POSTED,
     totals: dict[str, int] | None = None,
+    review_overdue: Collection[int] = frozenset(),
 ) -> list[blocks.Message]:
     """The billing channel's overdue post: each account with *Log contact*, *Mark disputed*
     and *Next stage* under it, worst first, split into messages that fit Slack's limits.
@@ -126,6 +132,7 @@ def overdue_post(
     ``totals``: overdue cents by currency over all of ``found``, when the caller has them.
     The 08:30 job passes ``aged_accounts(...).worst_first()``, which builds an account only
     when it is read, and its ``totals()``, so only the accounts shown here are built.
+    ``review_overdue``: the clients with a dispute past its review date.
     """
     if not found:
         return []
@@ -151,7 +158,11 @@ def overdue_post(
         if number == 1:
             rows.append(blocks.context(summary))
         for account in chunk:
-            rows += [account_block(account, home), overdue_buttons(account.client_id)]
+            late = account.client_id in review_overdue
+            rows += [
+                account_block(account, home, review_overdue=late),
+                overdue_buttons(account.client_id),
+            ]
         if number == len(chunks) and len(found) > len(shown):
             rows.append(
                 blocks.context(

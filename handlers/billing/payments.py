@@ -1,8 +1,10 @@
-"""``/payment``: record a payment or a trust deposit; set up or cancel a payment plan.
+"""``/payment``: record a payment or a trust deposit; set up or cancel a payment plan; list
+a client's payments.
 
-``/payment add CLIENT AMOUNT [invoice NUMBER] [on DATE] [trust]`` and
+``/payment add CLIENT AMOUNT [invoice NUMBER] [on DATE] [trust]``,
 ``/payment plan CLIENT AMOUNT every (week|month) from DATE [x N]`` (plus
-``/payment plan cancel CLIENT REASON``). ``on DATE`` reads the past first: typed in
+``/payment plan cancel CLIENT REASON``) and ``/payment list CLIENT [N]``
+(``handlers.billing.payment_list``). ``on DATE`` reads the past first: typed in
 November, ``on Oct 3`` is last October. A plan's first date reads the future first, and a
 first date already past is asked about before anything is stored.
 """
@@ -17,6 +19,7 @@ from slack_sdk import WebClient
 
 from bot.billing import plans as billing_plans
 from bot.billing.grammar import PAYMENT_USAGE, PLAN_USAGE, payment_words, plan_words
+from bot.billing.payment_history import LIST_USAGE
 from bot.billing.payments import NewPayment, add_payment
 from bot.clerk import Clerk
 from bot.clients.lookup import find_client, get_client, normalise_code
@@ -26,7 +29,8 @@ from bot.money import parse_amount
 from bot.permissions import Actor, Capability
 from handlers.billing import views
 from handlers.billing.forms import MoneyField, MoneyView, payment_modal
-from handlers.billing.invoices import deliver, home, queue_messages, read_day
+from handlers.billing.payment_list import list_payments
+from handlers.billing.shared import deliver, home, queue_messages, read_day
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
 
@@ -34,12 +38,13 @@ FAR_START_DAYS = 180  # a first installment further out than this is asked about
 
 USAGE = blocks.usage(
     "/payment: payments, trust deposits and payment plans",
-    [PAYMENT_USAGE, PLAN_USAGE, "/payment plan cancel CLIENT REASON"],
+    [PAYMENT_USAGE, PLAN_USAGE, "/payment plan cancel CLIENT REASON", LIST_USAGE],
     [
         "/payment add ACME $5,000",
         "/payment add ACME 12,500.50 invoice INV-1042 on Oct 3",
         "/payment add ACME $10,000 trust",
         "/payment plan ACME $1,000 every month from Dec 1 x 6",
+        "/payment list ACME 20",
     ],
 )
 
@@ -155,7 +160,7 @@ def cancel(request: CommandRequest, text: str) -> Reply:
         )
 
 
-SUBCOMMANDS = {"add": add, "plan": plan}
+SUBCOMMANDS = {"add": add, "plan": plan, "list": list_payments}
 
 
 def run(request: CommandRequest) -> Reply:
@@ -164,7 +169,7 @@ def run(request: CommandRequest) -> Reply:
     if sub is None:
         raise InvalidInput(
             f"I don't know `/payment {blocks.escape(blocks.truncate(word, 30))}`: use "
-            "`/payment add ...` or `/payment plan ...`.",
+            "`/payment add ...`, `/payment plan ...` or `/payment list CLIENT`.",
             usage=USAGE.text,
         )
     return sub(request)

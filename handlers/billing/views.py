@@ -158,7 +158,10 @@ def _event(event: EscalationEvent, zone: tzinfo) -> str:
 
 def invoice_message(found: InvoiceDetail, home: str) -> blocks.Message:
     inv, c = found.invoice, found.client
-    status = "void" if inv.status.value == "void" else ("disputed" if inv.disputed else "open")
+    if inv.status.value in ("void", "written_off"):
+        status = inv.status.value.replace("_", " ")
+    else:
+        status = "disputed" if inv.disputed else "open"
     if status == "open" and found.outstanding_cents == 0:
         status = "paid"
     days = (found.as_of - inv.due_on).days
@@ -175,8 +178,17 @@ def invoice_message(found: InvoiceDetail, home: str) -> blocks.Message:
     ]
     if inv.disputed and inv.dispute_reason:
         pairs.append(("Dispute", blocks.escape(inv.dispute_reason)))
+        if inv.dispute_review_on is not None:
+            late = " :warning: overdue" if inv.dispute_review_on < found.as_of else ""
+            review = f"{blocks.mention(found.dispute_owner)} · {format_day(inv.dispute_review_on)}"
+            pairs.append(("Dispute review", review + late))
     if inv.void_reason and status == "void":
         pairs.append(("Voided because", blocks.escape(inv.void_reason)))
+    if status == "written off":
+        gone = fmt(inv.written_off_cents or 0, inv.currency, home)
+        on = format_day(inv.written_off_on) if inv.written_off_on else "—"
+        pairs.append(("Written off", f"{gone} on {on}"))
+        pairs.append(("Written off because", blocks.escape(inv.write_off_reason or "")))
     rows: list[blocks.Block_] = [blocks.header(title), *blocks.fields(pairs)]
     if found.payments:
         lines = []

@@ -1,9 +1,9 @@
 """The morning briefing (working days at ``digest_time``): one DM per person with something due.
 
-Gathers what the reminder chain (``handlers.deadlines.reminder_job``), the follow-ups
-(``handlers.clients.follow_up_job``) and the key-client cadence
-(``handlers.clients.cadence_job``) have to tell each person this morning into one
-:class:`~handlers.briefing.views.Briefing`, worst first, under the outbox key
+Gathers what the reminder chain (``handlers.deadlines.reminder_job``), the follow-ups (due,
+and those a colleague closed since the last briefing: ``handlers.clients.follow_up_job``) and
+the key-client cadence (``handlers.clients.cadence_job``) have to tell each person this
+morning into one :class:`~handlers.briefing.views.Briefing`, worst first, under the outbox key
 ``briefing:{slack_id}:{YYYY-MM-DD}``. Nothing due means no DM.
 
 **The days a briefing speaks for.** There is no briefing on weekends and the firm's
@@ -48,7 +48,7 @@ LOOK_AHEAD_DAYS = 14  # the most days one briefing covers ahead (a long closure)
 def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     if not is_working_day(clerk, day):
         return []
-    since, fresh, last = _first_uncovered_day(clerk, session, day)
+    since, fresh, last, last_slot = _first_uncovered_day(clerk, session, day)
     until = last_covered_day(clerk, day)
     said_on = max(day, clerk.now().astimezone(clerk.settings.tz).date())
     window = {"since": since, "until": until, "said_on": said_on}
@@ -57,6 +57,10 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         found.setdefault(person, []).append(reminder)
     for person, follow_up in follow_up_job.plan(session, last_briefing=last, **window):
         found.setdefault(person, []).append(follow_up)
+    for person, closed in follow_up_job.plan_closed(
+        session, **_closures_window(clerk, session, day, last_slot)
+    ):
+        found.setdefault(person, []).append(closed)
     for person, key_client in cadence_job.plan(clerk, session, **window):
         found.setdefault(person, []).append(key_client)
     if not found:
@@ -87,12 +91,26 @@ def last_covered_day(clerk: Clerk, day: date) -> date:
     return until
 
 
+def _closures_window(
+    clerk: Clerk, session: Session, day: date, last_slot: datetime | None
+) -> dict[str, datetime]:
+    """The follow-ups closed by a colleague that ``day``'s briefing tells of: those closed
+    from the last briefing's slot to this one's. Slots, not the times the runs started, so
+    consecutive briefings' windows meet exactly and each closure is told once, also when a
+    run was late or caught up. A new firm's first briefing looks back a day; one after an
+    outage, ``CATCH_UP_DAYS`` at most."""
+    slot = at_time(day, str(clerk.firm.get("digest_time", session)), clerk.settings.tz)
+    floor = slot - timedelta(days=CATCH_UP_DAYS)
+    after = max(last_slot, floor) if last_slot is not None else slot - timedelta(days=1)
+    return {"after": after, "until": slot}
+
+
 def _first_uncovered_day(
     clerk: Clerk, session: Session, day: date
-) -> tuple[date, date, datetime | None]:
+) -> tuple[date, date, datetime | None, datetime | None]:
     """(the first day no earlier briefing covered, the day after the last briefing ran, when
-    it ran): ``day``, ``day`` and None for a new firm. Only a run for a
-    working morning counts: a holiday's run sends nothing and covers nothing."""
+    it ran, the slot it ran for): ``day``, ``day``, None and None for a new firm. Only a run
+    for a working morning counts: a holiday's run sends nothing and covers nothing."""
     zone = clerk.settings.tz
     start_of_day = datetime.combine(day, time(0, 0), tzinfo=zone)
     runs = session.execute(
@@ -111,8 +129,8 @@ def _first_uncovered_day(
             since = last_covered_day(clerk, ran_for) + timedelta(days=1)
             floor = day - timedelta(days=CATCH_UP_DAYS)
             fresh = min(ran_for + timedelta(days=1), day)
-            return min(max(since, floor), day), fresh, started
-    return day, day, None
+            return min(max(since, floor), day), fresh, started, slot
+    return day, day, None, None
 
 
 def _own_mornings(clerk: Clerk, session: Session, day: date) -> dict[str, datetime | None]:

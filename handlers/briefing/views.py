@@ -1,10 +1,11 @@
 """The morning briefing DM: queued as the facts it states, drawn as Block Kit when it is sent.
 
 One DM per person per working morning holds everything Clerk has to tell them that morning:
-their deadline reminders, follow-ups due and key clients out of touch, worst first (missed,
-due today, then by how near), each line with its own buttons. A lawyer's phone buzzes once,
-and the morning's DMs are as many as the people, not the items (a large firm's Monday was
-3,453 DMs to 438 people, 189 to its busiest lawyer).
+their deadline reminders, follow-ups due, key clients out of touch and the follow-ups a
+colleague closed since the last briefing, worst first (missed, due today, then by how near),
+each line with its own buttons (a closed follow-up's has none: nothing is left to do). A
+lawyer's phone buzzes once, and the morning's DMs are as many as the people, not the items (a
+large firm's Monday was 3,453 DMs to 438 people, 189 to its busiest lawyer).
 
 As with the reminder DM it replaces, the job queues a :class:`Briefing` (the items' facts,
 their texts worked out for the morning planned, about 200 bytes an item) and delivery draws
@@ -25,7 +26,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from handlers.clients.cadence_job import KeyClientItem
-from handlers.clients.follow_up_job import FollowUpItem
+from handlers.clients.follow_up_job import ClosedFollowUpItem, FollowUpItem
 from handlers.deadlines.reminder_views import Reminder, when_text
 from handlers.kernel import blocks
 
@@ -41,9 +42,14 @@ TITLE_CHARS = 200
 SUMMARY_CHARS = 200
 NAME_CHARS = 100
 
-Item = Reminder | FollowUpItem | KeyClientItem
-_TAGS: dict[type, str] = {Reminder: "d", FollowUpItem: "f", KeyClientItem: "k"}
-_KINDS: dict[str, Any] = {"d": Reminder, "f": FollowUpItem, "k": KeyClientItem}
+Item = Reminder | FollowUpItem | KeyClientItem | ClosedFollowUpItem
+_TAGS: dict[type, str] = {
+    Reminder: "d",
+    FollowUpItem: "f",
+    KeyClientItem: "k",
+    ClosedFollowUpItem: "c",
+}
+_KINDS: dict[str, Any] = {tag: kind for kind, tag in _TAGS.items()}
 
 
 class BriefingAction(StrEnum):
@@ -62,17 +68,22 @@ def outbox_key(slack_id: str, day: str) -> str:
 
 def item_id(item: Item) -> str:
     """What a line and its buttons are known by: ``d42`` (deadline 42), ``f7`` (contact 7's
-    follow-up), ``k3`` (key client 3)."""
+    follow-up), ``k3`` (key client 3), ``c9`` (contact 9's follow-up, closed by a colleague)."""
     if isinstance(item, Reminder):
         return f"d{item.deadline_id}"
     if isinstance(item, FollowUpItem):
         return f"f{item.contact_id}"
+    if isinstance(item, ClosedFollowUpItem):
+        return f"c{item.contact_id}"
     return f"k{item.client_id}"
 
 
 def urgency(item: Item) -> tuple[int, int, int]:
     """Worst first: missed (a deadline before a follow-up, the oldest first), due today,
-    then by how near (a deadline before a follow-up on the same day), key clients last."""
+    then by how near (a deadline before a follow-up on the same day), key clients, and last
+    what colleagues closed (news, nothing to do)."""
+    if isinstance(item, ClosedFollowUpItem):
+        return (4, 0, 0)
     if isinstance(item, KeyClientItem):
         return (3, -(item.days_since if item.days_since is not None else 10**6), 0)
     days = item.days_before if isinstance(item, Reminder) else item.days
@@ -129,7 +140,7 @@ class Briefing(NamedTuple):
             used += len(line)
             shown += 1
             rows.append(blocks.section(line, block_id=key))
-            if key not in done:
+            if key not in done and not isinstance(item, ClosedFollowUpItem):
                 rows.append(_buttons(item, key))
         more = len(self.items) - shown
         lead = blocks.section(f":sunrise: *Your morning, {self.day}*\n{_counts(self.items)}")
@@ -148,10 +159,12 @@ class Briefing(NamedTuple):
 
 
 def _counts(items: tuple[Item, ...]) -> str:
-    """The notification's words: "2 deadlines (1 missed) · 1 follow-up · 1 key client"."""
+    """The notification's words: "2 deadlines (1 missed) · 1 follow-up · 1 key client ·
+    1 follow-up closed by a colleague"."""
     deadlines = [i for i in items if isinstance(i, Reminder)]
     follow_ups = sum(isinstance(i, FollowUpItem) for i in items)
     key_clients = sum(isinstance(i, KeyClientItem) for i in items)
+    closed = sum(isinstance(i, ClosedFollowUpItem) for i in items)
     parts = []
     if deadlines:
         missed = sum(d.days_before < 0 for d in deadlines)
@@ -165,6 +178,8 @@ def _counts(items: tuple[Item, ...]) -> str:
         parts.append(f"{follow_ups} follow-up{'s' if follow_ups != 1 else ''}")
     if key_clients:
         parts.append(f"{key_clients} key client{'s' if key_clients != 1 else ''}")
+    if closed:
+        parts.append(f"{closed} follow-up{'s' if closed != 1 else ''} closed by a colleague")
     return " · ".join(parts)
 
 
@@ -173,6 +188,8 @@ def _line(item: Item) -> str:
         return _deadline_line(item)
     if isinstance(item, FollowUpItem):
         return _follow_up_line(item)
+    if isinstance(item, ClosedFollowUpItem):
+        return _closed_line(item)
     return _key_client_line(item)
 
 
@@ -206,6 +223,16 @@ def _follow_up_line(item: FollowUpItem) -> str:
     name = blocks.escape(blocks.truncate(item.client_name, NAME_CHARS))
     summary = blocks.escape(blocks.truncate(item.summary, SUMMARY_CHARS))
     return f":calendar: Follow-up with *{item.client_code}* {name} {when} ({item.day}):\n{summary}"
+
+
+def _closed_line(item: ClosedFollowUpItem) -> str:
+    name = blocks.escape(blocks.truncate(item.client_name, NAME_CHARS))
+    summary = blocks.escape(blocks.truncate(item.summary, SUMMARY_CHARS))
+    return (
+        f":handshake: Your follow-up with *{item.client_code}* {name} ({item.day}) was closed "
+        f"by a colleague: {blocks.mention(item.closed_by)} logged a contact with the client.\n"
+        f"{summary}"
+    )
 
 
 def _key_client_line(item: KeyClientItem) -> str:

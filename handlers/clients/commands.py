@@ -1,4 +1,5 @@
-"""``/client``: add, show the card, find, edit; and the add-client modal."""
+"""``/client``: add, show the card, find, edit, list (``handlers.clients.client_list``); and the
+add-client modal."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.errors import InvalidInput
 from bot.firm.users import slack_ids_by_id
 from bot.permissions import Actor, Capability
 from bot.text import user_id
-from handlers.clients import views
+from handlers.clients import client_list, conflicts, credit, views
 from handlers.clients.forms import read_client_form
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
@@ -61,15 +62,15 @@ def _add(request: CommandRequest) -> Reply:
     with clerk.db.reading() as session:
         clients.require_code_free(session, data.code)  # before asking about similar names
         similar = clients.similar_clients(session, data.name)
+    similar_question = views.similar_question(data.code, data.name, similar) if similar else ""
+    # One question for both: a similar client is also a conflict-check hit.
+    checked = conflicts.check(request, data.name, lead=similar_question, also=["similar-name"])
     if similar:
-        request.confirm(
-            "similar-name",
-            views.similar_question(data.code, data.name, similar),
-            f"Yes, add {data.code}",
-        )
+        request.confirm("similar-name", similar_question, f"Yes, add {data.code}")
     with clerk.db.unit_of_work(actor.slack_id) as session:
         client = clients.add_client(session, actor=actor, data=data)
-        return views.added(client, similar)
+        conflicts.record(session, request, checked, "client add")
+        return conflicts.note(views.added(client, similar), checked)
 
 
 def _card(request: CommandRequest) -> Reply:
@@ -80,16 +81,19 @@ def _card(request: CommandRequest) -> Reply:
         card = clients.client_card(session, actor=actor, code=request.words[0], today=today)
         show_money = actor.may_see_balance_of(card.client.lawyer_id)
         line = None
+        credit_terms = None
         if show_money:
             line = client_balance_line(
                 session, card.client, today, home_currency=clerk.settings.currency
             )
+            credit_terms = credit.credit_section(session, card.client, clerk)
     return views.client_card(
         card,
         balance_line=line,
         show_money=show_money,
         zone=clerk.settings.tz,
         home_currency=clerk.settings.currency,
+        credit=credit_terms,
     )
 
 
@@ -124,6 +128,10 @@ def run(request: CommandRequest) -> Reply:
         return _find(request)
     if word == "edit":
         return _edit(request)
+    if word == "list":
+        return client_list.list_command(request)
+    if word == "credit-check":
+        return credit.credit_check(request)
     if len(request.words) > 1:
         raise InvalidInput(
             f"I don't know `/client {request.words[0]} …`. Type `/client help` for the commands.",
@@ -168,6 +176,8 @@ def register(app: App, clerk: Clerk) -> None:
             )
             similar = clients.similar_clients(session, data.name)
         with clerk.db.unit_of_work(actor.slack_id) as session:
-            reply = views.added(clients.add_client(session, actor=actor, data=data), similar)
+            added = clients.add_client(session, actor=actor, data=data)
+            checked = conflicts.check_after_form(session, actor, added.id, "client add")
+            reply = conflicts.note(views.added(added, similar), checked, asked=False)
         ack()
         dm(client, actor, reply)

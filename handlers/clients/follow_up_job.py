@@ -6,6 +6,10 @@ in the briefing of whoever logged it, once: a follow-up left undone is not repea
 morning (the App Home keeps listing it). One logged since the last briefing with a date
 already past is due at once, and is listed too; a new firm's first briefing lists every
 follow-up due.
+
+A follow-up the client's responsible lawyer closed with their own contact (it answers for
+everyone's) is told to its owner in their next briefing, once: each briefing reads the
+closures since the one before (``plan_closed``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,44 @@ class FollowUpItem(NamedTuple):
     @classmethod
     def from_queued(cls, facts: Any) -> FollowUpItem:
         return cls(*facts)
+
+
+class ClosedFollowUpItem(NamedTuple):
+    """A follow-up of the reader's that a colleague's contact closed since their last
+    briefing: said once, with no buttons (nothing is left to do)."""
+
+    contact_id: int
+    client_id: int
+    client_code: str
+    client_name: str
+    summary: str
+    day: str  # the follow-up date: "Mon 30 Nov"
+    closed_by: str  # Slack id of whoever logged the contact that closed it
+
+    @classmethod
+    def from_queued(cls, facts: Any) -> ClosedFollowUpItem:
+        return cls(*facts)
+
+
+def plan_closed(
+    session: Session, *, after: datetime, until: datetime
+) -> list[tuple[str, ClosedFollowUpItem]]:
+    """(whom, what) for each follow-up a colleague closed from ``after`` to ``until``."""
+    return [
+        (
+            row.owner_slack_id,
+            ClosedFollowUpItem(
+                row.contact_id,
+                row.client_id,
+                row.client_code,
+                row.client_name,
+                row.summary,
+                format_short(row.follow_up_on),
+                row.closed_by_slack_id,
+            ),
+        )
+        for row in queries.follow_ups_closed_by_colleagues(session, after=after, until=until)
+    ]
 
 
 def plan(

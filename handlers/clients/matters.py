@@ -8,13 +8,16 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.clerk import Clerk
+from bot.clients import documents as document_service
 from bot.clients import matters as service
 from bot.clients.lookup import get_matter, looks_like_matter_code
 from bot.errors import InvalidInput
 from bot.permissions import Capability
 from bot.text import split_words
+from handlers.clients import conflicts, credit, documents, parties
 from handlers.clients.commands import dm, user_resolver, views
 from handlers.clients.forms import read_matter_form
+from handlers.deadlines import feeds as calendar_feeds
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
 from storage.models import MatterStatus
@@ -39,6 +42,8 @@ def _add(request: CommandRequest) -> Reply:
                 usage=views.MATTER_ADD_USAGE,
             )
         lawyer = user_resolver(clerk)(rest[1])
+    credit.ask_on_declined(request, words[1])  # declined credit: a partner's Proceed
+    checked = conflicts.check_matter(request, words[1], words[2])  # asks Proceed on a hit
     with clerk.db.unit_of_work(actor.slack_id) as session:
         matter = service.add_matter(
             session,
@@ -48,7 +53,8 @@ def _add(request: CommandRequest) -> Reply:
             lawyer_id=lawyer,
             today=clerk.today(),
         )
-        return views.matter_opened(matter)
+        conflicts.record(session, request, checked, "matter add")
+        return conflicts.note(views.matter_opened(matter), checked)
 
 
 def _close(request: CommandRequest) -> Reply:
@@ -83,7 +89,10 @@ def _show(request: CommandRequest) -> Reply:
     clerk = request.clerk
     with clerk.db.reading() as session:
         card = service.matter_card(session, actor=request.actor, code=request.words[0])
-        return views.matter_card(card, clerk.settings.tz)
+        shown = views.matter_card(card, clerk.settings.tz)
+        latest = document_service.latest(session, card.matter.id)
+        shown.blocks.append(documents.card_section(latest, card.matter.code, clerk.settings.tz))
+        return shown
 
 
 def run(request: CommandRequest) -> Reply:
@@ -92,6 +101,12 @@ def run(request: CommandRequest) -> Reply:
         return _add(request)
     if word == "close":
         return _close(request)
+    if word == "party":
+        return parties.run(request)
+    if word == "docs":
+        return documents.list_command(request)
+    if word == "calendar":
+        return calendar_feeds.matter_calendar(request)
     if len(request.words) > 1:
         raise InvalidInput(
             f"I don't know `/matter {request.words[0]} …`.", usage=views.MATTER_ADD_USAGE
@@ -132,6 +147,7 @@ def register(app: App, clerk: Clerk) -> None:
                 values,
                 member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
             )
+        credit.refuse_declined_in_form(clerk, actor, form.client_code)
         with clerk.db.unit_of_work(actor.slack_id) as session:
             matter = service.add_matter(
                 session,
@@ -141,6 +157,7 @@ def register(app: App, clerk: Clerk) -> None:
                 lawyer_id=form.lawyer_id,
                 today=clerk.today(),
             )
-            reply = views.matter_opened(matter)
+            checked = conflicts.check_after_form(session, actor, matter.client_id, "matter add")
+            reply = conflicts.note(views.matter_opened(matter), checked, asked=False)
         ack()
         dm(client, actor, reply)

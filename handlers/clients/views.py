@@ -12,8 +12,11 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.billing.credit_checks import EXAMPLES as CREDIT_EXAMPLES
+from bot.billing.credit_checks import USAGE as CREDIT_USAGE
 from bot.clients.edit import EditResult
 from bot.clients.grammar import ADD_USAGE, EDIT_USAGE
+from bot.clients.listing import LIST_USAGE
 from bot.clients.matters import MatterCard
 from bot.clients.service import ClientCard
 from bot.dates.format import format_time
@@ -34,19 +37,35 @@ class ClientIds(StrEnum):
 
 CLIENT_USAGE = blocks.usage(
     "/client: the firm's clients",
-    [ADD_USAGE, "/client CODE", "/client find TEXT", EDIT_USAGE],
+    [ADD_USAGE, "/client CODE", "/client find TEXT", LIST_USAGE, EDIT_USAGE, CREDIT_USAGE],
     [
         '/client add ACME "Acme Corporation" org lawyer @lena key credit-limit $50,000',
         "/client find acme",
+        "/client list key",
         "/client edit ACME phone +1 212 555 0100",
         "/client edit ACME details.referral_source Bar association",
+        CREDIT_EXAMPLES[0],
     ],
 )
 MATTER_ADD_USAGE = '/matter add CLIENT "Title" [lawyer @user]'
 MATTER_USAGE = blocks.usage(
     "/matter: a client's matters",
-    [MATTER_ADD_USAGE, "/matter CODE", "/matter close CODE [REASON]"],
-    ['/matter add ACME "Supply contract dispute" lawyer @lena', "/matter close ACME-1 settled"],
+    [
+        MATTER_ADD_USAGE,
+        "/matter CODE",
+        "/matter close CODE [REASON]",
+        "/matter party add MATTER NAME [as adverse|client|related|co-counsel|opposing-counsel"
+        "|witness]",
+        "/matter party list MATTER",
+        "/matter docs MATTER [page N]",
+        "/matter calendar MATTER [reset]",
+    ],
+    [
+        '/matter add ACME "Supply contract dispute" lawyer @lena',
+        "/matter close ACME-1 settled",
+        '/matter party add ACME-1 "Globex Inc" as adverse',
+        "/matter docs ACME-1",
+    ],
 )
 
 
@@ -82,8 +101,10 @@ def client_card(
     show_money: bool,
     zone: ZoneInfo,
     home_currency: str = "USD",
+    credit: blocks.Block_ | None = None,
 ) -> blocks.Message:
-    """The card; ``balance_line`` (from receivables) shows only when ``show_money``."""
+    """The card; ``balance_line`` (from receivables) and ``credit`` (the credit check and
+    payment behaviour, ``handlers.billing.credit``) show only when ``show_money``."""
     c = card.client
     status = c.status.value + (f" ({blocks.escape(c.status_reason)})" if c.status_reason else "")
     pairs = [
@@ -112,6 +133,8 @@ def client_card(
     ]
     if show_money:
         body.append(money_section(c, balance_line, home_currency))
+        if credit is not None:
+            body.append(credit)
     matters = "\n".join(
         f"• *{m.code}* {blocks.escape(blocks.truncate(m.title, CARD_TITLE_SHOWN))}"
         for m in card.matters

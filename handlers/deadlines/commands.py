@@ -21,11 +21,12 @@ from bot.clients.lookup import looks_like_matter_code
 from bot.deadlines import lists as deadline_lists
 from bot.deadlines import service as deadlines
 from bot.deadlines.dates import Reading, decide
+from bot.deadlines.periods import title_and_date
 from bot.errors import InvalidInput, NeedsConfirmation
 from bot.firm.users import slack_ids_by_id
 from bot.permissions import Actor, Capability
 from bot.text import ANY_USER_MENTION, user_id
-from handlers.deadlines import rulesets, views
+from handlers.deadlines import feeds, rulesets, views
 from handlers.deadlines.form import modal_deadline, open_modal
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
@@ -36,14 +37,6 @@ from schedules.outbox import enqueue
 ASSIGN = re.compile(
     r"(?:^|\s)assign(?:ed)?(?:\s+to)?\s+(<@[UW][A-Z0-9_]+(?:\|[^>]*)?>|@[\w.\-]+)", re.I
 )
-# A period left in the title ("within 21 days" of Dec 1) means the date read is not the due date.
-PERIOD_TAIL = re.compile(
-    r"\b\d+\s+(?:court\s+|business\s+|calendar\s+|working\s+)?(?:days?|weeks?|months?|years?)"
-    r"(?:\s+(?:of|from|after|before|following|prior\s+to))?$",
-    re.IGNORECASE,
-)
-TRAILING_KEYWORD = re.compile(r"(?:\s+(?:on|by|due|at|is))+$", re.IGNORECASE)
-CALENDAR_FILENAME = "clerk-deadlines.ics"
 
 
 def read_date(request: CommandRequest, text: str) -> Reading | blocks.Message:
@@ -108,14 +101,17 @@ def add(request: CommandRequest) -> Reply:
         raise InvalidInput("To give the deadline to someone, write `assign @name`.")
     if not rest.strip():
         raise InvalidInput("Give a title and a date, e.g. `/deadline ACME-1 Reply brief on Dec 3`.")
-    title, parsed = clerk.dates.split_trailing(rest, now=clerk.now(), prefer="future")
-    title = TRAILING_KEYWORD.sub("", title.strip())
-    if PERIOD_TAIL.search(title):
-        raise InvalidInput(
-            f"`{blocks.escape(title)}` ends with a period I didn't count: write it as "
-            "`N days after DATE` (or `N court days before DATE`), e.g. "
-            "`/deadline ACME-1 Opposition 21 days after Dec 1`."
-        )
+    # A period left unread in the title is asked about (or refused), never stored as typed.
+    found = title_and_date(
+        clerk.dates,
+        rest,
+        now=clerk.now(),
+        confirmed=request.confirmed,
+        choice=rulesets.choice_value(request),
+    )
+    if isinstance(found, NeedsConfirmation):
+        return confirmation_message(found)
+    title, parsed = found
     reading = ask_or_settle(request, parsed)
     if isinstance(reading, blocks.Message):
         return reading
@@ -296,31 +292,8 @@ def cancel(request: CommandRequest) -> Reply:
 
 
 def calendar(request: CommandRequest) -> Reply:
-    clerk, actor = request.clerk, request.actor
-    with clerk.db.reading() as session:
-        content, count = deadline_lists.calendar_file(
-            session, user_id=actor.user_id, zone=clerk.settings.tz, stamp=clerk.now()
-        )
-    if count == 0:
-        return blocks.message(
-            "You have no open deadlines, so there is no calendar to send.",
-            blocks.section("You have no open deadlines, so there is no calendar to send."),
-        )
-    dm = request.client.conversations_open(users=actor.slack_id)["channel"]["id"]
-    request.client.files_upload_v2(
-        channel=dm,
-        filename=CALENDAR_FILENAME,
-        title="Clerk deadlines",
-        content=content,
-        initial_comment=(
-            f"Your {count} open deadline{'s' if count != 1 else ''}. Import the file into your "
-            "calendar; importing a newer one updates these events rather than duplicating them."
-        ),
-    )
-    return blocks.success(
-        f"Sent {CALENDAR_FILENAME} ({count} open deadline{'s' if count != 1 else ''}) to your "
-        "DM with Clerk."
-    )
+    """``/deadline calendar [reset]``: the subscription URL and the file (``feeds``)."""
+    return feeds.deadline_calendar(request)
 
 
 SUBCOMMANDS = {

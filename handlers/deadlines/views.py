@@ -39,7 +39,7 @@ USAGE_LINES = [
     "/deadline MATTER TITLE N [court] days (after|before) DATE",
     "/deadline list [mine | @user | CLIENT | MATTER | all] [missed | next N days | this week]",
     "/deadline done ID  |  /deadline move ID DATE  |  /deadline cancel ID REASON",
-    "/deadline calendar",
+    "/deadline calendar [reset]",
     "/deadline rules [RULESET]",
     "/deadline apply MATTER RULESET TRIGGER DATE [by mail]",
 ]

@@ -1,4 +1,5 @@
-"""``/clerk report week|month`` and the report's Block Kit view, shared with the scheduled job.
+"""``/clerk report week|month`` and the report's Block Kit view, shared with the scheduled job
+(``/clerk report year``, the last twelve months by month, is ``handlers.reports.year_report``).
 
 The command answers the asker alone (an ephemeral reply: the report carries money figures)
 with the same blocks the reports channel gets for the period that just ended, and sends the
@@ -23,8 +24,9 @@ from bot.reports.charts import report_chart
 from bot.reports.kpis import Kpis, PeriodKind, compute, ended_before
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply
+from handlers.reports.year_report import run_year
 
-USAGE = "Usage: /clerk report week|month"
+USAGE = "Usage: /clerk report week|month|year"
 MAX_LAWYER_LINES = 25
 
 
@@ -61,6 +63,7 @@ def report_message(kpis: Kpis) -> blocks.Message:
                 ("New clients", str(kpis.new_clients)),
                 ("New matters", str(kpis.new_matters)),
                 ("Collected", money(kpis.collected_cents, cur, cur)),
+                ("Written off", _written_off(kpis)),
                 ("DSO", dso),
                 (
                     "Overdue at period end",
@@ -78,6 +81,14 @@ def report_message(kpis: Kpis) -> blocks.Message:
         ),
         blocks.context(*notes),
     )
+
+
+def _written_off(kpis: Kpis) -> str:
+    count = kpis.written_off_count
+    if not count:
+        return "none"
+    invoices = f"{count} invoice{'s' if count != 1 else ''}"
+    return f"{money(kpis.written_off_cents, kpis.currency, kpis.currency)} ({invoices})"
 
 
 def chart_numbers(kpis: Kpis) -> dict[str, Any]:
@@ -106,6 +117,8 @@ def render_chart(numbers: dict[str, Any]) -> bytes:
 def run_report(request: CommandRequest) -> Reply:
     request.actor.require(Capability.VIEW_REPORTS)
     words = request.words
+    if len(words) == 2 and words[1].lower() == "year":
+        return run_year(request)
     if len(words) != 2 or words[1].lower() not in ("week", "month"):
         raise InvalidInput(USAGE, usage="e.g. /clerk report week")
     kind: PeriodKind = "week" if words[1].lower() == "week" else "month"

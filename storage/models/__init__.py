@@ -10,6 +10,7 @@ from storage.models.billing import (
     TrustTransaction,
 )
 from storage.models.clients import Client, Contact, Matter
+from storage.models.credit import CreditCheck, CreditDecision
 from storage.models.deadlines import Deadline
 from storage.models.enums import (
     ClientKind,
@@ -26,6 +27,8 @@ from storage.models.enums import (
     Role,
     TrustKind,
 )
+from storage.models.feeds import CalendarFeed
+from storage.models.matter_records import ConflictSearch, MatterDocument, Party, PartyRole
 from storage.models.people import User
 from storage.models.system import (
     AuditLog,
@@ -39,11 +42,15 @@ from storage.models.system import (
 
 __all__ = [
     "AuditLog",
+    "CalendarFeed",
     "Client",
     "ClientKind",
     "ClientStatus",
     "ClosureDay",
+    "ConflictSearch",
     "Contact",
+    "CreditCheck",
+    "CreditDecision",
     "ContactKind",
     "Deadline",
     "DeadlineStatus",
@@ -55,9 +62,12 @@ __all__ = [
     "JobRun",
     "JobRunStatus",
     "Matter",
+    "MatterDocument",
     "MatterStatus",
     "OutboxMessage",
     "OutboxStatus",
+    "Party",
+    "PartyRole",
     "Payment",
     "PaymentAllocation",
     "PaymentPlan",

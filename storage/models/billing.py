@@ -44,7 +44,17 @@ class Invoice(Base):
     )
     disputed: Mapped[bool] = mapped_column(default=False)
     dispute_reason: Mapped[str | None] = mapped_column(Text)
+    # Who sees the dispute through, and the day they review it (a DM that morning): a
+    # dispute pauses escalation, and these keep it from pausing it forever.
+    dispute_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dispute_review_on: Mapped[date | None]
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # A write-off: the unpaid rest at the time (kept, as later changes to the ledger must not
+    # change what the firm gave up), the firm's day, who and why.
+    written_off_cents: Mapped[int | None] = mapped_column(BigInteger)
+    written_off_on: Mapped[date | None] = mapped_column(index=True)
+    written_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    write_off_reason: Mapped[str | None] = mapped_column(Text)
     # The payment plan that reschedules this invoice, if any: while that plan is active and
     # on schedule, the invoice's own age does not drive collections escalation.
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("payment_plans.id"), index=True)

@@ -27,6 +27,9 @@ class Client(Base):
     )
     status_reason: Mapped[str | None] = mapped_column(Text)
     lawyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The relationship partner: told when the account reaches partner review (stage 3).
+    # None: every partner is.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_key: Mapped[bool] = mapped_column(default=False)
     industry: Mapped[str | None] = mapped_column(String(120))
     size: Mapped[str | None] = mapped_column(String(60))
@@ -79,6 +82,10 @@ class Contact(Base):
     occurred_at: Mapped[datetime]
     follow_up_on: Mapped[date | None]
     follow_up_done_at: Mapped[datetime | None]
+    # Set only when a colleague's contact closed this follow-up (the client's responsible
+    # lawyer answers for everyone's): its owner is told in their next briefing. Left None
+    # when the owner closed it themselves, so the rows the briefing reads stay few.
+    follow_up_closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     logged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     permalink: Mapped[str | None] = mapped_column(String(500))
     # Dedupe key for contacts logged from Slack messages (e.g. "C123:1700000000.000100").
@@ -90,3 +97,14 @@ class Contact(Base):
         Index("ix_contacts_follow_up", "follow_up_on", "follow_up_done_at"),
         Index("ix_contacts_logged_by", "logged_by_id", "occurred_at"),
     )
+
+
+# The follow-ups a colleague closed, by when (migration 0009): the briefing's window reads
+# them, and it holds only those rows, not the firm's every contact.
+CLOSED_BY_COLLEAGUE = Contact.follow_up_closed_by_id.is_not(None)
+Index(
+    "ix_contacts_closed_by_colleague",
+    Contact.follow_up_done_at,
+    sqlite_where=CLOSED_BY_COLLEAGUE,
+    postgresql_where=CLOSED_BY_COLLEAGUE,
+)

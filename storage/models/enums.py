@@ -46,6 +46,9 @@ class DeadlineStatus(StrEnum):
 class InvoiceStatus(StrEnum):
     OPEN = "open"
     VOID = "void"
+    # The unpaid rest was given up: nobody owes it any more, but it was billed (and paid in
+    # part, perhaps), so unlike a void invoice it still counts as billed and in the reports.
+    WRITTEN_OFF = "written_off"
 
 
 class PaymentStatus(StrEnum):

@@ -89,3 +89,41 @@ def test_triggers_are_labelled() -> None:
 def test_a_naive_stamp_is_refused() -> None:
     with pytest.raises(ValueError):
         build_calendar([entry(1)], zone=NY, stamp=datetime(2026, 1, 1))
+
+
+def test_a_later_change_has_a_higher_sequence_and_last_modified() -> None:
+    changed = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    before = events(build_calendar([entry(4, updated_at=changed)], zone=NY, stamp=STAMP))[0]
+    moved = entry(4, updated_at=changed + timedelta(minutes=1), due_on=date(2026, 12, 14))
+    after = events(build_calendar([moved], zone=NY, stamp=STAMP))[0]
+    assert str(before["uid"]) == str(after["uid"])
+    assert int(after["sequence"]) == int(before["sequence"]) + 60
+    assert after.decoded("last-modified") > before.decoded("last-modified")
+    assert after.decoded("dtstamp") == changed + timedelta(minutes=1)
+
+
+def test_alarms_follow_the_reminder_steps_and_triggers_get_none() -> None:
+    data = build_calendar(
+        [
+            entry(5),
+            entry(6, is_trigger=True),
+            entry(7, due_at=datetime(2026, 12, 11, 15, 0, tzinfo=UTC)),
+        ],
+        zone=NY,
+        stamp=STAMP,
+        alarm_days=[7, 1, 0],
+    )
+    by_uid = {str(e["uid"]): e for e in events(data)}
+    all_day = [a.decoded("trigger") for a in by_uid[deadline_uid(5)].walk("VALARM")]
+    assert all_day == [timedelta(days=-7, hours=9), timedelta(days=-1, hours=9), timedelta(hours=9)]
+    assert by_uid[deadline_uid(6)].walk("VALARM") == []
+    timed = [a.decoded("trigger") for a in by_uid[deadline_uid(7)].walk("VALARM")]
+    assert timed == [timedelta(days=-7), timedelta(days=-1), timedelta(hours=-1)]
+
+
+def test_the_same_entries_give_the_same_bytes() -> None:
+    changed = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    entries = [entry(i, updated_at=changed) for i in range(1, 4)]
+    first = build_calendar(entries, zone=NY, stamp=STAMP, alarm_days=[3])
+    later = build_calendar(entries, zone=NY, stamp=STAMP + timedelta(hours=2), alarm_days=[3])
+    assert first == later

@@ -174,7 +174,7 @@ def test_bad_adds_are_refused_clearly_and_write_nothing(clerk_at: Harness) -> No
     refused(h, "U_LENA", "ACME-1 Brief assign <@U_GHOST|ghost> on Dec 3", "not an active member")
     refused(h, "U_LENA", "ACME-1 Brief for <@U_SAM|sam> on Dec 3", "assign @name")
     refused(h, "U_LENA", "ACME-1 " + "x" * 600 + " on Dec 3", "the most is 500")
-    refused(h, "U_LENA", "ACME-1 Reply within 21 days of Dec 1", "period I didn't count")
+    refused(h, "U_LENA", "ACME-1 Reply 21 days of Dec 1", "couldn't count the period")
     refused(h, "U_LENA", "ACME-1 Brief assign @nobody on Dec 3", "can't tell who `@nobody` is")
 
 

@@ -18,6 +18,7 @@ PINNED = {
     "/invoice",
     "/payment",
     "/clerk",
+    "/conflict",
 }
 
 
@@ -45,6 +46,8 @@ def test_manifest_has_shortcut_home_events_interactivity_and_socket_mode() -> No
     assert features["app_home"]["home_tab_enabled"] is True
     assert features["shortcuts"][0]["callback_id"] == "log_client_contact"
     assert features["shortcuts"][0]["type"] == "message"
+    assert features["shortcuts"][1]["callback_id"] == "file_to_matter"
+    assert features["shortcuts"][1]["type"] == "message"
     settings = MANIFEST["settings"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",

@@ -191,7 +191,13 @@ def test_overdue_accounts_post_to_billing_only_and_stage_changes_gather_per_lawy
     posts = [p for p in planned if p.kind == "overdue_accounts"]
     dms = [p for p in planned if p.kind == "collections"]
     assert [(p.key, p.target) for p in posts] == [("overdue:2026-12-04:C_BILLING", "C_BILLING")]
-    assert [(p.key, p.target) for p in dms] == [("collections:U_LENA:2026-12-04", "U_LENA")]
+    # INITECH reached partner review (stage 3): the partners hear of it too (issue 24)
+    assert [(p.key, p.target) for p in dms] == [
+        ("collections:U_LENA:2026-12-04", "U_LENA"),
+        ("collections:U_PAUL:2026-12-04", "U_PAUL"),
+    ]
+    partner = text_of(dms[1].message.blocks)
+    assert "INITECH" in partner and "GLOBEX" not in partner
     told = text_of(dms[0].message.blocks)
     assert "2 of your clients changed stage" in told
     assert told.index("INITECH") < told.index("GLOBEX")  # the higher stage first

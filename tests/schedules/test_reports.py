@@ -208,6 +208,6 @@ def test_others_are_refused_and_nothing_is_written(office: Harness, who: str, te
 
 
 def test_a_bad_period_word_gets_the_usage(office: Harness) -> None:
-    exchange = office.slack.command("U_ADMIN", "/clerk", "report year")
-    assert "/clerk report week|month" in exchange.replies[0]["text"]
+    exchange = office.slack.command("U_ADMIN", "/clerk", "report quarter")
+    assert "/clerk report week|month|year" in exchange.replies[0]["text"]
     assert office.standin.calls("files.getUploadURLExternal") == []

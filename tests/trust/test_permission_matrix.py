@@ -311,6 +311,16 @@ def shortcut(h: Harness, user: str) -> Request:
     return lambda: h.slack.shortcut(user, "log_client_contact", message, "C_GENERAL")
 
 
+def file_shortcut(h: Harness, user: str) -> Request:
+    message = {"type": "message", "text": "The signed lease", "ts": f"{n()}.000200"}
+    return lambda: h.slack.shortcut(user, "file_to_matter", message, "C_GENERAL")
+
+
+def file_form(h: Harness) -> dict[str, Any]:
+    """The *File to matter* form as an admin opened it on a fresh message."""
+    return opened_view(file_shortcut(h, "U_ADMIN")())
+
+
 def dm(text: str) -> Prepare:
     def prepare(h: Harness, user: str) -> Request:
         return lambda: h.slack.dm(user, text)
@@ -346,6 +356,7 @@ CASES = [
     ),
     Case("client-card", EVERYONE, cmd("/client", "ACME"), shows="Acme Corporation"),
     Case("client-find", EVERYONE, cmd("/client", "find acme"), shows="ACME"),
+    Case("client-list", EVERYONE, cmd("/client", "list industry acme"), shows="industry"),
     Case(
         "client-edit",
         PRACTICE,
@@ -371,6 +382,24 @@ CASES = [
         PRACTICE,
         submit(lambda h: matter_modal(), constant({"client": "ACME", "title": "Form matter"})),
         ("matters",),
+    ),
+    # parties, conflict checks and documents on matters
+    Case(
+        "matter-party-add",
+        PRACTICE,
+        cmd("/matter", lambda h: f"party add ACME-1 {unlike_name()} as witness"),
+        ("parties",),
+    ),
+    Case("matter-party-list", EVERYONE, cmd("/matter", "party list ACME-1"), shows="ACME-1"),
+    Case("conflict-search", PRACTICE, cmd("/conflict", "Globex"), ("conflict_searches",)),
+    Case("matter-docs", EVERYONE, cmd("/matter", "docs ACME-1"), shows="ACME-1"),
+    Case("matter-calendar", EVERYONE, cmd("/matter", "calendar ACME-1"), shows="ACME-1"),
+    Case("file-to-matter-shortcut", PRACTICE, file_shortcut, opens=True),
+    Case(
+        "file-to-matter-submit",
+        PRACTICE,
+        submit(file_form, lambda _f: {"matter": "ACME-1", "label": "Matrix filing"}),
+        ("matter_documents",),
     ),
     # /contact and the message shortcut
     Case(
@@ -419,6 +448,13 @@ CASES = [
         ("audit_log",),
     ),
     Case("deadline-calendar", EVERYONE, cmd("/deadline", "calendar"), shows="deadline"),
+    Case(
+        "deadline-calendar-reset",
+        EVERYONE,
+        cmd("/deadline", "calendar reset"),
+        ("calendar_feeds",),
+        shows="subscription URL",
+    ),
     Case("deadline-rules", EVERYONE, cmd("/deadline", "rules"), shows="frcp"),
     Case(
         "deadline-apply",
@@ -483,6 +519,12 @@ CASES = [
         cmd("/invoice", lambda h: f"void {new_invoice(h)} wrong client"),
         ("audit_log",),
     ),
+    Case(
+        "invoice-write-off",
+        MONEY,
+        cmd("/invoice", lambda h: f"write-off {new_invoice(h)} client insolvent"),
+        ("audit_log",),
+    ),
     Case("invoice-form", MONEY, cmd("/invoice", ""), opens=True),
     Case(
         "invoice-form-submit",
@@ -501,6 +543,8 @@ CASES = [
     ),
     # /payment
     Case("payment-add", MONEY, cmd("/payment", "add ACME $25 on Nov 16 2026"), ("payments",)),
+    # a payment history is money: who may see ACME's balance (not Mark, whose client it isn't)
+    Case("payment-list", SEES_ACME_BALANCE, cmd("/payment", "list ACME"), shows="ACME"),
     Case(
         "payment-plan",
         MONEY,
@@ -548,6 +592,7 @@ CASES = [
     Case("clerk-audit", FIRM, cmd("/clerk", "audit ACME"), shows="ACME"),
     Case("clerk-report-week", REPORTS, cmd("/clerk", "report week"), shows="Weekly report"),
     Case("clerk-report-month", REPORTS, cmd("/clerk", "report month"), shows="Monthly report"),
+    Case("clerk-report-year", REPORTS, cmd("/clerk", "report year"), shows="Yearly report"),
     Case(
         "clerk-import-clients",
         IMPORT_PRACTICE,
@@ -833,6 +878,7 @@ HIDDEN = [
     ("staff", "/payment", "add {} $10", "ACME", "NOSUCH"),
     ("lawyer-other", "/invoice", "{}", "INV-1", "NOSUCH-9"),
     ("lawyer-other", "/invoice", "void {} wrong client", "INV-1", "NOSUCH-9"),
+    ("lawyer-own", "/invoice", "write-off {} insolvent", "INV-1", "NOSUCH-9"),
     ("billing", "/deadline", "done {}", "DEADLINE", "999999"),  # DEADLINE: a fresh one's id
 ]
 

@@ -16,11 +16,15 @@ hundred messages and of delivering them all (flat: rows are read in pages, not a
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 import tracemalloc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from datetime import time as clock_time
+from multiprocessing.connection import Connection
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -88,14 +92,14 @@ def _build_seconds(db: Database, day: date, zone: Any) -> float:
     return sum((done - began).total_seconds() for began, done in runs if done is not None)
 
 
-def _courier(database_url: str, standin: SlackStandIn, morning: datetime) -> Any:
+def _courier(database_url: str, slack_url: str, morning: datetime) -> Any:
     """The scheduler's delivery, in this process, its clock at 08:00 and its Slack the
-    given stand-in."""
+    stand-in at ``slack_url``."""
     from bot.app import build_clerk
     from bot.clock import Clock
     from schedules.delivery import Courier
 
-    clerk = build_clerk(bench_settings(database_url, standin.url, []), clock=Clock(morning))
+    clerk = build_clerk(bench_settings(database_url, slack_url, []), clock=Clock(morning))
     return Courier(clerk)
 
 
@@ -111,7 +115,7 @@ def measure_delivery(
     finally:
         db.dispose()
     with SlackStandIn(real_slack=RealSlack(latency_s=latency_s)) as standin:
-        courier = _courier(database_url, standin, morning)
+        courier = _courier(database_url, standin.url, morning)
         try:
             started = time.time()
             sent = courier.deliver(owner="bench")
@@ -165,9 +169,31 @@ def _is_user(call: Any) -> bool:
     return str(call.params.get("channel"))[:1] in ("U", "W")
 
 
+def _serve_standin(conn: Connection) -> None:
+    """A child process's life: an unlimited stand-in, its URL sent back, until told to stop."""
+    with SlackStandIn() as standin:
+        conn.send(standin.url)
+        conn.recv()
+
+
+@contextmanager
+def _standin_elsewhere() -> Iterator[str]:
+    """An unlimited stand-in in a child process, so that what it keeps of every message it
+    is sent (its call log) is not counted as the delivering process's memory."""
+    ours, theirs = multiprocessing.get_context("spawn").Pipe()
+    child = multiprocessing.get_context("spawn").Process(target=_serve_standin, args=(theirs,))
+    child.start()
+    try:
+        yield str(ours.recv())
+    finally:
+        ours.send("stop")
+        child.join(timeout=30)
+
+
 def _memory(database_url: str, day: date, morning: datetime) -> dict[str, Any]:
     """Peak Python memory (KiB) of delivering ``SAMPLE`` messages, then all of them, to an
-    unlimited stand-in (the figure is about delivery, not about waiting)."""
+    unlimited stand-in in another process (the figure is about delivery, not about waiting,
+    nor about the stand-in's log of what it was sent)."""
     found: dict[str, Any] = {}
     for label, limit in (("sample", SAMPLE), ("all", None)):
         db = Database(database_url)
@@ -175,8 +201,8 @@ def _memory(database_url: str, day: date, morning: datetime) -> dict[str, Any]:
             _replay(db, day, morning)
         finally:
             db.dispose()
-        with SlackStandIn() as standin:
-            courier = _courier(database_url, standin, morning)
+        with _standin_elsewhere() as url:
+            courier = _courier(database_url, url, morning)
             try:
                 tracemalloc.start()
                 try:

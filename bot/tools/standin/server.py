@@ -24,6 +24,7 @@ from bot.tools.standin.errors import ApiError
 from bot.tools.standin.faults import FaultInjection
 from bot.tools.standin.files import UploadedFile
 from bot.tools.standin.limits import Limits, RealSlack
+from bot.tools.standin.socket_mode import CONNECTIONS_OPEN, SocketMode
 from bot.tools.standin.wire import (
     Fault,
     Handler,
@@ -76,6 +77,9 @@ class SlackStandIn(FaultInjection):
         self._delays: dict[str, deque[float]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Socket Mode's websocket, started by the first apps.connections.open (xapp- token)
+        self.socket_mode = SocketMode(host=host)
+        self.workspace.methods[CONNECTIONS_OPEN] = self.socket_mode.open_connection
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -97,6 +101,7 @@ class SlackStandIn(FaultInjection):
         return self
 
     def stop(self) -> None:
+        self.socket_mode.stop()
         if self._server is None:
             return
         self._server.shutdown()
@@ -255,10 +260,11 @@ class SlackStandIn(FaultInjection):
         else:
             request.reply(404, b"not found", "text/plain")
 
-    def _authorized(self, request: Handler, params: dict[str, Any]) -> bool:
+    def _authorized(self, request: Handler, params: dict[str, Any], method: str) -> bool:
         header = request.headers.get("Authorization", "")
         token = header[len("Bearer ") :] if header.startswith("Bearer ") else params.get("token")
-        return isinstance(token, str) and token.startswith("xoxb-")
+        prefix = "xapp-" if method == CONNECTIONS_OPEN else "xoxb-"  # the app-level token
+        return isinstance(token, str) and token.startswith(prefix)
 
     def _serve_api(self, request: Handler, method: str, body: bytes, query: str) -> None:
         at = time.time()
@@ -271,7 +277,7 @@ class SlackStandIn(FaultInjection):
         else:
             if self.limits is not None:
                 self.limits.pause()
-            if not self._authorized(request, params):
+            if not self._authorized(request, params, method):
                 response = {"ok": False, "error": "not_authed"}
             elif self.limits is not None and (wait := self.limits.refuse(method, params)):
                 status, response = 429, {"ok": False, "error": "ratelimited"}
