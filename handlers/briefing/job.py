@@ -66,7 +66,10 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
     if not found:
         return []
     mornings = _own_mornings(clerk, session, day)
+    # A briefing caught up after an outage says the day it is read on, as its lines do.
     said = format_day(day)
+    if said_on > day:
+        said = f"{format_day(said_on)} (the briefing of {said}, sent late)"
     return [
         Planned(
             outbox_key(person, day.isoformat()),

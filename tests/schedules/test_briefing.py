@@ -223,3 +223,18 @@ def test_typed_text_in_a_briefing_cannot_mention_or_link(firm: Harness) -> None:
     shown = text_of(sent["blocks"]) + sent["text"]
     assert "<!channel" not in shown and "<http" not in shown
     assert shown.count("&lt;!channel&gt;") >= 4  # title, citation, summary, name
+
+
+def test_a_briefing_caught_up_late_says_the_day_it_is_read_on(firm: Harness) -> None:
+    """Friday's briefing sent on Saturday (Clerk was down): its lines say "today" of Saturday,
+    so its head does too, and names the morning it was meant for."""
+    add_deadline(firm, "Due Saturday", FRIDAY + timedelta(days=1))
+    on_time = _build(firm, FRIDAY)
+    firm.clerk.clock.offset += timedelta(days=1)  # Sat 5 Dec, 08:00
+    late = _build(firm, FRIDAY)
+    heads = [
+        text_of(chat_arguments(p.content.payload())["blocks"][:1]) for p in (on_time[0], late[0])
+    ]
+    assert "Your morning, Fri 4 Dec 2026" in heads[0] and "sent late" not in heads[0]
+    assert "Your morning, Sat 5 Dec 2026 (the briefing of Fri 4 Dec 2026, sent late)" in heads[1]
+    assert "*today*" in text_of(chat_arguments(late[0].content.payload())["blocks"])
