@@ -201,6 +201,9 @@ def test_overdue_accounts_post_to_billing_only_and_stage_changes_gather_per_lawy
     told = text_of(dms[0].message.blocks)
     assert "2 of your clients changed stage" in told
     assert told.index("INITECH") < told.index("GLOBEX")  # the higher stage first
+    # each client's entry carries the notice for its new stage, for the lawyer to send (22)
+    assert "FORMAL NOTICE OF OVERDUE ACCOUNT" in told  # GLOBEX, 45 days: stage 2
+    assert "referred to the partners for review" in partner  # INITECH, stage 3
     blocks.validate(dms[0].message.blocks)
     post = posts[0].message.blocks
     blocks.validate(post)
