@@ -35,7 +35,16 @@ from bot.tools.demo_firm import seed
 from bot.tools.standin.driver import APP_ID, TEAM_ID, sign
 from bot.tools.standin.server import SlackStandIn
 from storage.db import Database
-from storage.models import AuditLog, Client, Contact, Deadline, Invoice, Payment, PaymentAllocation
+from storage.models import (
+    AuditLog,
+    Client,
+    Contact,
+    Deadline,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+)
 from tests.foundation.test_cli_run import _env as cli_env
 from tests.foundation.test_cli_run import _free_port
 from tests.schedules.test_two_processes import _healthy
@@ -384,10 +393,12 @@ def assert_credit_balances(db: Database) -> None:
                 )
                 or 0
             )
+            # What is still owed on the books: a written-off rest is given up, not payable.
+            owed = Invoice.amount_cents - func.coalesce(Invoice.written_off_cents, 0)
             billed = int(
                 s.scalar(
-                    select(func.coalesce(func.sum(Invoice.amount_cents), 0)).where(
-                        Invoice.client_id == client_id
+                    select(func.coalesce(func.sum(owed), 0)).where(
+                        Invoice.client_id == client_id, Invoice.status != InvoiceStatus.VOID
                     )
                 )
                 or 0
