@@ -7,7 +7,9 @@ shown (``views.receipt`` escapes its headline).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from bot.billing import invoice_changes
 from bot.billing.grammar import DISPUTE_USAGE, WRITE_OFF_USAGE, dispute_words
@@ -118,14 +120,20 @@ def resolve(request: CommandRequest) -> Reply:
         )
 
 
-def void(request: CommandRequest) -> Reply:
+def _change_invoice(
+    request: CommandRequest,
+    change: Callable[..., Any],
+    example: str,
+    usage: str,
+    receipt: Callable[[Any, str], blocks.Message],
+) -> Reply:
+    """``/invoice void|write-off NUMBER REASON``: billing, partners and admins. One unit of
+    work runs the change, queues who must be told and draws the receipt."""
     clerk, actor = request.clerk, request.actor
     actor.require(Capability.MANAGE_BILLING)
-    number, reason = _number_and_reason(
-        request, "/invoice void INV-1042 billed to the wrong client", VOID_USAGE
-    )
+    number, reason = _number_and_reason(request, example, usage)
     with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = invoice_changes.void_invoice(
+        outcome = change(
             session,
             actor=actor,
             invoice_number=number,
@@ -134,63 +142,69 @@ def void(request: CommandRequest) -> Reply:
             now=clerk.now(),
         )
         queue_messages(session, outcome, actor)
-        inv = outcome.invoice
-        assert inv is not None
-        cur, shown = outcome.client.currency, home(clerk)
-        details = ["It is kept on file, marked void; nobody owes it."]
-        paid = outcome.detail.get("was_paid", 0)
-        if paid:
-            details.append(
-                f"{views.fmt(paid, cur, shown)} paid on it is now credit"
-                + (
-                    f" ({views.fmt(outcome.credit_applied_cents, cur, shown)} of it applied "
-                    "to other open invoices)."
-                    if outcome.credit_applied_cents
-                    else "."
-                )
+        assert outcome.invoice is not None
+        return receipt(outcome, home(clerk))
+
+
+def _voided(outcome: Any, shown: str) -> blocks.Message:
+    inv, cur = outcome.invoice, outcome.client.currency
+    details = ["It is kept on file, marked void; nobody owes it."]
+    paid = outcome.detail.get("was_paid", 0)
+    if paid:
+        details.append(
+            f"{views.fmt(paid, cur, shown)} paid on it is now credit"
+            + (
+                f" ({views.fmt(outcome.credit_applied_cents, cur, shown)} of it applied "
+                "to other open invoices)."
+                if outcome.credit_applied_cents
+                else "."
             )
-        return views.receipt(
-            f"Invoice {inv.number} ({outcome.client.code}) voided: {inv.void_reason}",
-            details,
-            outcome,
-            shown,
         )
+    return views.receipt(
+        f"Invoice {inv.number} ({outcome.client.code}) voided: {inv.void_reason}",
+        details,
+        outcome,
+        shown,
+    )
+
+
+def _written_off(outcome: Any, shown: str) -> blocks.Message:
+    inv, cur = outcome.invoice, outcome.client.currency
+    gone = views.fmt(outcome.detail["written_off"], cur, shown)
+    details = [
+        f"{gone} is written off: it leaves the account's aging, balance, escalation and "
+        "credit limit. The invoice stays on file, marked written off, and the reports "
+        "count it."
+    ]
+    paid = outcome.detail.get("was_paid", 0)
+    if paid:
+        details.append(f"{views.fmt(paid, cur, shown)} paid on it stays paid.")
+    if outcome.detail.get("was_disputed"):
+        details.append("Its dispute ends with the write-off.")
+    return views.receipt(
+        f"Invoice {inv.number} ({outcome.client.code}) written off: {inv.write_off_reason}",
+        details,
+        outcome,
+        shown,
+    )
+
+
+def void(request: CommandRequest) -> Reply:
+    return _change_invoice(
+        request,
+        invoice_changes.void_invoice,
+        "/invoice void INV-1042 billed to the wrong client",
+        VOID_USAGE,
+        _voided,
+    )
 
 
 def write_off(request: CommandRequest) -> Reply:
     """``/invoice write-off NUMBER REASON``: billing, partners and admins."""
-    clerk, actor = request.clerk, request.actor
-    actor.require(Capability.MANAGE_BILLING)
-    number, reason = _number_and_reason(
-        request, "/invoice write-off INV-1042 client insolvent", WRITE_OFF_USAGE
+    return _change_invoice(
+        request,
+        invoice_changes.write_off,
+        "/invoice write-off INV-1042 client insolvent",
+        WRITE_OFF_USAGE,
+        _written_off,
     )
-    with clerk.db.unit_of_work(actor.slack_id) as session:
-        outcome = invoice_changes.write_off(
-            session,
-            actor=actor,
-            invoice_number=number,
-            reason=reason,
-            today=clerk.today(),
-            now=clerk.now(),
-        )
-        queue_messages(session, outcome, actor)
-        inv = outcome.invoice
-        assert inv is not None
-        cur, shown = outcome.client.currency, home(clerk)
-        gone = views.fmt(outcome.detail["written_off"], cur, shown)
-        details = [
-            f"{gone} is written off: it leaves the account's aging, balance, escalation and "
-            "credit limit. The invoice stays on file, marked written off, and the reports "
-            "count it."
-        ]
-        paid = outcome.detail.get("was_paid", 0)
-        if paid:
-            details.append(f"{views.fmt(paid, cur, shown)} paid on it stays paid.")
-        if outcome.detail.get("was_disputed"):
-            details.append("Its dispute ends with the write-off.")
-        return views.receipt(
-            f"Invoice {inv.number} ({outcome.client.code}) written off: {inv.write_off_reason}",
-            details,
-            outcome,
-            shown,
-        )
