@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from storage.base import Base
 from storage.db import Database
@@ -84,12 +84,29 @@ def fresh_database_url(migrated: str, directory: Path) -> str:
         db = Database(PG_URL)
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with db.engine.begin() as conn:
+            _free_the_scheduler_lock(conn)
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.dispose()
         return PG_URL
     target = directory / "clerk.db"
     shutil.copyfile(migrated, target)
     return f"sqlite:///{target}"
+
+
+def _free_the_scheduler_lock(conn: Connection) -> None:
+    """End any session still holding an advisory lock on the test database.
+
+    The scheduler's leader lock lives as long as its connection: a scheduler an earlier test
+    left open in this process would make the next test's scheduler a follower that runs
+    nothing. Each test starts, like a fresh office, with nobody leading.
+    """
+    conn.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks"
+            " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from storage.models.billing import (
     PaymentPlan,
     TrustTransaction,
 )
-from storage.models.clients import Client, Contact, Matter
+from storage.models.clients import Client, ClientRelation, Contact, Matter
 from storage.models.credit import CreditCheck, CreditDecision
 from storage.models.deadlines import Deadline
 from storage.models.enums import (
@@ -44,6 +44,7 @@ __all__ = [
     "AuditLog",
     "CalendarFeed",
     "Client",
+    "ClientRelation",
     "ClientKind",
     "ClientStatus",
     "ClosureDay",

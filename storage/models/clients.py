@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, JSONType
@@ -42,12 +42,48 @@ class Client(Base):
     retainer_required_cents: Mapped[int | None] = mapped_column(BigInteger)
     # Days without contact before the responsible lawyer is nudged (key clients).
     cadence_days: Mapped[int | None]
-    # The long tail firms keep: date of birth, legal representative, referral source...
+    # Who also gets the 08:30 collections DM for this client (often someone in billing).
+    billing_contact_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The profile a firm keeps (migration 0013): typed so it is checked on the way in and can
+    # be grouped in SQL. A person's...
+    gender: Mapped[str | None] = mapped_column(String(40))
+    birth_date: Mapped[date | None]
+    family: Mapped[str | None] = mapped_column(Text)
+    income_cents: Mapped[int | None] = mapped_column(BigInteger)  # a year, client's currency
+    employer: Mapped[str | None] = mapped_column(String(300))
+    position: Mapped[str | None] = mapped_column(String(200))
+    interests: Mapped[str | None] = mapped_column(Text)
+    # ...an organisation's...
+    legal_rep: Mapped[str | None] = mapped_column(String(300))
+    contact_person: Mapped[str | None] = mapped_column(String(300))
+    registered_capital_cents: Mapped[int | None] = mapped_column(BigInteger)
+    revenue_cents: Mapped[int | None] = mapped_column(BigInteger)  # a year
+    employees: Mapped[int | None]
+    customers: Mapped[str | None] = mapped_column(Text)
+    business_partners: Mapped[str | None] = mapped_column(Text)  # `/client edit … partners`
+    # ...and both.
+    referral_source: Mapped[str | None] = mapped_column(String(200))
+    potential_needs: Mapped[str | None] = mapped_column(Text)
+    # The long tail firms keep beyond the named fields.
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=clerk_now)
     updated_at: Mapped[datetime] = mapped_column(default=clerk_now, onupdate=clerk_now)
 
     __table_args__ = (Index("ix_clients_key_status", "is_key", "status"),)
+
+
+class ClientRelation(Base):
+    """One client's link to another it is related to (parent company, spouse, guarantor),
+    as set with ``/client edit CODE related-clients``."""
+
+    __tablename__ = "client_relations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    related_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clerk_now)
+
+    __table_args__ = (UniqueConstraint("client_id", "related_id"),)
 
 
 class Matter(Base):
@@ -65,7 +101,8 @@ class Matter(Base):
     closed_on: Mapped[date | None]
     close_reason: Mapped[str | None] = mapped_column(Text)
     fee_arrangement: Mapped[str | None] = mapped_column(String(60))
-    budget_cents: Mapped[int | None] = mapped_column(BigInteger)
+    budget_cents: Mapped[int | None] = mapped_column(BigInteger)  # fees, client's currency
+    satisfaction: Mapped[int | None] = mapped_column(SmallInteger)  # 1-5, asked at close
     created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
     __table_args__ = (UniqueConstraint("client_id", "number"),)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import build_clerk
 from bot.clerk import Clerk
@@ -63,7 +64,16 @@ def child(database_url: str, standin_url: str, hook: str) -> None:
     clerk.client.chat_postMessage = hooked  # type: ignore[method-assign]
     scheduler = Scheduler(clerk)
     scheduler.owner = DOOMED
+    leads = scheduler.leader.holds()
     scheduler.catch_up()
+    # only reached if no post was ever tried: say why, for the test's failure message
+    statuses = sorted(str(row.status) for row in _rows(clerk))
+    print(f"catch-up ended without posting; leads={leads}; outbox={statuses}", file=sys.stderr)
+
+
+def _rows(clerk: Clerk) -> list[OutboxMessage]:
+    with clerk.db.reading() as session:
+        return list(session.scalars(select(OutboxMessage)))
 
 
 @pytest.fixture
@@ -94,7 +104,10 @@ def _kill_at_hook(firm: Harness, hook: str, started: list[subprocess.Popen[str]]
     line = process.stdout.readline()  # blocks until the hook (or the child's death)
     if line.strip() != "at-hook":
         process.kill()
-        pytest.fail(f"the child never reached {hook}: {process.communicate()[1][-3000:]}")
+        _, stderr = process.communicate(timeout=30)
+        pytest.fail(
+            f"the child never reached {hook} (exit {process.returncode}): {stderr[-3000:]}"
+        )
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
 
