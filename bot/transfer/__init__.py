@@ -2,9 +2,10 @@
 
 Each kind (clients, matters, contacts, deadlines, invoices, payments, parties) lives in its own
 module and registers a ``Kind`` here. The rules are shared: export writes the pinned columns
-with a header row; import reads the same columns, checks every row, reports each bad row
-with its line number and reason, and writes nothing unless every row is good (one unit of
-work). Importing an exported file gives back the same data.
+with a header row; import reads any of those columns in any order as long as the kind's
+required ones are there (an unknown column is refused by name), checks every row, reports
+each bad row with its line number and reason, and writes nothing unless every row is good
+(one unit of work). Importing an exported file gives back the same data.
 
 A cell a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return: a client named ``=HYPERLINK(...)`` could send its neighbours' emails
@@ -90,7 +91,38 @@ class Kind:
     columns: tuple[str, ...]
     export_rows: Callable[[Session], Iterable[dict[str, str]]]
     # Stores one row or raises InvalidInput with the reason (the line number is added here).
+    # Every column arrives: one the file did not have comes as "" (not given).
     import_row: Callable[[ImportContext, dict[str, str]], None]
+    # The columns a file must have; the others may be left out, in any order.
+    required: tuple[str, ...] = ()
+
+    def header_problem(self, header: Iterable[str]) -> str | None:
+        """Why a file with these columns can't be imported as this kind, or None.
+
+        A list kept in a spreadsheet or another system rarely has every export column, so
+        only the required ones are asked for; a column Clerk does not know is refused by
+        name rather than dropped, so a misspelt ``emial`` never loses its data silently.
+        """
+        given = [name for name in header if name]
+        unknown = [name for name in given if name not in self.columns]
+        missing = [name for name in self.required if name not in given]
+        repeated = sorted({name for name in given if given.count(name) > 1})
+        problems = []
+        if missing:
+            problems.append(f"missing required column(s) {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown column(s) {', '.join(unknown)}")
+        if repeated:
+            problems.append(f"column(s) given twice: {', '.join(repeated)}")
+        if not problems:
+            return None
+        return (
+            "header: "
+            + "; ".join(problems)
+            + f". A {self.name} file needs {', '.join(self.required)} and may have any of "
+            + ", ".join(c for c in self.columns if c not in self.required)
+            + ", in any order."
+        )
 
 
 KINDS: dict[str, Kind] = {}
@@ -136,19 +168,34 @@ def export_csv(db: Database, kind_name: str, out: IO[str]) -> int:
     return count
 
 
-def _rows(source: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(source: IO[str], kind: Kind) -> Iterator[tuple[int, dict[str, str], str | None]]:
+    """Each data row: its line number, every column of ``kind`` ("" where the file has no
+    such column), and what is wrong with its shape, if anything.
+
+    Raises ImportFailed before any row when the header names the wrong columns.
+    """
     sample = source.read(4096)
     source.seek(0)
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(source, dialect=dialect)
-    for row in reader:
-        yield (
-            reader.line_num,
-            {(k or "").strip().lower(): restore((v or "").strip()) for k, v in row.items() if k},
-        )
+    reader = csv.reader(source, dialect=dialect)
+    header = next(reader, None)
+    if header is None:
+        return
+    names = [name.strip().lower() for name in header]
+    problem = kind.header_problem(names)
+    if problem:
+        raise ImportFailed([problem])
+    for cells in reader:
+        given = {
+            name: restore(cell.strip()) for name, cell in zip(names, cells, strict=False) if name
+        }
+        row = {column: given.get(column, "") for column in kind.columns}
+        overflow = any(cell.strip() for cell in cells[len(names) :])
+        # a cell past the header is a comma inside an unquoted value: the rest is shifted
+        yield reader.line_num, row, "more cells than the header has columns" if overflow else None
 
 
 def import_csv(db: Database, kind_name: str, source: IO[str], *, actor: str) -> int:
@@ -158,13 +205,10 @@ def import_csv(db: Database, kind_name: str, source: IO[str], *, actor: str) -> 
     count = 0
     with db.unit_of_work(actor) as session:
         context = ImportContext(actor=actor, session=session)
-        header_checked = False
-        for line, row in _rows(source):
-            if not header_checked:
-                missing = [c for c in kind.columns if c not in row]
-                if missing:
-                    raise ImportFailed([f"header: missing column(s) {', '.join(missing)}"])
-                header_checked = True
+        for line, row, shape in _rows(source, kind):
+            if shape:
+                problems.append(f"line {line}: {shape}")
+                continue
             if not any(row.values()):
                 continue
             try:

@@ -148,4 +148,4 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     )
 
 
-register(Kind("clients", COLUMNS, export_rows, import_row))
+register(Kind("clients", COLUMNS, export_rows, import_row, required=("code", "name")))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.clients.contacts import FUTURE_SLACK, summary_problem
 from bot.clients.lookup import get_client, get_matter
 from bot.errors import InvalidInput
+from bot.text import BARE_ID
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.clients import slack_ids, user_for
 from storage.models import Client, Contact, ContactKind, Matter
@@ -52,8 +53,8 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         raise InvalidInput(
             f"kind must be call, email, meeting, letter or message, not '{row['kind']}'"
         ) from exc
-    try:
-        occurred = datetime.fromisoformat(row["occurred_at"])
+    try:  # left out: the moment of the import
+        occurred = datetime.fromisoformat(row["occurred_at"]) if row["occurred_at"] else ctx.now
     except ValueError as exc:
         raise InvalidInput(f"occurred_at '{row['occurred_at']}' is not an ISO 8601 time") from exc
     if occurred.tzinfo is None:
@@ -62,7 +63,9 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         follow = date.fromisoformat(row["follow_up_on"]) if row["follow_up_on"] else None
     except ValueError as exc:
         raise InvalidInput(f"follow_up_on '{row['follow_up_on']}' is not YYYY-MM-DD") from exc
-    logged_by = user_for(ctx, row["logged_by"], "logged_by")
+    # Left out: whoever imports the file (from Slack, their id; `clerk import --actor`).
+    importer = ctx.actor if BARE_ID.match(ctx.actor) else ""
+    logged_by = user_for(ctx, row["logged_by"] or importer, "logged_by")
     if logged_by is None:
         raise InvalidInput("logged_by is empty: say who logged the contact (a Slack id)")
     if occurred > ctx.now + FUTURE_SLACK:
@@ -83,4 +86,4 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     )
 
 
-register(Kind("contacts", COLUMNS, export_rows, import_row))
+register(Kind("contacts", COLUMNS, export_rows, import_row, required=("client", "summary")))

@@ -226,4 +226,4 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         mapped[file_id] = deadline.id
 
 
-register(Kind("deadlines", PINNED, export_rows, import_row))
+register(Kind("deadlines", PINNED, export_rows, import_row, required=("matter", "title")))

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.billing.invoices import NewInvoice, record_invoice
+from bot.clients.lookup import get_client
 from bot.errors import InvalidInput
 from bot.money import Money, normalize_currency
 from bot.transfer import ImportContext, Kind, register
@@ -84,15 +85,14 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     client_code = (row.get("client") or "").strip()
     if not client_code:
         raise InvalidInput("client is required")
-    if not row.get("currency"):
-        raise InvalidInput("currency is required (an ISO code such as USD)")
-    currency = normalize_currency(row["currency"])
+    # Left out, as in `/invoice add`: the client's own currency, issued on the day of the
+    # import, due after the client's terms.
+    given = (row.get("currency") or "").strip()
+    currency = normalize_currency(given) if given else get_client(session, client_code).currency
     amount = Money.from_decimal_string(row.get("amount", ""), currency)
     if amount.cents <= 0:
         raise InvalidInput(f"amount {row.get('amount')!r} must be more than zero")
-    issued = day(row.get("issued_on", ""), "issued_on")
-    if issued is None:
-        raise InvalidInput("issued_on is required (YYYY-MM-DD)")
+    issued = day(row.get("issued_on", ""), "issued_on") or ctx.today()
     status = (row.get("status") or "open").strip().lower()
     if status not in STATUSES:
         raise InvalidInput(f"status {status[:20]!r} is not one of {', '.join(STATUSES)}")
@@ -125,4 +125,6 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     session.flush()
 
 
-KIND = register(Kind("invoices", PINNED, export_rows, import_row))
+KIND = register(
+    Kind("invoices", PINNED, export_rows, import_row, required=("number", "client", "amount"))
+)

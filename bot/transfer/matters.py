@@ -1,15 +1,16 @@
 """``clerk export/import matters``: code,client,title,lawyer,status.
 
 Codes keep their numbers (``ACME-7`` stays ``ACME-7``) so documents that quote them still
-point at the right matter; ``/matter add`` then continues after the highest number. The
-file has no opening date, so an imported matter opens on the day of the import.
+point at the right matter; ``/matter add`` then continues after the highest number (and a
+file without the code column is numbered that way too). The file has no opening date, so an
+imported matter opens on the day of the import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clients.lookup import get_client, normalise_code
@@ -39,9 +40,15 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
         }
 
 
+def _next_code(session: Session, client: Client) -> str:
+    highest = session.scalar(select(func.max(Matter.number)).where(Matter.client_id == client.id))
+    return f"{client.code}-{(highest or 0) + 1}"
+
+
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     client = get_client(ctx.session, row["client"])
-    code = normalise_code(row["code"])
+    # Left out, a matter is numbered after the client's highest, as `/matter add` does.
+    code = normalise_code(row["code"]) if row["code"] else _next_code(ctx.session, client)
     prefix, _, number = code.rpartition("-")
     if prefix != client.code or not number.isdigit() or int(number) < 1:
         raise InvalidInput(f"matter code '{row['code']}' must be {client.code}-N")
@@ -69,4 +76,4 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     )
 
 
-register(Kind("matters", COLUMNS, export_rows, import_row))
+register(Kind("matters", COLUMNS, export_rows, import_row, required=("client", "title")))

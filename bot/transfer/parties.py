@@ -41,4 +41,4 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     store_party(ctx.session, matter=matter, name=row["name"], role=role, by=by)
 
 
-register(Kind("parties", COLUMNS, export_rows, import_row))
+register(Kind("parties", COLUMNS, export_rows, import_row, required=("matter", "name")))

@@ -70,9 +70,8 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     amount = Money.from_decimal_string(row.get("amount", ""), client.currency)
     if amount.cents <= 0:
         raise InvalidInput(f"amount {row.get('amount')!r} must be more than zero")
-    received = day(row.get("received_on", ""), "received_on")
-    if received is None:
-        raise InvalidInput("received_on is required (YYYY-MM-DD)")
+    # Left out, as in `/payment add`: received on the day of the import.
+    received = day(row.get("received_on", ""), "received_on") or ctx.today()
     record_payment(
         session,
         new=NewPayment(
@@ -87,4 +86,4 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     )
 
 
-KIND = register(Kind("payments", PINNED, export_rows, import_row))
+KIND = register(Kind("payments", PINNED, export_rows, import_row, required=("client", "amount")))

@@ -61,8 +61,10 @@ def require_may_import(actor: Actor, kind: str) -> None:
         )
 
 
-def columns(kind: str) -> tuple[str, ...]:
-    return get_kind(kind).columns
+def columns(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns a ``kind`` file must have, and those it may have besides."""
+    found = get_kind(kind)
+    return found.required, tuple(c for c in found.columns if c not in found.required)
 
 
 def expect_file(session: Session, *, actor: Actor, kind: str, now: datetime) -> datetime:

@@ -342,7 +342,9 @@ MAX_PROBLEMS_SHOWN = 200
 PROBLEMS_PER_SECTION = 15
 
 
-def import_instructions(kind: str, columns: Sequence[str], until: str) -> blocks.Message:
+def import_instructions(
+    kind: str, required: Sequence[str], optional: Sequence[str], *, until: str
+) -> blocks.Message:
     return blocks.message(
         f"Send me the {kind} CSV file in a DM",
         blocks.section(
@@ -351,8 +353,9 @@ def import_instructions(kind: str, columns: Sequence[str], until: str) -> blocks
             "line number and reason of each row that needs fixing."
         ),
         blocks.context(
-            f"Columns: `{','.join(columns)}` (a header row first; `clerk export {kind}` writes "
-            f"one). I'll wait for the file for an hour, until {until}."
+            f"A header row first, with `{','.join(required)}` and any of "
+            f"`{','.join(optional)}`, in any order (`clerk export {kind}` writes them all). "
+            f"I'll wait for the file for an hour, until {until}."
         ),
     )
 

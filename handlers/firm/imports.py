@@ -44,7 +44,7 @@ def run_import_request(request: CommandRequest) -> Reply:
     with clerk.db.unit_of_work(request.actor.slack_id) as session:
         until = service.expect_file(session, actor=request.actor, kind=kind, now=clerk.now())
     shown = f"{format_time(until.astimezone(clerk.settings.tz))}"
-    return views.import_instructions(kind, service.columns(kind), shown)
+    return views.import_instructions(kind, *service.columns(kind), until=shown)
 
 
 def is_csv(file: dict[str, Any]) -> bool:

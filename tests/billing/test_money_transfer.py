@@ -101,7 +101,6 @@ def test_imported_payments_are_applied_like_payment_add(firm_db: Database) -> No
         ("INV-9,ACME,,$1.00,USD,2026-10-01,,open", "plain decimal"),
         ("INV-9,ACME,,0.00,USD,2026-10-01,,open", "more than zero"),
         ("INV-9,ACME,,1.00,XYZ,2026-10-01,,open", "not a currency"),
-        ("INV-9,ACME,,1.00,,2026-10-01,,open", "currency is required"),
         ("INV-9,ACME,,1.00,USD,10/01/2026,,open", "not a date"),
         ("INV-9,ACME,,1.00,USD,2099-10-01,,open", "in the future"),
         ("INV-9,ACME,NOPE-1,1.00,USD,2026-10-01,,open", "no matter"),
@@ -135,7 +134,6 @@ def test_a_bad_invoice_row_is_reported_with_its_line_and_nothing_is_written(
         ("ACME,INV-1,1.00,2026-10-01,true", "trust deposit"),
         ("ACME,,1.00,2026-10-01,maybe", "true or false"),
         ("ACME,,-1.00,2026-10-01,false", "more than zero"),
-        ("ACME,,1.00,,false", "received_on is required"),
         ("ACME,,1.00,2099-01-01,false", "in the future"),
     ],
 )

@@ -155,7 +155,7 @@ def test_matters_and_contacts_imports_refuse_what_does_not_fit(harness: Harness)
         "ACME,,call,,2026-01-05T10:00:00+00:00,,U_LENA\n"
         "ACME,,call,hi,2099-01-05T10:00:00+00:00,,U_LENA\n"
         "ACME,,call,hi,2026-01-05T10:00:00+00:00,Jan 5,U_LENA\n"
-        "ACME,,call,hi,2026-01-05T10:00:00+00:00,,\n"
+        "ACME,,call,hi,2026-01-05T10:00:00+00:00,,lena\n"  # not a Slack id
     )
     with pytest.raises(ImportFailed) as failed:
         import_csv(harness.db, "contacts", io.StringIO(contacts), actor="U_ADMIN")

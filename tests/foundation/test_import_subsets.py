@@ -1,0 +1,146 @@
+"""Import takes any subset of a kind's export columns, in any order, once the required ones
+are there; an unknown column is refused by name; a refused file writes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.transfer import ImportFailed, get_kind, import_csv
+from storage.db import Database
+from storage.models import AuditLog, Client, Contact, Invoice, Matter, Party, Payment, User
+from tests.billing.conftest import NOW, TODAY, seed_firm
+
+REQUIRED = {
+    "clients": ("code", "name"),
+    "matters": ("client", "title"),
+    "contacts": ("client", "summary"),
+    "invoices": ("number", "client", "amount"),
+    "payments": ("client", "amount"),
+    "deadlines": ("matter", "title"),
+    "parties": ("matter", "name"),
+}
+
+
+@pytest.fixture
+def firm(db: Database) -> Database:
+    """The billing sample firm, its database on Clerk's clock (18 Nov 2026)."""
+    seed_firm(db, with_people=True)
+    return db.with_clock(lambda: NOW)
+
+
+def _count(db: Database, model: type) -> int:
+    with db.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _import(db: Database, kind: str, text: str) -> int:
+    return import_csv(db, kind, io.StringIO(text), actor="U_ADMIN")
+
+
+def test_the_required_columns_are_the_documented_ones() -> None:
+    for kind, required in REQUIRED.items():
+        found = get_kind(kind)
+        assert found.required == required, kind
+        assert set(required) <= set(found.columns), kind
+
+
+def test_clients_from_just_code_and_name_take_the_defaults(firm: Database) -> None:
+    assert _import(firm, "clients", "name,code\nNorthwind Traders,NORTH\n") == 1
+    with firm.reading() as s:
+        north = s.scalars(select(Client).where(Client.code == "NORTH")).one()
+        assert (north.name, north.terms_days, north.is_key, north.email) == (
+            "Northwind Traders",
+            30,
+            False,
+            None,
+        )
+
+
+def test_columns_in_any_order_land_in_their_fields(firm: Database) -> None:
+    text = (
+        "phone,terms_days,name,code,email\n+1 212 555 0100,45,Initech,INITECH,it@initech.example\n"
+    )
+    assert _import(firm, "clients", text) == 1
+    with firm.reading() as s:
+        initech = s.scalars(select(Client).where(Client.code == "INITECH")).one()
+        assert (initech.phone, initech.terms_days, initech.email) == (
+            "+1 212 555 0100",
+            45,
+            "it@initech.example",
+        )
+
+
+def test_matters_contacts_and_parties_from_their_required_columns(firm: Database) -> None:
+    matters = _count(firm, Matter)
+    assert _import(firm, "matters", "client,title\nACME,Patent filing\n") == 1
+    assert _count(firm, Matter) == matters + 1
+    assert _import(firm, "contacts", "summary,client\nasked for the lease,ACME\n") == 1
+    with firm.reading() as s:
+        contact = s.scalars(select(Contact).order_by(Contact.id.desc())).first()
+        assert contact is not None and contact.summary == "asked for the lease"
+    assert _import(firm, "parties", "name,matter\nHooli Inc.,ACME-1\n") == 1
+    with firm.reading() as s:
+        assert s.scalars(select(Party.name)).all() == ["Hooli Inc."]
+
+
+def test_invoices_and_payments_from_their_required_columns(firm: Database) -> None:
+    assert _import(firm, "invoices", "number,client,amount\nINV-77,ACME,120.50\n") == 1
+    with firm.reading() as s:
+        invoice = s.scalars(select(Invoice).where(Invoice.number == "INV-77")).one()
+        acme = s.scalars(select(Client).where(Client.code == "ACME")).one()
+        # as /invoice add: the client's currency, issued today (Clerk's), due after its terms
+        assert invoice.amount_cents == 12_050 and invoice.currency == acme.currency
+        assert invoice.issued_on == TODAY
+        assert (invoice.due_on - invoice.issued_on).days == acme.terms_days
+    assert _import(firm, "payments", "amount,client\n20.50,ACME\n") == 1
+    with firm.reading() as s:
+        payment = s.scalars(select(Payment).order_by(Payment.id.desc())).first()
+        assert payment is not None and payment.amount_cents == 2_050
+        assert payment.received_on == TODAY
+    assert _import(firm, "contacts", "client,summary\nACME,called about INV-77\n") == 1
+    with firm.reading() as s:
+        contact = s.scalars(select(Contact).order_by(Contact.id.desc())).first()
+        assert contact is not None and contact.occurred_at == NOW  # the moment of the import
+        assert contact.logged_by_id == s.scalar(select(User.id).where(User.slack_id == "U_ADMIN"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "said"),
+    [
+        ("clients", "code,nmae\nX,Y\n", "missing required column(s) name"),
+        ("clients", "code,nmae\nX,Y\n", "unknown column(s) nmae"),
+        ("clients", "code,name,emial\nX,Y,x@y.example\n", "unknown column(s) emial"),
+        ("clients", "code,name,code\nX,Y,Z\n", "given twice: code"),
+        ("matters", "title\nLease\n", "missing required column(s) client"),
+        ("invoices", "number,client\nINV-1,ACME\n", "missing required column(s) amount"),
+        ("payments", "client,invoice\nACME,INV-1\n", "missing required column(s) amount"),
+        ("contacts", "client,note\nACME,hi\n", "unknown column(s) note"),
+    ],
+)
+def test_a_header_with_the_wrong_columns_is_refused_by_name(
+    firm: Database, kind: str, text: str, said: str
+) -> None:
+    before = _count(firm, AuditLog), _count(firm, Client), _count(firm, Invoice)
+    with pytest.raises(ImportFailed) as refused:
+        _import(firm, kind, text)
+    (problem,) = refused.value.problems
+    assert problem.startswith("header: ") and said in problem
+    assert f"needs {', '.join(REQUIRED[kind])}" in problem  # and says what would do
+    assert (_count(firm, AuditLog), _count(firm, Client), _count(firm, Invoice)) == before
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_with_its_line(firm: Database) -> None:
+    """An unquoted comma shifts the rest of the row: better refused than stored askew."""
+    text = "code,name\nNORTH,Northwind\nSOUTH,Southwind, Inc.\nEAST,Eastwind,\n"
+    with pytest.raises(ImportFailed) as refused:
+        _import(firm, "clients", text)
+    assert refused.value.problems == ["line 3: more cells than the header has columns"]
+    with firm.reading() as s:
+        assert s.scalar(select(Client.id).where(Client.code == "NORTH")) is None
+
+
+def test_a_trailing_empty_cell_is_no_reason_to_refuse(firm: Database) -> None:
+    assert _import(firm, "clients", "code,name\nEAST,Eastwind,\n") == 1
