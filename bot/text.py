@@ -20,8 +20,17 @@ BARE_ID = re.compile(r"^[UW][A-Z0-9_]{2,}$")
 MAX_COMMAND_TEXT = 4000
 
 
+def escape(text: str) -> str:
+    """Escape user text for Slack mrkdwn, so ``<`` or ``&`` can't forge a mention or link.
+
+    Slack reserves exactly three characters; everything Clerk shows of what someone typed
+    (in bot/ replies, notices and Block Kit alike) goes through here.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def unescape(text: str) -> str:
-    """Undo Slack's escaping of user text (``&lt;`` and friends)."""
+    """Undo Slack's escaping of user text (``&lt;`` and friends): :func:`escape`'s inverse."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

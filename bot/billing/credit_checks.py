@@ -23,11 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.billing.money_changes import lock_client, outstanding_of
-from bot.billing.notices import slack_escape
 from bot.clients.lookup import get_client, normalise_code
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.money import Money, parse_amount
 from bot.permissions import Actor, Capability
+from bot.text import escape
 from storage.models import Client, CreditCheck, CreditDecision, Role, User
 
 USAGE = (
@@ -81,8 +81,7 @@ def parse(text: str, *, currency: str) -> CheckRequest:
         decision = CreditDecision(said)
     except ValueError:
         raise InvalidInput(
-            f"`{slack_escape(said[:20])}` is not a decision: say approved, conditional or "
-            "declined.",
+            f"`{escape(said[:20])}` is not a decision: say approved, conditional or declined.",
             usage=USAGE,
         ) from None
     amounts: dict[str, Money] = {}

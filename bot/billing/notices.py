@@ -47,6 +47,7 @@ from bot.billing.receivables import accounts
 from bot.dates.format import format_day
 from bot.errors import ClerkError
 from bot.money import Money, Stage
+from bot.text import escape
 from storage.models import Invoice, User
 
 BUILT_IN = Path(__file__).with_name("notice_templates")
@@ -80,24 +81,19 @@ class NoticeTemplateError(ClerkError):
     """A notice template Clerk cannot use; the message names the file and line."""
 
 
-def slack_escape(text: str) -> str:
-    """Slack mrkdwn's three reserved characters (the one rule ``blocks.escape`` also uses)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class SlackTextEscape(Extension):
     """Escapes the template's literal text for Slack as it is compiled."""
 
     def filter_stream(self, stream: TokenStream) -> Any:
         for token in stream:
             if token.type == "data":
-                yield Token(token.lineno, "data", slack_escape(token.value))
+                yield Token(token.lineno, "data", escape(token.value))
             else:
                 yield token
 
 
 def _finalize(value: Any) -> str:
-    return slack_escape(str(value))
+    return escape(str(value))
 
 
 ENVIRONMENT = Environment(

@@ -21,6 +21,7 @@ from bot.dates.folding import strip_edges
 from bot.dates.format import format_day
 from bot.deadlines.dates import ChoiceValue
 from bot.errors import InvalidInput, NeedsConfirmation
+from bot.text import escape
 
 TRAILING_KEYWORD = re.compile(r"(?:\s+(?:on|by|due|at|is))+$", re.IGNORECASE)
 _WRITE = (
@@ -41,8 +42,7 @@ _NUMBERED = re.compile(
 def _shown(text: str, limit: int = 200) -> str:
     """User text quoted in a reply: no mention or link can be forged through it (Slack reads
     ``<...>`` and ``&``), no backtick closes the quote, and a long title is cut."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("`", "'")
+    text = escape(text).replace("`", "'")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.text import escape as escape  # re-exported: the toolkit is where handlers find it
 from bot.text import strip_controls
 
 Block_ = dict[str, Any]
@@ -32,11 +33,6 @@ MAX_OPTION_TEXT = 75
 MAX_FALLBACK_TEXT = 3000  # well under the 40k cut; notifications show far less
 MAX_VIEW_TITLE = 24
 MAX_LABEL = 2000
-
-
-def escape(text: str) -> str:
-    """Escape user text for mrkdwn so ``<`` or ``&`` can't forge a mention or link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def truncate(text: str, limit: int) -> str:
