@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import socket
 import sys
 import threading
 import time
@@ -179,6 +180,7 @@ def _press(session: DemoSession, line: str) -> bool:
 @contextmanager
 def demo_clerk(args: argparse.Namespace, out: TextIO) -> Iterator[DemoSession]:
     from bot.app import build_clerk, create_app
+    from bot.calendar_http import CalendarFeeds
     from bot.executor import TrackingExecutor
     from bot.server import base_url, make_server, serve_in_background, stop_server
     from bot.settings import Settings
@@ -199,6 +201,7 @@ def demo_clerk(args: argparse.Namespace, out: TextIO) -> Iterator[DemoSession]:
     for channel_id, name in CHANNELS.items():
         standin.add_channel(channel_id, name)
     secret = secrets.token_hex(16)
+    port = free_port()  # known before Clerk is built, so its feed URLs point at this server
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         slack_bot_token="xoxb-demo",
@@ -210,6 +213,7 @@ def demo_clerk(args: argparse.Namespace, out: TextIO) -> Iterator[DemoSession]:
         deadlines_channel="C0DEADLINES",
         billing_channel="C0BILLING",
         reports_channel="C0REPORTS",
+        public_url=f"http://127.0.0.1:{port}",
     )
     clock = Clock(parse_at(args.at, settings.tz) if args.at else None)
     db = Database(settings.database_url)
@@ -220,7 +224,7 @@ def demo_clerk(args: argparse.Namespace, out: TextIO) -> Iterator[DemoSession]:
     clerk.warm_up()
     executor = TrackingExecutor()
     app = create_app(clerk, listener_executor=executor)
-    server = make_server(app, db, host="127.0.0.1", port=0)
+    server = make_server(app, db, host="127.0.0.1", port=port, calendars=CalendarFeeds(clerk))
     thread = serve_in_background(server)
     driver = SlackDriver(
         base_url(server) + "/slack/events", secret, standin, wait_idle=executor.wait_idle
@@ -238,6 +242,14 @@ def demo_clerk(args: argparse.Namespace, out: TextIO) -> Iterator[DemoSession]:
         executor.shutdown(wait=False)
         db.dispose()
         standin.stop()
+
+
+def free_port() -> int:
+    """A port nobody listens on now (the OS picks it; the demo binds it a moment later)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _printer(session: DemoSession, stop: threading.Event) -> None:

@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.billing import ledger
+from bot.dates.format import format_day
+from bot.tools.demo_records import add_matter_records
 from storage.db import Database
 from storage.models import (
     Client,
@@ -144,7 +146,7 @@ def seed(db: Database, today: date, zone: ZoneInfo, *, now: datetime) -> None:
                     responsible_id=m.lawyer_id,
                     created_by_id=m.lawyer_id,
                     source_text=f"{title} (sample)",
-                    explanation=f"{due_on:%a %-d %b %Y}",
+                    explanation=format_day(due_on),
                 )
             )
 
@@ -237,3 +239,5 @@ def seed(db: Database, today: date, zone: ZoneInfo, *, now: datetime) -> None:
                 memo="Initial retainer",
             )
         )
+        s.flush()
+        add_matter_records(s, users, now=now)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import io
+import re
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.tools.demo import demo_clerk, flush_output, run_line
 
 SCRIPT = Path(__file__).parents[2] / "docs" / "demo-script.txt"
 
@@ -29,6 +34,9 @@ def test_the_demo_script_runs_end_to_end(
     assert out.count("── only visible to you ──") >= 8
     assert "Ada Adams" in out  # /clerk whoami as the seeded admin
     assert "Acme Corporation" in out  # the client card
+    assert "adverse on *INITECH-1*" in out  # /conflict acme: the sample firm's conflict
+    assert "Signed engagement letter" in out  # /matter docs
+    assert "Credit check recorded for GLOBEX: *conditional*" in out  # after its *Proceed*
 
 
 def test_the_demo_refuses_unknown_people(
@@ -50,3 +58,19 @@ def test_the_demo_refuses_unknown_people(
         == 0
     )
     assert "no such person @nobody" in capsys.readouterr().out
+
+
+def test_the_demo_serves_the_calendar_feed_it_hands_out(tmp_path: Path) -> None:
+    """`/deadline calendar` in the demo answers with a URL a calendar can really poll."""
+    out = io.StringIO()
+    args = argparse.Namespace(
+        database=str(tmp_path / "demo.db"), keep=False, at=None, no_scheduler=True, script=None
+    )
+    with demo_clerk(args, out) as session:
+        run_line(session, "as @lena /deadline calendar")
+        flush_output(session)
+        (url,) = re.findall(r"http://127\.0\.0\.1:\d+/calendar/[\w-]+\.ics", out.getvalue())
+        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 - the demo's own
+            feed = answer.read().decode()
+    assert feed.startswith("BEGIN:VCALENDAR")
+    assert "Opposition to motion to dismiss" in feed  # one of Lena's sample deadlines
