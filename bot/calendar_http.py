@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -23,7 +25,7 @@ from typing import Any
 
 from bot.clerk import Clerk
 from bot.deadlines import feeds
-from bot.deadlines.calendar import build_calendar
+from bot.deadlines.calendar import EVENT_CACHE_SIZE, build_calendar
 from storage.audit import SYSTEM_ACTOR
 
 log = logging.getLogger("clerk.calendar")
@@ -102,6 +104,56 @@ class CalendarFeeds:
             ],
         )
         return [b""] if method == "HEAD" else [body]
+
+    def warm(self) -> tuple[int, int]:
+        """Serialise every live feed's events once, so no calendar waits for a cold cache.
+
+        ``icalendar`` takes about 0.2 ms an event: the first read of a 2,000-deadline feed
+        after a start would take over 400 ms, every later one about 30 ms. Calendars poll
+        minutes apart, so doing that work in the background as the server starts means even
+        the first poll finds the events' bytes cached. It stops when the bounded event cache
+        is full (the most recently changed feeds first). Returns (feeds, events) warmed.
+        """
+        clerk = self._clerk
+        zone, domain = clerk.settings.tz, clerk.settings.calendar_domain
+        warmed = events = 0
+        with clerk.db.reading() as session:
+            sources = feeds.live_feeds(session)
+            steps = tuple(clerk.firm.get("reminder_days", session))
+        for source in sources:
+            with clerk.db.reading() as session:
+                entries = feeds.open_entries(
+                    session, user_id=source.user_id, matter_id=source.matter_id
+                )
+            if events + len(entries) > EVENT_CACHE_SIZE:
+                break
+            build_calendar(
+                entries,
+                zone=zone,
+                stamp=source.changed_at or clerk.now(),
+                domain=domain,
+                alarm_days=steps,
+                name=source.name,
+            )
+            warmed, events = warmed + 1, events + len(entries)
+        return warmed, events
+
+    def warm_in_background(self) -> threading.Thread:
+        """:meth:`warm` on a daemon thread (a failure is logged; the feeds work cold)."""
+
+        def run() -> None:
+            started = time.perf_counter()
+            try:
+                warmed, events = self.warm()
+            except Exception:  # noqa: BLE001 - warming is an optimisation, never fatal
+                log.exception("could not warm the calendar feeds; they will be built cold")
+                return
+            took = time.perf_counter() - started
+            log.info("warmed %d calendar feeds (%d events) in %.1f s", warmed, events, took)
+
+        thread = threading.Thread(target=run, name="clerk-calendar-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def _serve(self, token: str) -> tuple[str, datetime, Callable[[], bytes]] | None:
         """The feed's ETag, last change, and how to build it; None for any bad token."""

@@ -74,13 +74,15 @@ def _http_server(app: Any, clerk: Any, args: argparse.Namespace, settings: Setti
     from bot.calendar_http import CalendarFeeds
     from bot.server import make_server
 
+    calendars = CalendarFeeds(clerk)
+    calendars.warm_in_background()  # the first poll after a start finds its events cached
     return make_server(
         app,
         clerk.db,
         host=args.host,
         port=args.port,
         signing_secret=settings.slack_signing_secret,
-        calendars=CalendarFeeds(clerk),
+        calendars=calendars,
     )
 
 

@@ -128,7 +128,23 @@ def find(session: Session, token: str) -> FeedSource | None:
     stored = row[0].token_hash if row is not None else _NO_HASH
     if not hmac.compare_digest(stored, wanted) or row is None:
         return None
-    feed, owner, matter_code = row
+    return _live(*row)
+
+
+def live_feeds(session: Session) -> list[FeedSource]:
+    """Every feed a calendar may poll now, the most recently changed first."""
+    rows = session.execute(
+        select(CalendarFeed, User, Matter.code)
+        .join(User, User.id == CalendarFeed.user_id)
+        .outerjoin(Matter, Matter.id == CalendarFeed.matter_id)
+        .where(CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.changed_at.desc().nulls_last(), CalendarFeed.id)
+    ).all()
+    return [found for row in rows if (found := _live(*row)) is not None]
+
+
+def _live(feed: CalendarFeed, owner: User, matter_code: str | None) -> FeedSource | None:
+    """The feed as a source, or None when it must not be served (see :func:`find`)."""
     owner_actor = Actor(
         slack_id=owner.slack_id,
         user_id=owner.id,

@@ -220,3 +220,27 @@ def test_without_slack_the_port_serves_only_feeds_and_health(clerk_at: Harness) 
         assert fetch(feeds_only, "/slack/events", method="POST").status == 404
     finally:
         stop_server(server, thread)
+
+
+def test_warming_serialises_every_live_feed_so_the_first_poll_finds_it_cached(
+    clerk_at: Harness,
+) -> None:
+    """`clerk run` warms the feeds as it starts: the first poll then builds no event."""
+    from bot.calendar_http import CalendarFeeds
+    from bot.deadlines.calendar import _event
+
+    h = clerk_at
+    add(h, "U_LENA", "ACME-1 Reply brief on Dec 3")
+    add(h, "U_LENA", "ACME-1 Hearing on Dec 4 10am")
+    add(h, "U_MARK", "ACME-2 Mark's lease on Dec 5")
+    lena = ask_url(h, "U_LENA")
+    ask_url(h, "U_MARK")
+    revoked = ask_url(h, "U_PAUL")
+    h.slack.command("U_PAUL", "/deadline", "calendar reset")  # a revoked feed is not warmed
+    _event.cache_clear()
+    assert CalendarFeeds(h.clerk).warm() == (3, 3)  # Lena's, Mark's and Paul's new one
+    before = _event.cache_info()
+    assert fetch(h, feed_path(lena)).status == 200
+    after = _event.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (0, 2)
+    assert fetch(h, feed_path(revoked)).status == 404
