@@ -7,10 +7,12 @@ recall: accents, punctuation, legal forms, word order and typing slips are forgi
 (``bot.clients.names``), and a hit never blocks anything, it is shown and asked about.
 
 Speed on a large firm (20,000 clients, 100,000+ parties) comes from a per-process index of
-the distinct normalised names, scanned by rapidfuzz's C scorers; it is rebuilt when the
-store's fingerprint (row counts and newest stamps of clients and parties) changes, so
-another process's writes are seen on the next search. Every search is recorded in
-``conflict_searches`` (who, what, when, what was found) by :func:`record_search`.
+the distinct normalised names, scanned by rapidfuzz's C scorers. Each search first reads the
+store's row counts, highest ids and newest stamps of clients and parties; when they moved
+(here or in another process), only the clients added or changed since and the new parties
+are read into a copy of the index, and it is rebuilt whole only when a row went away. Every
+search is recorded in ``conflict_searches`` (who, what, when, what was found) by
+:func:`record_search`.
 """
 
 from __future__ import annotations
@@ -81,53 +83,149 @@ class Result:
 # --- the name index -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What the index has read: row counts, highest ids and newest stamps."""
+
+    clients: int
+    last_client_id: int
+    clients_changed: Any  # the newest clients.updated_at read
+    parties: int
+    last_party_id: int
+    parties_changed: Any
+
+
 @dataclass
 class _Index:
-    fingerprint: tuple[Any, ...]
+    seen: _Seen
     choices: list[str]  # distinct normalised names
     refs: list[list[Ref]]  # where each comes from
+    positions: dict[str, int]  # name -> its place in ``choices``
+    by_client: dict[int, set[int]]  # client id -> places of its own and contact-person names
+
+    @classmethod
+    def empty(cls, seen: _Seen) -> _Index:
+        return cls(seen, [], [], {}, defaultdict(set))
+
+    def copy(self, seen: _Seen) -> _Index:
+        """A copy to change: a search scanning the old lists is never disturbed."""
+        return _Index(
+            seen,
+            list(self.choices),
+            [list(r) for r in self.refs],
+            dict(self.positions),
+            defaultdict(set, {k: set(v) for k, v in self.by_client.items()}),
+        )
+
+    def add(self, name: str, ref: Ref) -> None:
+        if not name:
+            return
+        place = self.positions.get(name)
+        if place is None:
+            place = self.positions[name] = len(self.choices)
+            self.choices.append(name)
+            self.refs.append([])
+        self.refs[place].append(ref)
+        if ref[0] != "party":
+            self.by_client[ref[2]].add(place)
+
+    def forget_client(self, client_id: int) -> None:
+        """Drop a client's own and contact-person names (before reading them again)."""
+        for place in self.by_client.pop(client_id, set()):
+            self.refs[place] = [r for r in self.refs[place] if r[0] == "party" or r[2] != client_id]
 
 
 _indexes: dict[str, _Index] = {}
 _lock = threading.Lock()
 
 
-def _fingerprint(session: Session) -> tuple[Any, ...]:
+def _seen(session: Session) -> _Seen:
     clients = session.execute(
         select(func.count(Client.id), func.max(Client.id), func.max(Client.updated_at))
     ).one()
     parties = session.execute(
         select(func.count(Party.id), func.max(Party.id), func.max(Party.created_at))
     ).one()
-    return (*clients, *parties)
+    return _Seen(clients[0], clients[1] or 0, clients[2], parties[0], parties[1] or 0, parties[2])
 
 
-def _build(session: Session, fingerprint: tuple[Any, ...]) -> _Index:
-    by_name: dict[str, list[Ref]] = defaultdict(list)
-    for client_id, name, details in session.execute(select(Client.id, Client.name, Client.details)):
-        by_name[names.normalise(name)].append(("client", client_id, client_id, ""))
-        for key in CONTACT_KEYS:
-            person = (details or {}).get(key)
-            if isinstance(person, str) and not names.too_short(person):
-                by_name[names.normalise(person)].append(("contact", client_id, client_id, key))
+def _client_rows(session: Session, *where: Any) -> Any:
+    return session.execute(
+        select(
+            Client.id, Client.name, Client.contact_person, Client.legal_rep, Client.details
+        ).where(*where)
+    )
+
+
+def _add_client(index: _Index, row: Any) -> None:
+    """A client's name, and the people named at it: its contact person and legal
+    representative (the profile fields, and the same keys of ``details`` from before)."""
+    client_id, name, contact_person, legal_rep, details = row
+    index.add(names.normalise(name), ("client", client_id, client_id, ""))
+    people = [("contact-person", contact_person), ("legal-rep", legal_rep)]
+    people += [(key, (details or {}).get(key)) for key in CONTACT_KEYS]
+    added: set[str] = set()
+    for key, person in people:
+        if isinstance(person, str) and not names.too_short(person):
+            normalised = names.normalise(person)
+            if normalised not in added:
+                added.add(normalised)
+                index.add(normalised, ("contact", client_id, client_id, key))
+
+
+def _add_parties(session: Session, index: _Index, *where: Any) -> None:
     for party_id, normalised, role, client_id in session.execute(
-        select(Party.id, Party.normalised, Party.role, Matter.client_id).join(
-            Matter, Matter.id == Party.matter_id
-        )
+        select(Party.id, Party.normalised, Party.role, Matter.client_id)
+        .join(Matter, Matter.id == Party.matter_id)
+        .where(*where)
     ):
-        by_name[normalised].append(("party", party_id, client_id, PartyRole(role).value))
-    by_name.pop("", None)
-    return _Index(fingerprint, list(by_name), list(by_name.values()))
+        index.add(normalised, ("party", party_id, client_id, PartyRole(role).value))
+
+
+def _build(session: Session, seen: _Seen) -> _Index:
+    index = _Index.empty(seen)
+    for row in _client_rows(session):
+        _add_client(index, row)
+    _add_parties(session, index)
+    return index
+
+
+def _only_added_or_changed(old: _Seen, new: _Seen, session: Session) -> bool:
+    """Whether the rows since ``old`` account for every difference (nothing was deleted)."""
+    new_clients = session.scalar(
+        select(func.count(Client.id)).where(Client.id > old.last_client_id)
+    )
+    new_parties = session.scalar(select(func.count(Party.id)).where(Party.id > old.last_party_id))
+    return new.clients - old.clients == new_clients and new.parties - old.parties == new_parties
+
+
+def _refreshed(session: Session, found: _Index, seen: _Seen) -> _Index:
+    """The index brought up to ``seen``: the clients added or changed since it was read and
+    the new parties, read again (a few rows, not the firm's 100,000 names); rebuilt whole
+    when a row went away."""
+    old = found.seen
+    if not _only_added_or_changed(old, seen, session):
+        return _build(session, seen)
+    index = found.copy(seen)
+    changed = Client.id > old.last_client_id
+    if old.clients_changed is not None:
+        changed = changed | (Client.updated_at >= old.clients_changed)
+    for row in _client_rows(session, changed):
+        index.forget_client(row[0])
+        _add_client(index, row)
+    _add_parties(session, index, Party.id > old.last_party_id)
+    return index
 
 
 def _index(session: Session) -> _Index:
     key = session.get_bind().engine.url.render_as_string(hide_password=False)
-    fingerprint = _fingerprint(session)
+    seen = _seen(session)
     with _lock:
         found = _indexes.get(key)
-        if found is None or found.fingerprint != fingerprint:
-            found = _build(session, fingerprint)
-            _indexes[key] = found
+        if found is None:
+            found = _indexes[key] = _build(session, seen)
+        elif found.seen != seen:
+            found = _indexes[key] = _refreshed(session, found, seen)
         return found
 
 
@@ -235,7 +333,7 @@ def _describe(session: Session, found: list[tuple[float, Ref]]) -> list[Hit]:
         hits.append(
             Hit(
                 kind=kind,
-                name=client.name if is_client else str(client.details.get(role, "")),
+                name=client.name if is_client else _person(client, role),
                 score=round(score),
                 client=client.code,
                 matter=", ".join(open_matters.get(client_id, [])),
@@ -245,6 +343,12 @@ def _describe(session: Session, found: list[tuple[float, Ref]]) -> list[Hit]:
             )
         )
     return hits
+
+
+def _person(client: Client, key: str) -> str:
+    """The person a contact hit names: the profile field, or the ``details`` key before it."""
+    column = {"contact-person": client.contact_person, "legal-rep": client.legal_rep}.get(key)
+    return column or str((client.details or {}).get(key, ""))
 
 
 def _client_role(status: ClientStatus) -> str:
