@@ -15,9 +15,7 @@ from storage.db import Database
 from storage.models import Client, Party, Role
 from tests.harness import Harness
 
-LENA = Actor(
-    slack_id="U_LENA", user_id=None, role=Role.LAWYER, tz="America/New_York", name="lena"
-)
+LENA = Actor(slack_id="U_LENA", user_id=None, role=Role.LAWYER, tz="America/New_York", name="lena")
 
 
 @pytest.fixture

@@ -105,9 +105,7 @@ def _kill_at_hook(firm: Harness, hook: str, started: list[subprocess.Popen[str]]
     if line.strip() != "at-hook":
         process.kill()
         _, stderr = process.communicate(timeout=30)
-        pytest.fail(
-            f"the child never reached {hook} (exit {process.returncode}): {stderr[-3000:]}"
-        )
+        pytest.fail(f"the child never reached {hook} (exit {process.returncode}): {stderr[-3000:]}")
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
 
