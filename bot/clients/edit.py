@@ -9,20 +9,24 @@ before the client is looked up, so it never says whether a client exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.clients import profile
 from bot.clients.lookup import get_client
 from bot.clients.service import CREDIT_TERMS, MAX_NAME, name_problem, require_senior
 from bot.errors import Conflict, InvalidInput
 from bot.money import Money, parse_amount
 from bot.permissions import Actor, Capability
+from bot.settings import load_settings
 from storage.models import Client, ClientKind, ClientStatus, Role, User
+from storage.stamps import session_now
 
 # The credit terms (reserved at intake too, ``bot.clients.service.require_senior``), who is
 # responsible for the client, and whether it is still a client.
-SENIOR_FIELDS = frozenset({*CREDIT_TERMS, "lawyer", "partner", "status"})
+SENIOR_FIELDS = frozenset({*CREDIT_TERMS, "lawyer", "partner", "status", *profile.SENIOR})
 # Fields of `add` plus the long tail; "details.KEY" is any key of the details JSON.
 FIELDS = (
     "name",
@@ -43,6 +47,8 @@ FIELDS = (
     "retainer",
     "cadence",
     "status",
+    *(f.name for f in profile.FIELDS),
+    "relationship-partner",
     "details.KEY",
 )
 ALIASES = {
@@ -93,6 +99,12 @@ def canonical_field(word: str) -> str:
             )
         return f"details.{key}"
     lowered = ALIASES.get(lowered, lowered)
+    if lowered == "satisfaction":
+        raise InvalidInput(
+            "Satisfaction is recorded per matter, when it closes: "
+            "`/matter close ACME-1 satisfaction 4 settled`. The client analysis "
+            "(`/clerk report clients`) averages it."
+        )
     if lowered == "code":
         raise InvalidInput(
             "A client's code can't be changed: its matters (ACME-1...) and every record "
@@ -118,6 +130,9 @@ def _money(cents: int | None, currency: str) -> str:
 
 def _describe(session: Session, client: Client, field_name: str) -> str:
     """The field's current value as the reply shows it ("—" when empty)."""
+    named = profile.field_named(field_name)
+    if named is not None:
+        return profile.shown_value(session, client, named)
     if field_name.startswith("details."):
         value = (client.details or {}).get(field_name.removeprefix("details."))
         return "—" if value in (None, "") else str(value)
@@ -172,6 +187,14 @@ def edit_client(session: Session, *, actor: Actor, code: str, change: ClientChan
         client.cadence_days = int(change.value) if change.value else None
     elif name == "status":
         _set_status(client, change)
+    elif (named := profile.field_named(name)) is not None:
+        profile.require_kind(client, named)
+        value = change.value
+        if isinstance(value, str) and named.type != "user":
+            value = profile.read_value(
+                named, value, currency=client.currency, today=_today(session)
+            )
+        profile.set_field(session, client, named, value)
     elif name.startswith("details."):
         key = name.removeprefix("details.")
         details = dict(client.details or {})
@@ -182,6 +205,11 @@ def edit_client(session: Session, *, actor: Actor, code: str, change: ClientChan
         client.details = details
     session.flush()
     return EditResult(client.code, name, before, _describe(session, client, name))
+
+
+def _today(session: Session) -> date:
+    """Today in the firm's time zone, by the database's clock (Clerk's, from Slack)."""
+    return session_now(session).astimezone(load_settings().tz).date()
 
 
 def _partner(session: Session, user_id: int | None) -> int | None:

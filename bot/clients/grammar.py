@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.clients import profile
 from bot.clients.edit import (
     MONEY_FIELDS,
     ClientChange,
@@ -43,7 +44,10 @@ ADD_USAGE = (
 EDIT_USAGE = (
     "/client edit CODE FIELD VALUE   fields: name, person/org, lawyer, partner, key/not-key, "
     "email, phone, address, industry, size, credit-limit, terms, retainer, cadence, "
-    "status active|prospect|former REASON, details.KEY"
+    "status active|prospect|former REASON; people: gender, birth-date, family, income, "
+    "employer, position, interests; organisations: legal-rep, contact-person, "
+    "registered-capital, revenue, employees, customers, partners; both: referral-source, "
+    "potential-needs, related-clients, relationship-partner, billing-contact; details.KEY"
 )
 KIND_WORDS = {
     "person": ClientKind.PERSON,
@@ -236,5 +240,10 @@ def read_change(field_name: str, raw: str, *, resolve_user: UserResolver) -> Cli
                 "`/client edit ACME status former moved to another firm`."
             ) from None
         return ClientChange("status", value.value, reason.strip() or None)
+    named = profile.field_named(field_name)
+    if named is not None:  # typed and checked against the client (kind, currency) on edit
+        if clear:
+            return ClientChange(field_name)
+        return ClientChange(field_name, resolve_user(raw) if named.type == "user" else raw)
     # details.KEY
     return ClientChange(field_name, None if clear else check_free_text(raw, field_name))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clients import profile
 from bot.clients.service import (
     check_code,
     email_problem,
@@ -24,7 +25,7 @@ from bot.money.amounts import Money
 from bot.settings import load_settings
 from bot.text import BARE_ID
 from bot.transfer import ImportContext, Kind, register
-from storage.models import Client, ClientKind, ClientStatus, User
+from storage.models import Client, ClientKind, ClientStatus, Role, User
 
 COLUMNS = (
     "code",
@@ -37,6 +38,11 @@ COLUMNS = (
     "phone",
     "credit_limit",
     "terms_days",
+    # the profile (bot.clients.profile), then the client team and related clients
+    *(f.export for f in profile.FIELDS if f.type not in ("user", "clients")),
+    "relationship_partner",
+    "billing_contact",
+    "related_clients",
 )
 KINDS = {
     "person": ClientKind.PERSON,
@@ -99,7 +105,68 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
             if c.credit_limit_cents is not None
             else "",
             "terms_days": str(c.terms_days),
+            **_profile_cells(session, c, users),
         }
+
+
+def _profile_cells(session: Session, client: Client, users: dict[int, str]) -> dict[str, str]:
+    """The profile as cells: amounts as decimal strings, dates ISO, users as Slack ids."""
+    cells: dict[str, str] = {}
+    for field in profile.FIELDS:
+        if field.type in ("user", "clients"):
+            continue
+        value = getattr(client, field.column)
+        if value is None:
+            cells[field.export] = ""
+        elif field.type == "amount":
+            cells[field.export] = Money(value, client.currency).decimal_string()
+        elif field.type == "date":
+            cells[field.export] = value.isoformat()
+        else:
+            cells[field.export] = str(value)
+    cells["relationship_partner"] = users.get(client.partner_id or 0, "")
+    cells["billing_contact"] = users.get(client.billing_contact_id or 0, "")
+    cells["related_clients"] = " ".join(profile.related_codes(session, client.id)[0])
+    return cells
+
+
+def _import_profile(ctx: ImportContext, client: Client, row: dict[str, str]) -> None:
+    """The profile cells given, checked as `/client edit` checks them. A related client must
+    be in Clerk already or on an earlier line of the file."""
+    for field in profile.FIELDS:
+        if field.type in ("user", "clients") or not row.get(field.export):
+            continue
+        try:
+            profile.require_kind(client, field)
+            value = profile.read_value(
+                field, row[field.export], currency=client.currency, today=ctx.today()
+            )
+        except InvalidInput as exc:
+            raise InvalidInput(f"{field.export}: {exc.message}") from exc
+        setattr(client, field.column, value)
+    if row.get("relationship_partner"):
+        client.partner_id = _partner(ctx, row["relationship_partner"])
+    if row.get("billing_contact"):
+        contact = user_for(ctx, row["billing_contact"], "billing_contact")
+        try:
+            profile.set_field(ctx.session, client, profile.BY_NAME["billing-contact"], contact)
+        except InvalidInput as exc:
+            raise InvalidInput(f"billing_contact: {exc.message}") from exc
+    if row.get("related_clients"):
+        try:
+            codes = profile.read_codes(row["related_clients"])
+            profile.set_related(ctx.session, client, codes)
+        except InvalidInput as exc:
+            raise InvalidInput(f"related_clients: {exc.message}") from exc
+
+
+def _partner(ctx: ImportContext, slack_id: str) -> int | None:
+    """A relationship partner must be a partner or an admin already known to Clerk."""
+    found = user_for(ctx, slack_id, "relationship_partner")
+    user = ctx.session.get(User, found) if found else None
+    if user is None or user.role not in (Role.PARTNER, Role.ADMIN):
+        raise InvalidInput(f"relationship_partner {slack_id} is not a partner or an admin in Clerk")
+    return user.id
 
 
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
@@ -130,22 +197,23 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         credit = Money.from_decimal_string(row["credit_limit"], currency).cents
         if credit < 0:
             raise InvalidInput(f"credit_limit can't be negative ('{row['credit_limit']}')")
-    ctx.session.add(
-        Client(
-            code=code,
-            name=row["name"].strip(),
-            kind=kind,
-            status=status,
-            status_reason=IMPORTED_REASON if status is ClientStatus.FORMER else None,
-            lawyer_id=user_for(ctx, row["lawyer"], "lawyer"),
-            is_key=flag(row["key"], "key"),
-            email=row["email"] or None,
-            phone=row["phone"] or None,
-            currency=currency,
-            credit_limit_cents=credit,
-            terms_days=int(terms),
-        )
+    client = Client(
+        code=code,
+        name=row["name"].strip(),
+        kind=kind,
+        status=status,
+        status_reason=IMPORTED_REASON if status is ClientStatus.FORMER else None,
+        lawyer_id=user_for(ctx, row["lawyer"], "lawyer"),
+        is_key=flag(row["key"], "key"),
+        email=row["email"] or None,
+        phone=row["phone"] or None,
+        currency=currency,
+        credit_limit_cents=credit,
+        terms_days=int(terms),
     )
+    ctx.session.add(client)
+    ctx.session.flush()
+    _import_profile(ctx, client, row)
 
 
 register(Kind("clients", COLUMNS, export_rows, import_row, required=("code", "name")))

@@ -12,6 +12,7 @@ from bot.billing.receivables import client_balance_line
 from bot.clerk import Clerk
 from bot.clients import edit as client_edit
 from bot.clients import grammar as client_grammar
+from bot.clients import profile
 from bot.clients import service as clients
 from bot.clients.lookup import looks_like_matter_code
 from bot.deadlines.lists import user_by_handle
@@ -87,6 +88,7 @@ def _card(request: CommandRequest) -> Reply:
                 session, card.client, today, home_currency=clerk.settings.currency
             )
             credit_terms = credit.credit_section(session, card.client, clerk)
+        profile_lines = profile.card_lines(session, card.client, private=show_money)
     return views.client_card(
         card,
         balance_line=line,
@@ -94,6 +96,7 @@ def _card(request: CommandRequest) -> Reply:
         zone=clerk.settings.tz,
         home_currency=clerk.settings.currency,
         credit=credit_terms,
+        profile_lines=profile_lines,
     )
 
 

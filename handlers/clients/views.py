@@ -18,6 +18,7 @@ from bot.clients.edit import EditResult
 from bot.clients.grammar import ADD_USAGE, EDIT_USAGE
 from bot.clients.listing import LIST_USAGE
 from bot.clients.matters import MatterCard
+from bot.clients.profile import CardLine
 from bot.clients.service import ClientCard
 from bot.dates.format import format_time
 from bot.money import Money
@@ -27,6 +28,7 @@ from storage.models import Client, ClientStatus, Matter
 
 CARD_SUMMARY_SHOWN = 300
 CARD_TITLE_SHOWN = 200  # a matter's title on the card
+PROFILE_VALUE_SHOWN = 300  # a profile field on the card (`/client edit` shows it whole)
 MAX_FOUND_SHOWN = 25
 
 
@@ -102,9 +104,11 @@ def client_card(
     zone: ZoneInfo,
     home_currency: str = "USD",
     credit: blocks.Block_ | None = None,
+    profile_lines: Sequence[CardLine] = (),
 ) -> blocks.Message:
     """The card; ``balance_line`` (from receivables) and ``credit`` (the credit check and
-    payment behaviour, ``handlers.billing.credit``) show only when ``show_money``."""
+    payment behaviour, ``handlers.billing.credit``) show only when ``show_money``.
+    ``profile_lines``: the profile fields set (``bot.clients.profile.card_lines``)."""
     c = card.client
     status = c.status.value + (f" ({blocks.escape(c.status_reason)})" if c.status_reason else "")
     pairs = [
@@ -120,6 +124,9 @@ def client_card(
     for label, value in (("Address", c.address), ("Industry", c.industry), ("Size", c.size)):
         if value:
             pairs.append((label, blocks.escape(value)))
+    for line in profile_lines:
+        shown = blocks.escape(blocks.truncate(line.value, PROFILE_VALUE_SHOWN))
+        pairs.append((line.label, line.value if line.is_markup else shown))
     for key, value in sorted((c.details or {}).items()):
         pairs.append((_label(str(key)), blocks.escape(str(value))))
     flags = [":star: key client"] if c.is_key else []
@@ -129,7 +136,7 @@ def client_card(
     body: list[blocks.Block_] = [
         blocks.header(f"{c.code} · {c.name}"),
         blocks.context(" · ".join(flags) + " · visible only to you"),
-        *blocks.fields(pairs[:30]),
+        *blocks.fields(pairs[:40]),
     ]
     if show_money:
         body.append(money_section(c, balance_line, home_currency))

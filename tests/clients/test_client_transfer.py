@@ -56,13 +56,16 @@ def empty_firm(tmp_path: Path) -> Iterator[Database]:
 def test_export_has_the_pinned_header_and_decimal_amounts(harness: Harness) -> None:
     _seed(harness)
     assert _export(harness.db, "clients").splitlines()[0] == (
-        "code,name,kind,status,lawyer,key,email,phone,credit_limit,terms_days"
+        "code,name,kind,status,lawyer,key,email,phone,credit_limit,terms_days,"
+        "gender,birth_date,family,income,employer,position,interests,legal_rep,contact_person,"
+        "registered_capital,revenue,employees,customers,partners,referral_source,"
+        "potential_needs,relationship_partner,billing_contact,related_clients"
     )
     assert _export(harness.db, "matters").splitlines()[0] == "code,client,title,lawyer,status"
     assert _export(harness.db, "contacts").splitlines()[0] == (
         "client,matter,kind,summary,occurred_at,follow_up_on,logged_by"
     )
-    clients = _export(harness.db, "clients")
+    clients = "\n".join(line.rstrip(",") for line in _export(harness.db, "clients").splitlines())
     assert 'ACME,"Acme, Inc.",organization,active,U_LENA,true,,,12500.50,45' in clients
     # a leading + would start a spreadsheet formula: quoted, and unquoted again on import
     assert "MULLER,Müller & Söhne GmbH,organization,former,,false,,'+49 30 1234567,,30" in clients
