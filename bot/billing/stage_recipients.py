@@ -1,11 +1,12 @@
 """Who is told of a change of collections stage.
 
 The responsible lawyer hears of every change of their client's stage (if they may see its
-balance). An account reaching *partner review* (stage 3) is a partner's decision to make,
-so it is told to the client's relationship partner, or to every partner when the client has
-none; reaching *legal action / collections* (stage 4) is told to the admins too, who sign
-off on the firm suing a client. Only a raise is told upwards: an account coming down from
-stage 4 is the lawyer's good news, not the partners' work.
+balance), and so does the client's billing contact, who chases the account with them. An
+account reaching *partner review* (stage 3) is a partner's decision to make, so it is told
+to the client's relationship partner, or to every partner when the client has none; reaching
+*legal action / collections* (stage 4) is told to the admins too, who sign off on the firm
+suing a client. Only a raise is told upwards: an account coming down from stage 4 is the
+lawyer's good news, not the partners' work.
 
 Every one of them must be allowed to see the client's balance, as the DM names the stage
 and why (``bot.firm.users.money_readers``): partners and admins always may, and a relationship
@@ -30,13 +31,21 @@ def stage_recipients(
     session: Session, changes: Sequence[StageChange]
 ) -> dict[str, list[StageChange]]:
     """By Slack id, the changes each person is told of (each change once a person, in the
-    order given). Two queries, whatever the number of changes."""
-    upward = [c for c in changes if c.raised and c.to_stage >= Stage.PARTNER_REVIEW]
+    order given). Three queries, whatever the number of changes."""
+    upward = {c.client_id for c in changes if c.raised and c.to_stage >= Stage.PARTNER_REVIEW}
     partners_of: dict[int, int | None] = {}
-    for part in chunks(sorted({c.client_id for c in upward})):
-        rows = session.execute(select(Client.id, Client.partner_id).where(Client.id.in_(part)))
-        partners_of.update({client_id: partner_id for client_id, partner_id in rows})
-    readers = money_readers(session, partners_of.values())
+    billing_of: dict[int, int | None] = {}
+    for part in chunks(sorted({c.client_id for c in changes})):
+        rows = session.execute(
+            select(Client.id, Client.partner_id, Client.billing_contact_id).where(
+                Client.id.in_(part)
+            )
+        )
+        for client_id, partner_id, billing_id in rows:
+            billing_of[client_id] = billing_id
+            if client_id in upward:
+                partners_of[client_id] = partner_id
+    readers = money_readers(session, [*partners_of.values(), *billing_of.values()])
     every: dict[Role, list[str]] = {Role.PARTNER: [], Role.ADMIN: []}
     if upward:
         for slack_id, role in session.execute(
@@ -53,6 +62,8 @@ def stage_recipients(
 
     for change in changes:
         tell(change.lawyer_slack_id, change)
+        billing_id = billing_of.get(change.client_id)
+        tell(readers.get(billing_id) if billing_id is not None else None, change)
         if not change.raised or change.to_stage < Stage.PARTNER_REVIEW:
             continue
         partner_id = partners_of.get(change.client_id)

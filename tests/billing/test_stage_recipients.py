@@ -98,3 +98,30 @@ def test_the_relationship_partner_must_be_a_partner_and_is_set_by_seniors(
         http=True,
     )
     assert client_row(h, "ACME").partner_id is None
+
+
+def test_the_billing_contact_gets_the_collections_dm_for_the_client_once(
+    clerk_at: Harness,
+) -> None:
+    h = clerk_at
+    said(h, "U_PAUL", "/client", "edit ACME billing-contact <@U_BILL|bill>")
+    assert client_row(h, "ACME").billing_contact_id is not None
+    _late_invoice(h)
+    overdue = scheduled.job_named("overdue_accounts")
+    jobs.run_job(h.clerk, overdue, PARTNER_REVIEW_DAY)
+    told = _collections(h, PARTNER_REVIEW_DAY)
+    assert set(told) == {"U_LENA", "U_PAUL", "U_BILL"}
+    assert "ACME" in told["U_BILL"] and "partner review" in told["U_BILL"]
+    jobs.run_job(h.clerk, overdue, PARTNER_REVIEW_DAY)  # the morning again: nothing new
+    keys = [m.key for m in outbox(h) if m.target == "U_BILL" and m.kind == "collections"]
+    assert keys == [f"collections:U_BILL:{PARTNER_REVIEW_DAY.isoformat()}"]
+
+
+def test_a_billing_contact_who_is_also_the_lawyer_gets_one_dm(clerk_at: Harness) -> None:
+    h = clerk_at
+    said(h, "U_PAUL", "/client", "edit ACME lawyer <@U_PAUL|paul>")
+    said(h, "U_PAUL", "/client", "edit ACME billing-contact <@U_PAUL|paul>")
+    _late_invoice(h)
+    jobs.run_job(h.clerk, scheduled.job_named("overdue_accounts"), PARTNER_REVIEW_DAY)
+    told = [m for m in outbox(h) if m.target == "U_PAUL" and m.kind == "collections"]
+    assert len(told) == 1 and json.dumps(told[0].payload).count("ACME") >= 1
