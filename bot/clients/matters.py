@@ -119,9 +119,16 @@ def open_deadlines(session: Session, matter: Matter) -> OpenDeadlines:
 
 
 def close_matter(
-    session: Session, *, actor: Actor, code: str, reason: str | None, today: date
+    session: Session,
+    *,
+    actor: Actor,
+    code: str,
+    reason: str | None,
+    today: date,
+    satisfaction: int | None = None,
 ) -> Matter:
-    """Close a matter; its deadlines and history stay as they are."""
+    """Close a matter; its deadlines and history stay as they are. ``satisfaction`` (1-5):
+    how the client felt about it, averaged in the client analysis."""
     actor.require(Capability.WRITE_MATTERS)
     matter = get_matter(session, code)
     if matter.status is MatterStatus.CLOSED:
@@ -131,6 +138,7 @@ def close_matter(
     matter.status = MatterStatus.CLOSED
     matter.closed_on = today
     matter.close_reason = reason or None
+    matter.satisfaction = satisfaction
     session.flush()
     return matter
 

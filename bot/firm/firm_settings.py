@@ -57,6 +57,13 @@ def _positive_int(value: str) -> int:
     return int(value)
 
 
+def _days_or_off(value: str) -> int:
+    """A number of days from 0 (off) to 3650."""
+    if not value.strip().isdigit() or int(value) > 3650:
+        raise InvalidInput(f"'{value}' must be a whole number of days from 0 (off) to 3650.")
+    return int(value)
+
+
 def _bool(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in ("on", "yes", "true", "1"):
@@ -104,6 +111,13 @@ SPECS: dict[str, SettingSpec] = {
             lambda s: s.reports_channel,
         ),
         SettingSpec("digest_time", "deadline digest time", _time, lambda s: "08:00"),
+        SettingSpec(
+            "post_matter_follow_up_days",
+            "days after a client's last open matter closes that its lawyer follows up "
+            "(after-care; 0: off)",
+            _days_or_off,
+            lambda s: 30,
+        ),
         SettingSpec("overdue_time", "overdue accounts post time", _time, lambda s: "08:30"),
         SettingSpec(
             "report_time",

@@ -1,4 +1,6 @@
-"""``clerk export/import matters``: code,client,title,lawyer,status.
+"""``clerk export/import matters``: code,client,title,lawyer,status, then practice_area,
+fee_arrangement, budget (a decimal string in the client's currency) and satisfaction (1-5, a
+closed matter's).
 
 Codes keep their numbers (``ACME-7`` stays ``ACME-7``) so documents that quote them still
 point at the right matter; ``/matter add`` then continues after the highest number (and a
@@ -9,35 +11,92 @@ imported matter opens on the day of the import.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clients.lookup import get_client, normalise_code
+from bot.clients.matter_edit import (
+    FEE_ARRANGEMENTS,
+    MAX_PRACTICE_AREA,
+    read_satisfaction,
+)
 from bot.clients.matters import title_problem
 from bot.errors import InvalidInput
+from bot.money import Money
 from bot.transfer import ImportContext, Kind, register
 from bot.transfer.clients import slack_ids, user_for
 from storage.models import Client, Matter, MatterStatus
 
-COLUMNS = ("code", "client", "title", "lawyer", "status")
+COLUMNS = (
+    "code",
+    "client",
+    "title",
+    "lawyer",
+    "status",
+    "practice_area",
+    "fee_arrangement",
+    "budget",
+    "satisfaction",
+)
 
 
 def export_rows(session: Session) -> Iterator[dict[str, str]]:
     users = slack_ids(session)
     rows = session.execute(
-        select(Matter, Client.code)
+        select(Matter, Client.code, Client.currency)
         .join(Client, Client.id == Matter.client_id)
         .order_by(Matter.code)
     )
-    for matter, client_code in rows:
+    for matter, client_code, currency in rows:
+        budget = matter.budget_cents
         yield {
             "code": matter.code,
             "client": client_code,
             "title": matter.title,
             "lawyer": users.get(matter.lawyer_id or 0, ""),
             "status": matter.status.value,
+            "practice_area": matter.practice_area or "",
+            "fee_arrangement": matter.fee_arrangement or "",
+            "budget": Money(budget, currency).decimal_string() if budget is not None else "",
+            "satisfaction": str(matter.satisfaction or ""),
         }
+
+
+def _terms(row: dict[str, str], client: Client, status: MatterStatus) -> dict[str, Any]:
+    """The practice area, fee arrangement, budget and satisfaction cells, checked as
+    ``/matter edit`` and ``/matter close`` check them."""
+    area = " ".join(row["practice_area"].split())
+    if len(area) > MAX_PRACTICE_AREA:
+        raise InvalidInput(f"practice_area is at most {MAX_PRACTICE_AREA} characters")
+    fee = row["fee_arrangement"].strip().lower()
+    if fee and fee not in FEE_ARRANGEMENTS:
+        raise InvalidInput(
+            f"fee_arrangement '{fee[:30]}' is not one of {', '.join(FEE_ARRANGEMENTS)}"
+        )
+    budget = None
+    if row["budget"]:
+        try:
+            budget = Money.from_decimal_string(row["budget"], client.currency).cents
+        except InvalidInput as exc:
+            raise InvalidInput(f"budget: {exc.message}") from exc
+        if budget <= 0:
+            raise InvalidInput(f"budget '{row['budget']}' must be more than zero")
+    satisfaction = None
+    if row["satisfaction"]:
+        try:
+            satisfaction = read_satisfaction(row["satisfaction"])
+        except InvalidInput as exc:
+            raise InvalidInput(f"satisfaction: {exc.message}") from exc
+        if status is not MatterStatus.CLOSED:
+            raise InvalidInput("satisfaction is for a closed matter (its status is open)")
+    return {
+        "practice_area": area or None,
+        "fee_arrangement": fee or None,
+        "budget_cents": budget,
+        "satisfaction": satisfaction,
+    }
 
 
 def _next_code(session: Session, client: Client) -> str:
@@ -72,6 +131,7 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
             status=status,
             opened_on=today,
             closed_on=today if status is MatterStatus.CLOSED else None,
+            **_terms(row, client, status),
         )
     )
 

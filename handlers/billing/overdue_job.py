@@ -50,6 +50,7 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
         from handlers.billing import dispute_review_views as reviews
         from handlers.billing.credit import stage_notices
         from handlers.billing.overdue_views import POST_KIND, overdue_post
+        from handlers.clients.budget_alerts import planned_alerts
     except ImportError as exc:
         log.info("overdue accounts job skipped: the money services are not installed (%s)", exc)
         return []
@@ -77,6 +78,7 @@ def build(clerk: Clerk, session: Session, day: date) -> list[Planned]:
                     told.collections_message(theirs, said, reader=person, notices=notices),
                 )
             )
+    planned.extend(planned_alerts(session))  # matter budgets crossed (once per key)
     home = clerk.settings.currency
     for review in reviews_due(session, day=day):
         message = reviews.review_message(review, day=day, home=home)

@@ -8,13 +8,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.clerk import Clerk
+from bot.clients import budgets, matter_edit
 from bot.clients import documents as document_service
 from bot.clients import matters as service
 from bot.clients.lookup import get_matter, looks_like_matter_code
 from bot.errors import InvalidInput
 from bot.permissions import Capability
 from bot.text import split_words
-from handlers.clients import conflicts, credit, documents, parties
+from handlers.clients import conflicts, credit, documents, matter_views, parties
+from handlers.clients.budget_alerts import queue_budget_alerts
 from handlers.clients.commands import dm, user_resolver, views
 from handlers.clients.forms import read_matter_form
 from handlers.deadlines import feeds as calendar_feeds
@@ -57,18 +59,33 @@ def _add(request: CommandRequest) -> Reply:
         return conflicts.note(views.matter_opened(matter), checked)
 
 
+CLOSE_USAGE = "/matter close CODE [satisfaction 1-5] [REASON]"
+
+
+def _close_words(text: str) -> tuple[str, int | None, str | None]:
+    """``close CODE [satisfaction N] [REASON]`` -> (code, satisfaction, reason)."""
+    parts = text.split(" ", 2)
+    if len(parts) < 2 or not looks_like_matter_code(parts[1]):
+        raise InvalidInput(
+            "Say which matter, e.g. `/matter close ACME-1 satisfaction 4 settled`.",
+            usage=CLOSE_USAGE,
+        )
+    rest = parts[2].strip() if len(parts) > 2 else ""
+    satisfaction = None
+    head, _, tail = rest.partition(" ")
+    if head.lower() == "satisfaction":
+        number, _, tail = tail.strip().partition(" ")
+        satisfaction = matter_edit.read_satisfaction(number)
+        rest = tail.strip()
+    return parts[1], satisfaction, rest or None
+
+
 def _close(request: CommandRequest) -> Reply:
     clerk, actor = request.clerk, request.actor
     actor.require(Capability.WRITE_MATTERS)
-    parts = request.text.split(" ", 2)
-    if len(parts) < 2 or not looks_like_matter_code(parts[1]):
-        raise InvalidInput(
-            "Say which matter, e.g. `/matter close ACME-1 settled`.",
-            usage="/matter close CODE [REASON]",
-        )
-    reason = parts[2].strip() if len(parts) > 2 else None
+    code, satisfaction, reason = _close_words(request.text)
     with clerk.db.reading() as session:
-        matter = get_matter(session, parts[1])
+        matter = get_matter(session, code)
         pending = service.open_deadlines(session, matter)
         code, is_open = matter.code, matter.status is MatterStatus.OPEN
     if pending.count and is_open:
@@ -80,16 +97,60 @@ def _close(request: CommandRequest) -> Reply:
         )
     with clerk.db.unit_of_work(actor.slack_id) as session:
         matter = service.close_matter(
-            session, actor=actor, code=code, reason=reason, today=clerk.today()
+            session,
+            actor=actor,
+            code=code,
+            reason=reason,
+            today=clerk.today(),
+            satisfaction=satisfaction,
         )
-        return views.matter_closed(matter, pending.count)
+        after_care = matter_edit.schedule_after_care(
+            session,
+            matter=matter,
+            days=int(clerk.firm.get("post_matter_follow_up_days", session)),
+            today=clerk.today(),
+            now=clerk.now(),
+        )
+        reply = views.matter_closed(matter, pending.count)
+        due = after_care.follow_up_on if after_care is not None else None
+        for line in matter_views.closed_extras(satisfaction, due):
+            reply.blocks.append(blocks.context(line))
+        return reply
+
+
+def _edit(request: CommandRequest) -> Reply:
+    """``/matter edit MATTER FIELD VALUE``: one field, audited; budget alerts follow."""
+    clerk, actor = request.clerk, request.actor
+    actor.require(Capability.WRITE_MATTERS)
+    parts = request.text.split(" ", 3)
+    if len(parts) < 4 or not looks_like_matter_code(parts[1]):
+        raise InvalidInput(
+            "Say which matter, field and value, e.g. `/matter edit ACME-1 budget 25000`.",
+            usage=matter_edit.USAGE,
+        )
+    field = matter_edit.read_field(parts[2])
+    raw = parts[3].strip().strip('"').strip()
+    value: str | int | None = None if raw.lower() in matter_edit.CLEAR_WORDS else raw
+    if field == "lawyer" and value is not None:
+        value = user_resolver(clerk)(raw)
+    with clerk.db.unit_of_work(actor.slack_id) as session:
+        result = matter_edit.edit_matter(
+            session, actor=actor, code=parts[1], field=field, value=value
+        )
+        if field in ("budget", "lawyer"):
+            queue_budget_alerts(session, [result.matter_id])
+        return matter_views.edited(result)
 
 
 def _show(request: CommandRequest) -> Reply:
     clerk = request.clerk
     with clerk.db.reading() as session:
         card = service.matter_card(session, actor=request.actor, code=request.words[0])
-        shown = views.matter_card(card, clerk.settings.tz)
+        money: list[tuple[str, str]] = []
+        if request.actor.may_see_balance_of(card.client.lawyer_id):
+            found = budgets.figures(session, card.matter, card.client.currency)
+            money = matter_views.budget_pairs(found)
+        shown = views.matter_card(card, clerk.settings.tz, money)
         latest = document_service.latest(session, card.matter.id)
         shown.blocks.append(documents.card_section(latest, card.matter.code, clerk.settings.tz))
         return shown
@@ -101,6 +162,8 @@ def run(request: CommandRequest) -> Reply:
         return _add(request)
     if word == "close":
         return _close(request)
+    if word == "edit":
+        return _edit(request)
     if word == "party":
         return parties.run(request)
     if word == "docs":

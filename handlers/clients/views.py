@@ -55,7 +55,8 @@ MATTER_USAGE = blocks.usage(
     [
         MATTER_ADD_USAGE,
         "/matter CODE",
-        "/matter close CODE [REASON]",
+        "/matter edit MATTER (practice-area|fee-arrangement|budget|lawyer|title) VALUE",
+        "/matter close CODE [satisfaction 1-5] [REASON]",
         "/matter party add MATTER NAME [as adverse|client|related|co-counsel|opposing-counsel"
         "|witness]",
         "/matter party list MATTER",
@@ -64,7 +65,8 @@ MATTER_USAGE = blocks.usage(
     ],
     [
         '/matter add ACME "Supply contract dispute" lawyer @lena',
-        "/matter close ACME-1 settled",
+        "/matter edit ACME-1 budget 25000",
+        "/matter close ACME-1 satisfaction 4 settled",
         '/matter party add ACME-1 "Globex Inc" as adverse',
         "/matter docs ACME-1",
     ],
@@ -299,7 +301,11 @@ def matter_closed(matter: Matter, open_deadlines: int) -> blocks.Message:
     )
 
 
-def matter_card(card: MatterCard, zone: ZoneInfo) -> blocks.Message:
+def matter_card(
+    card: MatterCard, zone: ZoneInfo, money_pairs: Sequence[tuple[str, str]] = ()
+) -> blocks.Message:
+    """The matter; ``money_pairs`` (its budget, billed and collected) only for those who
+    may see the client's money (``handlers.clients.matter_views.budget_pairs``)."""
     m, client = card.matter, card.client
     status = m.status.value
     if m.closed_on:
@@ -316,6 +322,9 @@ def matter_card(card: MatterCard, zone: ZoneInfo) -> blocks.Message:
         pairs.append(("Practice area", blocks.escape(m.practice_area)))
     if m.fee_arrangement:
         pairs.append(("Fee arrangement", blocks.escape(m.fee_arrangement)))
+    if m.satisfaction:
+        pairs.append(("Client satisfaction", f"{m.satisfaction} of 5"))
+    pairs.extend(money_pairs)
     deadlines = "\n".join(
         f"• `#{d.id}` {day(d.due_on)}"
         + (f" {format_time(d.due_at.astimezone(zone))}" if d.due_at else "")

@@ -25,12 +25,15 @@ from bot.errors import ClerkError, InvalidInput
 from bot.permissions import Actor
 from bot.transfer import uploads as service
 from handlers.clients import views
+from handlers.clients.budget_alerts import queue_budget_alerts
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply
 
 FILE_SHARE = "file_share"
 DOWNLOAD_TIMEOUT_S = 30
 USAGE = "/clerk import KIND   (clients, matters, contacts, deadlines, invoices, payments)"
+
+BILLED_KINDS = frozenset({"invoices", "matters"})  # may take a matter past its budget
 
 
 def run_import_request(request: CommandRequest) -> Reply:
@@ -137,6 +140,8 @@ def read_file_message(
         return True
     with clerk.db.unit_of_work(actor.slack_id) as session:
         service.close_pending(session, slack_id=actor.slack_id, now=clerk.now())
+        if outcome.kind in BILLED_KINDS:  # invoices (or matters with budgets) came in
+            queue_budget_alerts(session, None)
     reply(views.import_done(outcome.kind, filename, outcome.count))
     return True
 

@@ -61,7 +61,9 @@ def test_export_has_the_pinned_header_and_decimal_amounts(harness: Harness) -> N
         "registered_capital,revenue,employees,customers,partners,referral_source,"
         "potential_needs,relationship_partner,billing_contact,related_clients"
     )
-    assert _export(harness.db, "matters").splitlines()[0] == "code,client,title,lawyer,status"
+    assert _export(harness.db, "matters").splitlines()[0] == (
+        "code,client,title,lawyer,status,practice_area,fee_arrangement,budget,satisfaction"
+    )
     assert _export(harness.db, "contacts").splitlines()[0] == (
         "client,matter,kind,summary,occurred_at,follow_up_on,logged_by"
     )
@@ -70,7 +72,7 @@ def test_export_has_the_pinned_header_and_decimal_amounts(harness: Harness) -> N
     # a leading + would start a spreadsheet formula: quoted, and unquoted again on import
     assert "MULLER,Müller & Söhne GmbH,organization,former,,false,,'+49 30 1234567,,30" in clients
     assert "SMITH,Jordan 'JJ' Smith,person,active,,false,j@smith.example,,,30" in clients
-    assert "ACME-1,ACME,Lease dispute,U_LENA,closed" in _export(harness.db, "matters")
+    assert "ACME-1,ACME,Lease dispute,U_LENA,closed,,,," in _export(harness.db, "matters")
 
 
 def test_round_trip_into_an_empty_firm_gives_the_same_data(

@@ -1,0 +1,135 @@
+"""Matter budgets: what was agreed with the client, what has been billed and collected, and
+the alerts at 80% and 100% of the budget.
+
+*Billed* is the fees invoiced on the matter, every invoice but a voided one: a written-off
+invoice was billed (the firm did the work and asked for the money), and giving up the rest
+does not give the budget back. *Collected* is what has been paid on those invoices. Both are
+one SQL aggregate over the matter's invoices, in the client's currency (a matter's invoices
+are all in it: ``/invoice add`` refuses another).
+
+The responsible lawyer (the client's, when the matter names none) is told once when billing
+crosses 80% of the budget and once at 100%, under the outbox keys
+``budget:{matter_id}:80`` and ``budget:{matter_id}:100``. Only the highest threshold crossed
+is told: a budget set below what is already billed, or one invoice that takes the matter
+from 70% to 120%, is one DM, not two. The check runs wherever billing or the budget changes
+(``/invoice add``, the invoice form, ``/matter edit … budget``, an invoices import) and in
+the 08:30 job, which catches an import made from the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Client, Invoice, InvoiceStatus, Matter, MatterStatus, Role, User
+
+THRESHOLDS = (80, 100)  # percent of the budget
+MONEY_ROLES = (Role.LAWYER, Role.PARTNER, Role.ADMIN, Role.BILLING)
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    budget_cents: int | None
+    billed_cents: int
+    collected_cents: int
+    currency: str
+
+    @property
+    def percent(self) -> int | None:
+        """Billed as a whole percentage of the budget (rounded down), None without one."""
+        if not self.budget_cents:
+            return None
+        return self.billed_cents * 100 // self.budget_cents
+
+
+@dataclass(frozen=True)
+class BudgetAlert:
+    matter_id: int
+    matter_code: str
+    client_code: str
+    title: str
+    threshold: int
+    lawyer_slack_id: str
+    figures: BudgetFigures
+
+    @property
+    def key(self) -> str:
+        return f"budget:{self.matter_id}:{self.threshold}"
+
+
+def highest_crossed(budget_cents: int | None, billed_cents: int) -> int | None:
+    """The highest threshold ``billed_cents`` has reached, or None (no budget, or below 80%)."""
+    if not budget_cents or budget_cents <= 0:
+        return None
+    reached = [t for t in THRESHOLDS if billed_cents * 100 >= budget_cents * t]
+    return reached[-1] if reached else None
+
+
+def _billed_and_collected() -> tuple[object, object]:
+    billed = func.coalesce(func.sum(Invoice.amount_cents), 0)
+    collected = func.coalesce(func.sum(Invoice.paid_cents), 0)
+    return billed, collected
+
+
+def figures(session: Session, matter: Matter, currency: str) -> BudgetFigures:
+    """The matter's budget, billed and collected to date (one aggregate)."""
+    billed, collected = _billed_and_collected()
+    row = session.execute(
+        select(billed, collected).where(
+            Invoice.matter_id == matter.id, Invoice.status != InvoiceStatus.VOID
+        )
+    ).one()
+    return BudgetFigures(matter.budget_cents, int(row[0]), int(row[1]), currency)
+
+
+def alerts(session: Session, matter_ids: Collection[int] | None = None) -> list[BudgetAlert]:
+    """The alert each open matter with a budget is due (its highest threshold crossed), for
+    ``matter_ids`` or every such matter. Whether it was already told is the outbox's to say
+    (the key); a matter with no one to tell is left out. One query."""
+    billed, collected = _billed_and_collected()
+    lawyer = func.coalesce(Matter.lawyer_id, Client.lawyer_id)
+    query = (
+        select(Matter, Client.code, Client.currency, User.slack_id, billed, collected)
+        .join(Client, Client.id == Matter.client_id)
+        .join(Invoice, Invoice.matter_id == Matter.id)
+        .join(User, User.id == lawyer)
+        .where(
+            Matter.budget_cents.is_not(None),
+            Matter.budget_cents > 0,
+            Matter.status == MatterStatus.OPEN,
+            Invoice.status != InvoiceStatus.VOID,
+            User.is_active.is_(True),
+            User.role.in_(MONEY_ROLES),  # the DM names amounts: not to staff
+        )
+        .group_by(Matter.id, Client.code, Client.currency, User.slack_id)
+        .having(billed * 100 >= Matter.budget_cents * THRESHOLDS[0])
+        .order_by(Matter.id)
+    )
+    if matter_ids is not None:
+        if not matter_ids:
+            return []
+        query = query.where(Matter.id.in_(sorted(matter_ids)))
+    found: list[BudgetAlert] = []
+    for matter, client_code, currency, slack_id, billed_cents, collected_cents in session.execute(
+        query
+    ):
+        reached = highest_crossed(matter.budget_cents, int(billed_cents))
+        if reached is None:
+            continue
+        found.append(
+            BudgetAlert(
+                matter_id=matter.id,
+                matter_code=matter.code,
+                client_code=client_code,
+                title=matter.title,
+                threshold=reached,
+                lawyer_slack_id=slack_id,
+                figures=BudgetFigures(
+                    matter.budget_cents, int(billed_cents), int(collected_cents), currency
+                ),
+            )
+        )
+    return found

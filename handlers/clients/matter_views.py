@@ -1,0 +1,82 @@
+"""What `/matter edit`, the matter card's money lines, `/matter close`'s after-care and the
+budget alert DM say (pure builders)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.clients.budgets import BudgetAlert, BudgetFigures
+from bot.clients.matter_edit import MatterEdit
+from bot.dates.format import format_day
+from bot.money import Money
+from handlers.kernel import blocks
+
+OUTBOX_KIND = "budget"
+
+
+def _money(cents: int, currency: str) -> str:
+    return Money(cents, currency).format(currency)
+
+
+def budget_pairs(figures: BudgetFigures) -> list[tuple[str, str]]:
+    """Budget, billed to date with its share of the budget, and fees collected."""
+    currency = figures.currency
+    billed = _money(figures.billed_cents, currency)
+    pairs = []
+    if figures.budget_cents is not None:
+        pairs.append(("Budget", _money(figures.budget_cents, currency)))
+        mark = " :warning:" if (figures.percent or 0) >= 80 else ""
+        billed += f" ({figures.percent}% of the budget){mark}"
+    pairs.append(("Billed to date", billed))
+    pairs.append(("Fees collected", _money(figures.collected_cents, currency)))
+    return pairs
+
+
+def edited(result: MatterEdit) -> blocks.Message:
+    field = result.field.replace("-", " ")
+    before = result.before if result.field == "lawyer" else blocks.escape(result.before)
+    after = result.after if result.field == "lawyer" else blocks.escape(result.after)
+    return blocks.success(
+        f"Updated *{result.code}*: {field} is now {after}.",
+        f"It was {before}. The change is in the audit trail (`/clerk audit {result.code}`).",
+    )
+
+
+def closed_extras(satisfaction: int | None, after_care_on: date | None) -> list[str]:
+    """Lines added to `/matter close`'s receipt."""
+    notes = []
+    if satisfaction is not None:
+        notes.append(f"Client satisfaction recorded: {satisfaction} of 5.")
+    if after_care_on is not None:
+        notes.append(
+            f"It was the client's last open matter: an after-care follow-up is in the "
+            f"responsible lawyer's briefing on {format_day(after_care_on)}."
+        )
+    return notes
+
+
+def alert_payload(alert: BudgetAlert) -> dict[str, object]:
+    """The DM to the responsible lawyer when billing crosses 80% or 100% of the budget."""
+    f = alert.figures
+    assert f.budget_cents is not None  # only matters with a budget are alerted
+    budget = _money(f.budget_cents, f.currency)
+    billed = _money(f.billed_cents, f.currency)
+    if alert.threshold >= 100:
+        head = f":red_circle: *{alert.matter_code}* is over its budget: {billed} billed of {budget}"
+    else:
+        head = f":large_yellow_circle: *{alert.matter_code}* has used {f.percent}% of its budget"
+    title = blocks.escape(blocks.truncate(alert.title, 120))
+    text = (
+        f"{head} ({f.percent}%) · {alert.client_code} · {title}\n"
+        f"Billed {billed} · collected {_money(f.collected_cents, f.currency)} · budget {budget}"
+    )
+    rows = [
+        blocks.section(text),
+        blocks.context(
+            "Agreed budgets are worth raising with the client before the next invoice. "
+            f"`/matter {alert.matter_code}` shows the matter; `/matter edit "
+            f"{alert.matter_code} budget AMOUNT` records a new one."
+        ),
+    ]
+    fallback = f"{alert.matter_code}: {f.percent}% of its budget billed ({billed} of {budget})"
+    return {"text": fallback, "blocks": rows}
