@@ -25,7 +25,7 @@ USAGE_LINES = [
     "/clerk holiday add DATE NAME",
     "/clerk import KIND  (then send the CSV file to Clerk in a DM)",
     "/clerk audit CLIENT|MATTER",
-    "/clerk report week|month|year",
+    "/clerk report week|month|year|clients",
 ]
 
 OVERVIEW = [

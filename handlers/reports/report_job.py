@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clerk import Clerk
+from bot.reports.clients import analyse_clients
 from bot.reports.kpis import PeriodKind, compute, ended_before
 from schedules.jobs import Planned
 
@@ -31,6 +32,7 @@ log = logging.getLogger("clerk.jobs")
 
 
 def _build(clerk: Clerk, session: Session, day: date, kind: PeriodKind) -> list[Planned]:
+    from handlers.reports.client_report import monthly_blocks
     from handlers.reports.reports import chart_numbers, report_message
 
     channel = clerk.firm.get("reports_channel", session)
@@ -39,12 +41,18 @@ def _build(clerk: Clerk, session: Session, day: date, kind: PeriodKind) -> list[
         return []
     period = ended_before(kind, day)
     kpis = compute(session, period, zone=clerk.settings.tz, currency=clerk.settings.currency)
+    message = report_message(kpis)
+    if kind == "month":  # and the clients: the industry table and the top ten
+        analysis = analyse_clients(
+            session, today=period.end, zone=clerk.settings.tz, currency=clerk.settings.currency
+        )
+        message.blocks.extend(monthly_blocks(analysis))
     return [
         Planned(
             f"report:{kind}:{period.key}",
             str(channel),
             "report",
-            report_message(kpis),
+            message,
             extra={"chart": chart_numbers(kpis)},
         )
     ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.billing.receivables import money
 from bot.clerk import Clerk
@@ -24,9 +23,11 @@ from bot.reports.charts import report_chart
 from bot.reports.kpis import Kpis, PeriodKind, compute, ended_before
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply
+from handlers.reports.client_report import run_clients
+from handlers.reports.dm_chart import send_chart
 from handlers.reports.year_report import run_year
 
-USAGE = "Usage: /clerk report week|month|year"
+USAGE = "Usage: /clerk report week|month|year|clients"
 MAX_LAWYER_LINES = 25
 
 
@@ -119,6 +120,8 @@ def run_report(request: CommandRequest) -> Reply:
     words = request.words
     if len(words) == 2 and words[1].lower() == "year":
         return run_year(request)
+    if len(words) == 2 and words[1].lower() == "clients":
+        return run_clients(request)
     if len(words) != 2 or words[1].lower() not in ("week", "month"):
         raise InvalidInput(USAGE, usage="e.g. /clerk report week")
     kind: PeriodKind = "week" if words[1].lower() == "week" else "month"
@@ -137,20 +140,12 @@ def run_report(request: CommandRequest) -> Reply:
 
 
 def _send_chart(request: CommandRequest, numbers: dict[str, Any]) -> str:
-    """Upload the chart to the asker's DM; a failed upload still leaves them the figures."""
-    try:
-        dm = request.client.conversations_open(users=request.actor.slack_id)["channel"]["id"]
-        request.client.files_upload_v2(
-            channel=dm,
-            content=render_chart(numbers),
-            filename=numbers["filename"],
-            title=numbers["title"],
-        )
-    except SlackApiError as exc:
-        return f"The chart could not be sent to your DM ({exc.response.get('error')})."
-    except SlackClientError:
-        return "The chart could not be sent to your DM (Slack did not answer); try again."
-    return "The chart is in your DM with Clerk."
+    return send_chart(
+        request,
+        content=render_chart(numbers),
+        filename=numbers["filename"],
+        title=numbers["title"],
+    )
 
 
 def register(app: App, clerk: Clerk) -> None:

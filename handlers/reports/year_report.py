@@ -9,8 +9,6 @@ report's.
 
 from __future__ import annotations
 
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from bot.billing.receivables import money
 from bot.dates.format import format_day, format_month
 from bot.permissions import Capability
@@ -18,6 +16,7 @@ from bot.reports.year import MonthKpis, YearKpis, compute_year
 from bot.reports.year_chart import year_chart
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply
+from handlers.reports.dm_chart import send_chart
 
 # The month table's columns: (heading, width); a code block keeps them aligned.
 COLUMNS = (
@@ -139,17 +138,9 @@ def chart_png(kpis: YearKpis) -> bytes:
 
 
 def _send_chart(request: CommandRequest, kpis: YearKpis) -> str:
-    """Upload the chart to the asker's DM; a failed upload still leaves them the figures."""
-    try:
-        dm = request.client.conversations_open(users=request.actor.slack_id)["channel"]["id"]
-        request.client.files_upload_v2(
-            channel=dm,
-            content=chart_png(kpis),
-            filename=f"report-year-{kpis.start:%Y-%m}.png",
-            title=title_of(kpis),
-        )
-    except SlackApiError as exc:
-        return f"The chart could not be sent to your DM ({exc.response.get('error')})."
-    except SlackClientError:
-        return "The chart could not be sent to your DM (Slack did not answer); try again."
-    return "The chart is in your DM with Clerk."
+    return send_chart(
+        request,
+        content=chart_png(kpis),
+        filename=f"report-year-{kpis.start.isoformat()[:7]}.png",
+        title=title_of(kpis),
+    )
