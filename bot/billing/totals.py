@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -157,29 +157,24 @@ def owed_at(as_of: date) -> Any:
     # Two disjoint parts, each driven by what is small: invoices owed now (the partial
     # index), and invoices settled now that were paid since (from the recent payments).
     # One join of all invoices against the union made PostgreSQL scan every invoice.
-    owed_now = (
-        select(
-            Invoice.id,
-            Invoice.currency,
-            Invoice.due_on,
-            (
-                Invoice.amount_cents - Invoice.paid_cents + func.coalesce(paid_since.c.cents, 0)
-            ).label("owed"),
+    owed = (Invoice.amount_cents - Invoice.paid_cents + func.coalesce(paid_since.c.cents, 0)).label(
+        "owed"
+    )
+
+    def owed_now(*which: Any) -> Any:
+        return (
+            select(Invoice.id, Invoice.currency, Invoice.due_on, owed)
+            .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
+            .where(*which, INVOICE_UNPAID, Invoice.issued_on <= as_of)
         )
-        .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
-        .where(
-            or_(
-                Invoice.status == InvoiceStatus.OPEN,
-                # written off after ``as_of``: still owed then, so a report re-run later
-                # says what it said at the time
-                and_(
-                    Invoice.status == InvoiceStatus.WRITTEN_OFF,
-                    Invoice.written_off_on > as_of,
-                ),
-            ),
-            INVOICE_UNPAID,
-            Invoice.issued_on <= as_of,
-        )
+
+    # Open invoices, and those written off after ``as_of`` (still owed then, so a report
+    # re-run later says what it said at the time): two parts, each an equality on the
+    # status, which the partial index of unpaid invoices answers. One OR of the two made
+    # SQLite walk every invoice issued by then instead (0.36 s a statement on the large firm).
+    open_now = owed_now(Invoice.status == InvoiceStatus.OPEN)
+    written_off_since = owed_now(
+        Invoice.status == InvoiceStatus.WRITTEN_OFF, Invoice.written_off_on > as_of
     )
     settled_since = Invoice.amount_cents - Invoice.paid_cents + paid_since.c.cents
     settled = (
@@ -193,7 +188,7 @@ def owed_at(as_of: date) -> Any:
             settled_since > 0,
         )
     )
-    return union_all(owed_now, settled).subquery()
+    return union_all(open_now, written_off_since, settled).subquery()
 
 
 def receivables_as_of(session: Session, as_of: date) -> dict[str, int]:

@@ -88,7 +88,19 @@ def figures(session: Session, matter: Matter, currency: str) -> BudgetFigures:
 def alerts(session: Session, matter_ids: Collection[int] | None = None) -> list[BudgetAlert]:
     """The alert each open matter with a budget is due (its highest threshold crossed), for
     ``matter_ids`` or every such matter. Whether it was already told is the outbox's to say
-    (the key); a matter with no one to tell is left out. One query."""
+    (the key); a matter with no one to tell is left out. The firm-wide sweep is one
+    aggregate starting from the partial index of budgeted matters; a check after a change
+    first asks whether the matters it touched have a budget at all."""
+    if matter_ids is not None:  # the few matters a change touched: are any budgeted?
+        if not matter_ids:
+            return []
+        wanted = session.scalars(
+            select(Matter.id).where(
+                Matter.budget_cents.is_not(None), Matter.id.in_(sorted(matter_ids))
+            )
+        ).all()
+        if not wanted:
+            return []
     billed, collected = _billed_and_collected()
     lawyer = func.coalesce(Matter.lawyer_id, Client.lawyer_id)
     query = (
@@ -109,9 +121,7 @@ def alerts(session: Session, matter_ids: Collection[int] | None = None) -> list[
         .order_by(Matter.id)
     )
     if matter_ids is not None:
-        if not matter_ids:
-            return []
-        query = query.where(Matter.id.in_(sorted(matter_ids)))
+        query = query.where(Matter.id.in_(wanted))
     found: list[BudgetAlert] = []
     for matter, client_code, currency, slack_id, billed_cents, collected_cents in session.execute(
         query

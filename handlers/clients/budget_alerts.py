@@ -21,7 +21,10 @@ def queue_budget_alerts(session: Session, matter_ids: Collection[int] | None) ->
         session,
         [
             Queued(
-                a.key, a.lawyer_slack_id, matter_views.OUTBOX_KIND, matter_views.alert_payload(a)
+                a.key,
+                a.lawyer_slack_id,
+                matter_views.OUTBOX_KIND,
+                matter_views.alert_message(a).payload(),
             )
             for a in due
         ],
@@ -32,6 +35,6 @@ def planned_alerts(session: Session) -> list[Planned]:
     """Every alert due, for the 08:30 job: catches billing stored without a Slack command
     (an import from the command line)."""
     return [
-        Planned(a.key, a.lawyer_slack_id, matter_views.OUTBOX_KIND, matter_views.alert_payload(a))
+        Planned(a.key, a.lawyer_slack_id, matter_views.OUTBOX_KIND, matter_views.alert_message(a))
         for a in budgets.alerts(session)
     ]

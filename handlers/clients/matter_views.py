@@ -55,7 +55,7 @@ def closed_extras(satisfaction: int | None, after_care_on: date | None) -> list[
     return notes
 
 
-def alert_payload(alert: BudgetAlert) -> dict[str, object]:
+def alert_message(alert: BudgetAlert) -> blocks.Message:
     """The DM to the responsible lawyer when billing crosses 80% or 100% of the budget."""
     f = alert.figures
     assert f.budget_cents is not None  # only matters with a budget are alerted
@@ -70,13 +70,12 @@ def alert_payload(alert: BudgetAlert) -> dict[str, object]:
         f"{head} ({f.percent}%) · {alert.client_code} · {title}\n"
         f"Billed {billed} · collected {_money(f.collected_cents, f.currency)} · budget {budget}"
     )
-    rows = [
+    return blocks.message(
+        f"{alert.matter_code}: {f.percent}% of its budget billed ({billed} of {budget})",
         blocks.section(text),
         blocks.context(
             "Agreed budgets are worth raising with the client before the next invoice. "
             f"`/matter {alert.matter_code}` shows the matter; `/matter edit "
             f"{alert.matter_code} budget AMOUNT` records a new one."
         ),
-    ]
-    fallback = f"{alert.matter_code}: {f.percent}% of its budget billed ({billed} of {budget})"
-    return {"text": fallback, "blocks": rows}
+    )

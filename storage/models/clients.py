@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, JSONType
@@ -105,7 +114,16 @@ class Matter(Base):
     satisfaction: Mapped[int | None] = mapped_column(SmallInteger)  # 1-5, asked at close
     created_at: Mapped[datetime] = mapped_column(default=clerk_now)
 
-    __table_args__ = (UniqueConstraint("client_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "number"),
+        # the few matters with a budget, read by each budget check (migration 0013)
+        Index(
+            "ix_matters_budgeted",
+            "status",
+            sqlite_where=text("budget_cents IS NOT NULL"),
+            postgresql_where=text("budget_cents IS NOT NULL"),
+        ),
+    )
 
 
 class Contact(Base):

@@ -13,13 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.billing.receivables import overdue_accounts
+from bot.clients import budgets
 from bot.clients import morning as client_queries
 from bot.deadlines import morning as deadline_queries
+from bot.reports.clients import analyse_clients
 from bot.reports.kpis import compute, ended_before
 from bot.server import base_url, make_server, serve_in_background, stop_server
 from bot.tools.bench import report
+from bot.tools.bench.client_floors import client_params
 from bot.tools.bench.floor import FLOOR_ACK, FLOOR_REPLY, build_floor_app
-from bot.tools.bench.floors import FLOORS, REMINDER_STEPS, run_floor, run_floor_rows
+from bot.tools.bench.floors import FLOORS, REMINDER_STEPS, Floor, run_floor, run_floor_rows
 from bot.tools.bench.latency import CommandTimer, classify, run_rounds
 from bot.tools.bench.processes import BOT_TOKEN, SIGNING_SECRET
 from bot.tools.bench.report_floors import figures
@@ -89,10 +92,11 @@ def test_each_floor_selects_what_its_job_selects(seeded_firm: SeededFirm) -> Non
                 )
                 + len(client_queries.follow_ups_due(session, day=day, start=day))
                 + len(client_queries.key_clients(session)),
-                "overdue_accounts": len(overdue_accounts(session, as_of=day)),
+                "overdue_accounts": len(overdue_accounts(session, as_of=day))
+                + len(budgets.alerts(session)),
             }
         reports = {"weekly_report": "week", "monthly_report": "month"}
-        assert set(expected) | set(reports) == set(FLOORS)
+        assert set(expected) | set(reports) | {"clients_report"} == set(FLOORS)
         assert all(expected.values()), expected  # an empty selection would prove nothing
         found = {name: run_floor(db, FLOORS[name], day)[1] for name in expected}
         assert found == expected
@@ -185,3 +189,31 @@ def test_targets_are_met_missed_or_not_available() -> None:
     assert checks["sqlite overdue: build / plain SQL"] is None
     assert checks["sqlite serving peak RSS"] is True
     assert checks["sqlite ready after start"] is True
+
+
+def test_the_client_analysis_floor_selects_what_the_analysis_folds(
+    seeded_firm: SeededFirm,
+) -> None:
+    db = Database(seeded_firm(TINY.scaled(2)))
+    try:
+        with db.reading() as session:
+            found = analyse_clients(session, today=MONDAY, zone=NY, currency="USD")
+        statements = FLOORS["clients_report"].statements
+        by_industry = Floor(statements[0], client_params)
+        floor = {row[0]: row for row in run_floor_rows(db, by_industry, MONDAY)[1]}
+        industries = {row.label for row in found.by_industry}
+        assert industries and set(floor) == industries
+        for row in found.by_industry:
+            seg = floor[row.label]
+            assert (row.clients, row.active_matters, row.billed_cents, row.collected_cents) == (
+                int(seg[1]),
+                int(seg[2]),
+                int(seg[3]),
+                int(seg[4]),
+            )
+            assert (row.overdue_cents, row.new_clients) == (int(seg[5]), int(seg[8]))
+        assert sum(r.billed_cents for r in found.by_industry) > 0
+        top = run_floor_rows(db, Floor(statements[3], client_params), MONDAY)[1]
+        assert [(t.code, t.collected_cents) for t in found.top] == [(r[0], int(r[2])) for r in top]
+    finally:
+        db.dispose()

@@ -9,10 +9,11 @@ grows if a job loads history instead of streaming the selection.
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -97,6 +98,19 @@ def _build(clerk: Any, job: Any, day: date) -> int:
     return len(preview(clerk, job, day))
 
 
+def _clients_report(clerk: Any, day: date) -> int:
+    """`/clerk report clients` without Slack: the analysis and its message (rows shown)."""
+    from bot.reports.clients import analyse_clients
+    from handlers.reports.client_report import analysis_message
+
+    with clerk.db.reading() as session:
+        found = analyse_clients(
+            session, today=day, zone=clerk.settings.tz, currency=clerk.settings.currency
+        )
+    analysis_message(found)
+    return len(found.by_industry) + len(found.by_size) + len(found.by_practice_area)
+
+
 def _ran_the_day_before(clerk: Any, day: date) -> None:
     """Time an ordinary morning: the briefing ran on the working morning before, so today's
     run has no gap to catch up (a reused bench database may hold a run from a week ago, and
@@ -132,30 +146,34 @@ def measure_jobs(
     _ran_the_day_before(clerk, day)
     found: list[JobFigures] = []
     try:
-        for job in all_jobs():
-            figures = JobFigures(job.name)
+        builders: list[tuple[str, Callable[[], int]]] = [
+            (job.name, functools.partial(_build, clerk, job, day)) for job in all_jobs()
+        ]
+        builders.append(("clients_report", functools.partial(_clients_report, clerk, day)))
+        for name, build in builders:
+            figures = JobFigures(name)
             found.append(figures)
             try:
-                figures.messages = _build(clerk, job, day)  # warm-up: caches, plans
+                figures.messages = build()  # warm-up: caches, plans
                 with counting_statements(clerk.db) as seen:
-                    _build(clerk, job, day)
+                    build()
                 figures.statements = len(seen)
                 times = []
                 for _ in range(repeats):
                     started = time.perf_counter()
-                    _build(clerk, job, day)
+                    build()
                     times.append((time.perf_counter() - started) * 1000)
                 figures.build_ms = statistics.median(times)
                 tracemalloc.start()
                 try:
-                    _build(clerk, job, day)
+                    build()
                     figures.peak_kib = tracemalloc.get_traced_memory()[1] / 1024
                 finally:
                     tracemalloc.stop()
             except Exception as exc:  # noqa: BLE001 - one failing job must not stop the bench
                 figures.error = f"{type(exc).__name__}: {exc}"[:300]
                 continue
-            floor = FLOORS.get(job.name)
+            floor = FLOORS.get(name)
             if floor is None:
                 continue
             run_floor(clerk.db, floor, day)  # warm-up

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.tools.bench.client_floors import CLIENT_ANALYSIS, client_params
 from bot.tools.bench.report_floors import REPORT, report_params
 from storage.db import Database
 
@@ -89,6 +90,22 @@ ORDER BY items.client_id
 """
 
 
+# The 08:30 job also checks every open matter with a budget against what it billed.
+BUDGETS = """
+SELECT m.id, m.code, c.code, c.currency, u.slack_id, m.budget_cents,
+       SUM(i.amount_cents), SUM(i.paid_cents)
+FROM matters m
+JOIN clients c ON c.id = m.client_id
+JOIN invoices i ON i.matter_id = m.id
+JOIN users u ON u.id = COALESCE(m.lawyer_id, c.lawyer_id)
+WHERE m.budget_cents IS NOT NULL AND m.budget_cents > 0 AND m.status = 'open'
+  AND i.status <> 'void' AND u.is_active = true
+  AND u.role IN ('lawyer', 'partner', 'admin', 'billing')
+GROUP BY m.id, m.code, c.code, c.currency, u.slack_id, m.budget_cents
+HAVING SUM(i.amount_cents) * 100 >= m.budget_cents * 80
+"""
+
+
 def _params_digest(day: date) -> dict[str, Any]:
     extra = 3 if day.weekday() == 4 else 0
     return {"until": day + timedelta(days=DIGEST_LOOK_AHEAD_DAYS + extra)}
@@ -112,6 +129,11 @@ def _params_aging(day: date) -> dict[str, Any]:
     }
 
 
+def _params_monthly(day: date) -> dict[str, Any]:
+    report = report_params("month")(day)
+    return {**report, **client_params(report["end"])}
+
+
 @dataclass(frozen=True)
 class Floor:
     sql: str | tuple[str, ...]  # one statement, or several run one after the other
@@ -126,9 +148,12 @@ class Floor:
 FLOORS: dict[str, Floor] = {
     "deadline_digest": Floor(DEADLINE_DIGEST, _params_digest),
     "briefing": Floor((REMINDERS, FOLLOW_UPS, KEY_CLIENTS), _params_briefing),
-    "overdue_accounts": Floor(OVERDUE_ACCOUNTS, _params_aging),
+    "overdue_accounts": Floor((OVERDUE_ACCOUNTS, BUDGETS), _params_aging),
     "weekly_report": Floor(REPORT, report_params("week")),
-    "monthly_report": Floor(REPORT, report_params("month")),
+    # the monthly report carries the client analysis of the twelve months to its period end
+    "monthly_report": Floor(REPORT + CLIENT_ANALYSIS, _params_monthly),
+    # `/clerk report clients` (timed with the jobs: a set of aggregates, not a Slack round trip)
+    "clients_report": Floor(CLIENT_ANALYSIS, client_params),
 }
 
 

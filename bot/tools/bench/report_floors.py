@@ -70,6 +70,21 @@ REPORT = (
 )
 
 
+PARTS = frozenset(
+    {
+        "contacts",
+        "deadline",
+        "new_clients",
+        "new_matters",
+        "collected",
+        "billed",
+        "receivable",
+        "aging",
+        "aging_before",
+    }
+)
+
+
 def report_params(kind: PeriodKind) -> Any:
     """The floor's parameters for the report of ``kind`` that runs on a given day."""
 
@@ -93,6 +108,8 @@ def figures(rows: Iterable[tuple[Any, ...]]) -> dict[str, int]:
     found: dict[str, int] = defaultdict(int)
     for row in rows:
         part = row[0]
+        if part not in PARTS:
+            continue  # a row of another floor run with this one (the client analysis)
         if part == "deadline":
             found["deadlines"] += 1
         elif part in ("collected", "billed", "receivable") and row[1] != CURRENCY:

@@ -12,7 +12,8 @@ the member of staff who also gets the 08:30 collections DM for the client.
 company, a spouse, a guarantor), one row per link as set on the client.
 
 ``matters.satisfaction`` (1-5) is asked for when a matter closes; the client analysis
-averages it.
+averages it. ``ix_matters_budgeted`` holds only the matters with a budget: the budget check
+that runs with every invoice and every 08:30 reads just those.
 
 On SQLite the new user reference is a plain column, as in 0008 and 0009: adding a REFERENCES
 clause there means rebuilding ``clients``.
@@ -58,6 +59,7 @@ def _profile_columns() -> tuple[sa.Column[object], ...]:
 
 
 BILLING_CONTACT_FK = "fk_clients_billing_contact_id_users"
+BUDGETED = sa.text("budget_cents IS NOT NULL")
 
 
 def _on_postgresql() -> bool:
@@ -91,9 +93,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_client_relations_related_id", "client_relations", ["related_id"])
     op.add_column("matters", sa.Column("satisfaction", sa.SmallInteger(), nullable=True))
+    op.create_index(
+        "ix_matters_budgeted",
+        "matters",
+        ["status"],
+        sqlite_where=BUDGETED,
+        postgresql_where=BUDGETED,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_matters_budgeted", table_name="matters")
     with op.batch_alter_table("matters", recreate="never") as batch:
         batch.drop_column("satisfaction")
     op.drop_index("ix_client_relations_related_id", table_name="client_relations")
