@@ -100,7 +100,6 @@ def seed(db: Database, today: date, zone: ZoneInfo, *, now: datetime) -> None:
             lawyer_id=lena.id,
             email="jordan.smith@example.com",
             terms_days=14,
-            details={"referral source": "Bar association", "date of birth": "1979-04-02"},
         )
         initech = Client(
             code="INITECH",

@@ -1,4 +1,5 @@
-"""The demo firm's matter records: parties, a filed document and credit checks.
+"""The demo firm's second-release records: parties, a filed document, credit checks, the
+client profile and matter budgets.
 
 They give the second release's features something to show on the first command: `/conflict
 acme` finds Acme both as a client and as the adverse party in Initech's class action (the
@@ -9,13 +10,22 @@ record, which its card says).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clients.parties import store_party
-from storage.models import Client, CreditCheck, CreditDecision, Matter, MatterDocument, User
+from storage.models import (
+    Client,
+    ClientRelation,
+    CreditCheck,
+    CreditDecision,
+    Matter,
+    MatterDocument,
+    MatterStatus,
+    User,
+)
 from storage.models.matter_records import PartyRole
 
 PARTIES = (
@@ -66,4 +76,53 @@ def add_matter_records(session: Session, users: dict[str, User], *, now: datetim
                 checked_at=now - timedelta(days=90),
             )
         )
+    session.flush()
+    _profiles_and_budgets(session, users, clients, matters, now=now)
+
+
+def _profiles_and_budgets(
+    session: Session,
+    users: dict[str, User],
+    clients: dict[str, Client],
+    matters: dict[str, Matter],
+    *,
+    now: datetime,
+) -> None:
+    """The client profile and the matters' budgets: ACME-1 has billed past 80% of its
+    budget (the 08:30 job tells Lena), and a closed matter carries its satisfaction score."""
+    acme, smith = clients["ACME"], clients["SMITH"]
+    acme.size = "Large"
+    acme.legal_rep = "Wile E. Coyote"
+    acme.contact_person = "Road Runner"
+    acme.employees = 1200
+    acme.revenue_cents = 4_800_000_000
+    acme.referral_source = "Conference"
+    acme.billing_contact_id = users["bill"].id
+    acme.partner_id = users["paul"].id
+    smith.birth_date = date(1979, 4, 2)
+    smith.employer = "Globex Holdings LLC"
+    smith.position = "Chief financial officer"
+    smith.referral_source = "Bar association"
+    clients["GLOBEX"].size = "Mid-size"
+    clients["GLOBEX"].referral_source = "Existing client"
+    session.add(ClientRelation(client_id=smith.id, related_id=clients["GLOBEX"].id))
+    acme1 = matters["ACME-1"]
+    acme1.budget_cents, acme1.fee_arrangement = 1_500_000, "capped"  # 12,500 billed: 83%
+    matters["GLOBEX-1"].budget_cents = 5_000_000
+    matters["GLOBEX-1"].fee_arrangement = "hourly"
+    closed = Matter(
+        code="ACME-3",
+        client_id=acme.id,
+        number=3,
+        title="Trademark renewal",
+        lawyer_id=users["lena"].id,
+        practice_area="Intellectual property",
+        fee_arrangement="fixed",
+        status=MatterStatus.CLOSED,
+        opened_on=(now - timedelta(days=200)).date(),
+        closed_on=(now - timedelta(days=40)).date(),
+        close_reason="renewed",
+        satisfaction=5,
+    )
+    session.add(closed)
     session.flush()

@@ -37,6 +37,9 @@ def test_the_demo_script_runs_end_to_end(
     assert "adverse on *INITECH-1*" in out  # /conflict acme: the sample firm's conflict
     assert "Signed engagement letter" in out  # /matter docs
     assert "Credit check recorded for GLOBEX: *conditional*" in out  # after its *Proceed*
+    assert "Billed to date: $12,500.00 (83% of the budget)" in out  # the matter card
+    assert "Related clients: GLOBEX" in out and "Employer: Globex Holdings LLC" in out
+    assert "Client analysis:" in out and "By practice area" in out
 
 
 def test_the_demo_refuses_unknown_people(
