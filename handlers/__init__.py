@@ -16,7 +16,7 @@ def register_all(app: App, clerk: Clerk) -> None:
     from handlers.billing import balances, invoices, payments
     from handlers.briefing import buttons as briefing
     from handlers.clients import commands as clients
-    from handlers.clients import conflicts, contacts, credit, documents, matters
+    from handlers.clients import conflicts, contacts, credit, documents, form_conflicts, matters
     from handlers.deadlines import commands as deadlines
     from handlers.deadlines import reminder_buttons as reminders
     from handlers.deadlines import rulesets
@@ -33,6 +33,7 @@ def register_all(app: App, clerk: Clerk) -> None:
         clients,
         matters,
         conflicts,
+        form_conflicts,  # the forms' *Proceed* on a possible conflict
         documents,  # the File to matter shortcut and its form
         contacts,
         imports,  # `/clerk import` and CSV files sent by DM, after the contact sentence

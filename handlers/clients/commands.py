@@ -20,7 +20,7 @@ from bot.errors import InvalidInput
 from bot.firm.users import slack_ids_by_id
 from bot.permissions import Actor, Capability
 from bot.text import user_id
-from handlers.clients import client_list, conflicts, credit, views
+from handlers.clients import client_list, conflicts, credit, form_conflicts, views
 from handlers.clients.forms import read_client_form
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
@@ -165,22 +165,43 @@ def register(app: App, clerk: Clerk) -> None:
         open_modal=open_client_modal,
     )
 
+    form_conflicts.saves(form_conflicts.CLIENT_FORM, save_client_form)
+
     @app.view(views.ClientIds.CLIENT_MODAL)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         actor = clerk.directory.actor(body["user"]["id"])
         actor.require(Capability.WRITE_CLIENTS)
         values = blocks.view_values(view)
         with clerk.db.reading() as session:
-            data = read_client_form(
-                session,
-                values,
-                currency=clerk.settings.currency,
-                member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
-            )
-            similar = clients.similar_clients(session, data.name)
-        with clerk.db.unit_of_work(actor.slack_id) as session:
-            added = clients.add_client(session, actor=actor, data=data)
-            checked = conflicts.check_after_form(session, actor, added.id, "client add")
-            reply = conflicts.note(views.added(added, similar), checked, asked=False)
+            data = _read_form(clerk, session, values)
+        ask = form_conflicts.ask_before_saving(
+            clerk, actor, kind=form_conflicts.CLIENT_FORM, values=values, name=data.name
+        )
+        if ask is not None:  # a possible conflict: Proceed or Cancel before anything is saved
+            ack(response_action="push", view=ask)
+            return
+        reply = save_client_form(clerk, actor, values)
         ack()
         dm(client, actor, reply)
+
+
+def _read_form(clerk: Clerk, session: Any, values: dict[str, Any]) -> clients.ClientInput:
+    return read_client_form(
+        session,
+        values,
+        currency=clerk.settings.currency,
+        member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
+    )
+
+
+def save_client_form(clerk: Clerk, actor: Actor, values: dict[str, Any]) -> blocks.Message:
+    """Store the add-client form (checked again: the store may have moved since); the search
+    that guarded it is recorded with it."""
+    actor.require(Capability.WRITE_CLIENTS)
+    with clerk.db.reading() as session:
+        data = _read_form(clerk, session, values)
+        similar = clients.similar_clients(session, data.name)
+    with clerk.db.unit_of_work(actor.slack_id) as session:
+        added = clients.add_client(session, actor=actor, data=data)
+        checked = conflicts.check_after_form(session, actor, added.id, "client add")
+        return conflicts.note(views.added(added, similar), checked)

@@ -179,8 +179,8 @@ def check_matter(request: CommandRequest, client_code: str, title: str) -> servi
 
 
 def check_after_form(session: Session, actor: Actor, client_id: int, reason: str) -> service.Result:
-    """A form cannot ask *Proceed*: the check runs as the row is stored, is recorded, and its
-    hits are shown in the reply."""
+    """The check a form's row is stored with, recorded with it: a form whose name hit was
+    answered *Proceed* first (``handlers.clients.form_conflicts``)."""
     client = session.get(Client, client_id)
     assert client is not None  # the row just stored
     exclude = client_id if reason == "matter add" else None

@@ -11,11 +11,11 @@ from bot.clerk import Clerk
 from bot.clients import budgets, matter_edit
 from bot.clients import documents as document_service
 from bot.clients import matters as service
-from bot.clients.lookup import get_matter, looks_like_matter_code
+from bot.clients.lookup import get_client, get_matter, looks_like_matter_code
 from bot.errors import InvalidInput
-from bot.permissions import Capability
+from bot.permissions import Actor, Capability
 from bot.text import split_words
-from handlers.clients import conflicts, credit, documents, matter_views, parties
+from handlers.clients import conflicts, credit, documents, form_conflicts, matter_views, parties
 from handlers.clients.budget_alerts import queue_budget_alerts
 from handlers.clients.commands import dm, user_resolver, views
 from handlers.clients.forms import read_matter_form
@@ -199,28 +199,57 @@ def register(app: App, clerk: Clerk) -> None:
         open_modal=open_matter_modal,
     )
 
+    form_conflicts.saves(form_conflicts.MATTER_FORM, save_matter_form)
+
     @app.view(views.ClientIds.MATTER_MODAL)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         actor = clerk.directory.actor(body["user"]["id"])
         actor.require(Capability.WRITE_MATTERS)
         values = blocks.view_values(view)
         with clerk.db.reading() as session:
-            form = read_matter_form(
-                session,
-                values,
-                member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
-            )
+            form = _read_form(clerk, session, values)
+            found = get_client(session, form.client_code)
+            name, client_id = found.name, found.id
         credit.refuse_declined_in_form(clerk, actor, form.client_code)
-        with clerk.db.unit_of_work(actor.slack_id) as session:
-            matter = service.add_matter(
-                session,
-                actor=actor,
-                client_code=form.client_code,
-                title=form.title,
-                lawyer_id=form.lawyer_id,
-                today=clerk.today(),
-            )
-            checked = conflicts.check_after_form(session, actor, matter.client_id, "matter add")
-            reply = conflicts.note(views.matter_opened(matter), checked, asked=False)
+        ask = form_conflicts.ask_before_saving(
+            clerk,
+            actor,
+            kind=form_conflicts.MATTER_FORM,
+            values=values,
+            name=name,
+            exclude_client_id=client_id,
+        )
+        if ask is not None:  # a possible conflict: Proceed or Cancel before anything is saved
+            ack(response_action="push", view=ask)
+            return
+        reply = save_matter_form(clerk, actor, values)
         ack()
         dm(client, actor, reply)
+
+
+def _read_form(clerk: Clerk, session: Any, values: dict[str, Any]) -> Any:
+    return read_matter_form(
+        session,
+        values,
+        member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
+    )
+
+
+def save_matter_form(clerk: Clerk, actor: Actor, values: dict[str, Any]) -> blocks.Message:
+    """Open the matter of the form (checked again: the store may have moved since); the
+    search that guarded it is recorded with it."""
+    actor.require(Capability.WRITE_MATTERS)
+    with clerk.db.reading() as session:
+        form = _read_form(clerk, session, values)
+    credit.refuse_declined_in_form(clerk, actor, form.client_code)
+    with clerk.db.unit_of_work(actor.slack_id) as session:
+        matter = service.add_matter(
+            session,
+            actor=actor,
+            client_code=form.client_code,
+            title=form.title,
+            lawyer_id=form.lawyer_id,
+            today=clerk.today(),
+        )
+        checked = conflicts.check_after_form(session, actor, matter.client_id, "matter add")
+        return conflicts.note(views.matter_opened(matter), checked)
