@@ -42,6 +42,9 @@ class Queued:
     kind: str
     payload: dict[str, Any]
     not_before: datetime | None = None
+    # Recorded as already said, never sent: the key is taken so that nothing later sends a
+    # message under it (a budget's 80% alert, covered by the 100% one that went instead).
+    settled: bool = False
 
 
 def enqueue(
@@ -86,6 +89,7 @@ def enqueue_many(session: Session, messages: Iterable[Queued]) -> int:
                 "kind": message.kind,
                 "payload": message.payload,
                 "not_before": message.not_before,
+                "status": OutboxStatus.SENT if message.settled else OutboxStatus.PENDING,
             }
         )
     if not rows:

@@ -9,11 +9,18 @@ are all in it: ``/invoice add`` refuses another).
 
 The responsible lawyer (the client's, when the matter names none) is told once when billing
 crosses 80% of the budget and once at 100%, under the outbox keys
-``budget:{matter_id}:80`` and ``budget:{matter_id}:100``. Only the highest threshold crossed
-is told: a budget set below what is already billed, or one invoice that takes the matter
-from 70% to 120%, is one DM, not two. The check runs wherever billing or the budget changes
-(``/invoice add``, the invoice form, ``/matter edit … budget``, an invoices import) and in
-the 08:30 job, which catches an import made from the command line.
+``budget:{matter_id}:80`` and ``budget:{matter_id}:100``: the outbox's unique key is what
+makes it once. Only the highest threshold crossed is told: a budget set below what is
+already billed, or one invoice that takes the matter from 70% to 120%, is one DM (at 100%),
+and the 80% key is recorded with it as settled, so no 80% DM follows when a void later
+brings billing back under 100%. The check runs wherever billing rises or the budget changes
+(``/invoice add``, the invoice form, ``/matter edit … budget|lawyer``, an invoices or
+matters import, ``clerk import``) and in the 08:30 job, the net under them all. A void or a
+write-off never alerts: billing does not rise, and a key once used is never sent again.
+
+Who sees these figures: whoever sees the client's balance, and the matter's responsible
+lawyer when their role shows balances (lawyers, partners, admins, billing): the budget is
+theirs to keep, and the alert DM tells them the same figures.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.permissions import Actor
 from storage.models import Client, Invoice, InvoiceStatus, Matter, MatterStatus, Role, User
 
 THRESHOLDS = (80, 100)  # percent of the budget
@@ -57,15 +65,42 @@ class BudgetAlert:
 
     @property
     def key(self) -> str:
-        return f"budget:{self.matter_id}:{self.threshold}"
+        return alert_key(self.matter_id, self.threshold)
+
+    @property
+    def covered_keys(self) -> tuple[str, ...]:
+        """The lower thresholds' keys this alert stands for (recorded, never sent)."""
+        return tuple(alert_key(self.matter_id, t) for t in THRESHOLDS if t < self.threshold)
+
+
+def alert_key(matter_id: int, threshold: int) -> str:
+    return f"budget:{matter_id}:{threshold}"
+
+
+def crossed(budget_cents: int | None, billed_cents: int) -> tuple[int, ...]:
+    """Every threshold ``billed_cents`` has reached, lowest first (none without a budget).
+    Exact in cents: 80% of $10,000.00 is reached at $8,000.00, not a cent before."""
+    if not budget_cents or budget_cents <= 0:
+        return ()
+    return tuple(t for t in THRESHOLDS if billed_cents * 100 >= budget_cents * t)
 
 
 def highest_crossed(budget_cents: int | None, billed_cents: int) -> int | None:
     """The highest threshold ``billed_cents`` has reached, or None (no budget, or below 80%)."""
-    if not budget_cents or budget_cents <= 0:
-        return None
-    reached = [t for t in THRESHOLDS if billed_cents * 100 >= budget_cents * t]
+    reached = crossed(budget_cents, billed_cents)
     return reached[-1] if reached else None
+
+
+def responsible_lawyer_id(matter: Matter, client: Client) -> int | None:
+    """Who answers for the matter: its own lawyer, or the client's when it names none."""
+    return matter.lawyer_id or client.lawyer_id
+
+
+def may_see_money(actor: Actor, matter: Matter, client: Client) -> bool:
+    """Whether ``actor`` sees the matter's budget, billed and collected (module docstring)."""
+    return actor.may_see_balance_of(client.lawyer_id) or actor.may_see_balance_of(
+        responsible_lawyer_id(matter, client)
+    )
 
 
 def _billed_and_collected() -> tuple[object, object]:

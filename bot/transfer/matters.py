@@ -1,6 +1,7 @@
 """``clerk export/import matters``: code,client,title,lawyer,status, then practice_area,
 fee_arrangement, budget (a decimal string in the client's currency) and satisfaction (1-5, a
-closed matter's).
+closed matter's), each checked as ``/matter edit`` and ``/matter close`` check it. An empty
+cell, or a column the file leaves out, is not given: the matter has none.
 
 Codes keep their numbers (``ACME-7`` stays ``ACME-7``) so documents that quote them still
 point at the right matter; ``/matter add`` then continues after the highest number (and a
@@ -17,11 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clients.lookup import get_client, normalise_code
-from bot.clients.matter_edit import (
-    FEE_ARRANGEMENTS,
-    MAX_PRACTICE_AREA,
-    read_satisfaction,
-)
+from bot.clients.matter_edit import MAX_PRACTICE_AREA, read_fee_arrangement, read_satisfaction
 from bot.clients.matters import title_problem
 from bot.errors import InvalidInput
 from bot.money import Money
@@ -70,11 +67,10 @@ def _terms(row: dict[str, str], client: Client, status: MatterStatus) -> dict[st
     area = " ".join(row["practice_area"].split())
     if len(area) > MAX_PRACTICE_AREA:
         raise InvalidInput(f"practice_area is at most {MAX_PRACTICE_AREA} characters")
-    fee = row["fee_arrangement"].strip().lower()
-    if fee and fee not in FEE_ARRANGEMENTS:
-        raise InvalidInput(
-            f"fee_arrangement '{fee[:30]}' is not one of {', '.join(FEE_ARRANGEMENTS)}"
-        )
+    try:
+        fee = read_fee_arrangement(row["fee_arrangement"])
+    except InvalidInput as exc:
+        raise InvalidInput(f"fee_arrangement: {exc.message}") from exc
     budget = None
     if row["budget"]:
         try:
@@ -93,7 +89,7 @@ def _terms(row: dict[str, str], client: Client, status: MatterStatus) -> dict[st
             raise InvalidInput("satisfaction is for a closed matter (its status is open)")
     return {
         "practice_area": area or None,
-        "fee_arrangement": fee or None,
+        "fee_arrangement": fee,
         "budget_cents": budget,
         "satisfaction": satisfaction,
     }

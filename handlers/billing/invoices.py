@@ -30,6 +30,7 @@ from handlers.billing import views
 from handlers.billing.forms import MoneyView
 from handlers.billing.invoice_form import modal_invoice, open_modal
 from handlers.billing.shared import deliver, home, queue_messages, read_day
+from handlers.clients.budget_alerts import queue_budget_alerts
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
 from storage.models import Client
@@ -127,6 +128,9 @@ def store(clerk: Clerk, actor: Actor, new: billing.NewInvoice) -> blocks.Message
             session, actor=actor, new=new, today=clerk.today(), now=clerk.now()
         )
         queue_messages(session, outcome, actor)
+        if outcome.invoice is not None and outcome.invoice.matter_id is not None:
+            # billing rose: 80% / 100% of the matter's budget (a void or write-off never alerts)
+            queue_budget_alerts(session, [outcome.invoice.matter_id])
         return invoice_receipt(outcome, home(clerk))
 
 

@@ -21,7 +21,6 @@ from bot.deadlines.dates import decide
 from bot.errors import NeedsConfirmation
 from bot.permissions import Actor
 from handlers.billing import views
-from handlers.clients.budget_alerts import queue_budget_alerts
 from handlers.deadlines.rulesets import choice_value
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest
@@ -80,8 +79,6 @@ def queue_messages(session: Session, outcome: Outcome, actor: Actor) -> None:
                     notice, by=actor.slack_id, client_code=outcome.client.code
                 ),
             )
-    if outcome.invoice is not None and outcome.invoice.matter_id is not None:
-        queue_budget_alerts(session, [outcome.invoice.matter_id])  # 80% / 100% of its budget
     for person, changes in sorted(stage_recipients(session, outcome.changes).items()):
         if person == actor.slack_id:
             continue

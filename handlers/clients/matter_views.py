@@ -32,14 +32,23 @@ def budget_pairs(figures: BudgetFigures) -> list[tuple[str, str]]:
     return pairs
 
 
-def edited(result: MatterEdit) -> blocks.Message:
+def edited(result: MatterEdit, *, alerted: bool = False) -> blocks.Message:
+    """The receipt of `/matter edit`; ``alerted``: the change queued a budget alert."""
     field = result.field.replace("-", " ")
     before = result.before if result.field == "lawyer" else blocks.escape(result.before)
     after = result.after if result.field == "lawyer" else blocks.escape(result.after)
-    return blocks.success(
+    reply = blocks.success(
         f"Updated *{result.code}*: {field} is now {after}.",
         f"It was {before}. The change is in the audit trail (`/clerk audit {result.code}`).",
     )
+    if alerted:
+        reply.blocks.append(
+            blocks.context(
+                "Billing on this matter has already passed 80% of its budget: its "
+                "responsible lawyer gets a DM about it."
+            )
+        )
+    return reply
 
 
 def closed_extras(satisfaction: int | None, after_care_on: date | None) -> list[str]:
@@ -61,13 +70,17 @@ def alert_message(alert: BudgetAlert) -> blocks.Message:
     assert f.budget_cents is not None  # only matters with a budget are alerted
     budget = _money(f.budget_cents, f.currency)
     billed = _money(f.billed_cents, f.currency)
+    code = alert.matter_code
     if alert.threshold >= 100:
-        head = f":red_circle: *{alert.matter_code}* is over its budget: {billed} billed of {budget}"
+        over = "is over" if f.billed_cents > f.budget_cents else "has reached"
+        head = (
+            f":red_circle: *{code}* {over} its budget: {billed} billed of {budget} ({f.percent}%)"
+        )
     else:
-        head = f":large_yellow_circle: *{alert.matter_code}* has used {f.percent}% of its budget"
+        head = f":large_yellow_circle: *{code}* has used {f.percent}% of its budget"
     title = blocks.escape(blocks.truncate(alert.title, 120))
     text = (
-        f"{head} ({f.percent}%) · {alert.client_code} · {title}\n"
+        f"{head} · {alert.client_code} · {title}\n"
         f"Billed {billed} · collected {_money(f.collected_cents, f.currency)} · budget {budget}"
     )
     return blocks.message(

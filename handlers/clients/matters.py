@@ -63,8 +63,11 @@ CLOSE_USAGE = "/matter close CODE [satisfaction 1-5] [REASON]"
 
 
 def _close_words(text: str) -> tuple[str, int | None, str | None]:
-    """``close CODE [satisfaction N] [REASON]`` -> (code, satisfaction, reason)."""
-    parts = text.split(" ", 2)
+    """``close CODE [satisfaction N] [REASON]`` -> (code, satisfaction, reason).
+
+    ``satisfaction`` is a keyword: only a number after it is a score, so a reason that starts
+    with a number (``/matter close ACME-1 5 boxes archived``) stays a reason."""
+    parts = text.split(None, 2)
     if len(parts) < 2 or not looks_like_matter_code(parts[1]):
         raise InvalidInput(
             "Say which matter, e.g. `/matter close ACME-1 satisfaction 4 settled`.",
@@ -72,11 +75,11 @@ def _close_words(text: str) -> tuple[str, int | None, str | None]:
         )
     rest = parts[2].strip() if len(parts) > 2 else ""
     satisfaction = None
-    head, _, tail = rest.partition(" ")
-    if head.lower() == "satisfaction":
-        number, _, tail = tail.strip().partition(" ")
-        satisfaction = matter_edit.read_satisfaction(number)
-        rest = tail.strip()
+    words = rest.split(None, 1)
+    if words and words[0].lower() == "satisfaction":
+        score = words[1].split(None, 1) if len(words) > 1 else [""]
+        satisfaction = matter_edit.read_satisfaction(score[0])
+        rest = score[1].strip() if len(score) > 1 else ""
     return parts[1], satisfaction, rest or None
 
 
@@ -118,28 +121,38 @@ def _close(request: CommandRequest) -> Reply:
         return reply
 
 
+def _unquoted(text: str) -> str:
+    """The value as typed, without one pair of quotes around it (``"Lease dispute"``)."""
+    value = text.strip()
+    if len(value) >= 2 and value[0] in '"\u201c' and value[-1] in '"\u201d':
+        value = value[1:-1].strip()
+    return value
+
+
 def _edit(request: CommandRequest) -> Reply:
-    """``/matter edit MATTER FIELD VALUE``: one field, audited; budget alerts follow."""
+    """``/matter edit MATTER FIELD VALUE``: one field, audited; budget alerts follow (a
+    budget set under what is already billed, or a new lawyer for one already past it)."""
     clerk, actor = request.clerk, request.actor
     actor.require(Capability.WRITE_MATTERS)
-    parts = request.text.split(" ", 3)
+    parts = request.text.split(None, 3)
     if len(parts) < 4 or not looks_like_matter_code(parts[1]):
         raise InvalidInput(
             "Say which matter, field and value, e.g. `/matter edit ACME-1 budget 25000`.",
             usage=matter_edit.USAGE,
         )
-    field = matter_edit.read_field(parts[2])
-    raw = parts[3].strip().strip('"').strip()
+    code, field = parts[1], matter_edit.read_field(parts[2])
+    raw = _unquoted(parts[3])
     value: str | int | None = None if raw.lower() in matter_edit.CLEAR_WORDS else raw
     if field == "lawyer" and value is not None:
+        with clerk.db.reading() as session:  # refused before the mention is looked up
+            matter_edit.require_may_edit(session, actor=actor, code=code, field=field)
         value = user_resolver(clerk)(raw)
     with clerk.db.unit_of_work(actor.slack_id) as session:
-        result = matter_edit.edit_matter(
-            session, actor=actor, code=parts[1], field=field, value=value
-        )
+        result = matter_edit.edit_matter(session, actor=actor, code=code, field=field, value=value)
+        told = 0
         if field in ("budget", "lawyer"):
-            queue_budget_alerts(session, [result.matter_id])
-        return matter_views.edited(result)
+            told = queue_budget_alerts(session, [result.matter_id])
+        return matter_views.edited(result, alerted=told > 0)
 
 
 def _show(request: CommandRequest) -> Reply:
@@ -147,7 +160,7 @@ def _show(request: CommandRequest) -> Reply:
     with clerk.db.reading() as session:
         card = service.matter_card(session, actor=request.actor, code=request.words[0])
         money: list[tuple[str, str]] = []
-        if request.actor.may_see_balance_of(card.client.lawyer_id):
+        if budgets.may_see_money(request.actor, card.matter, card.client):
             found = budgets.figures(session, card.matter, card.client.currency)
             money = matter_views.budget_pairs(found)
         shown = views.matter_card(card, clerk.settings.tz, money)

@@ -26,11 +26,12 @@ def _matter(firm: Harness, code: str) -> Matter:
 
 
 def _budget_dms(firm: Harness) -> list[tuple[str, str]]:
+    """The budget DMs queued (keys recorded as covered by a higher alert are not DMs)."""
     with firm.db.reading() as session:
         rows = session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == "budget").order_by(OutboxMessage.id)
         )
-        return [(row.key, row.target) for row in rows]
+        return [(row.key, row.target) for row in rows if "covered_by" not in row.payload]
 
 
 def test_the_threshold_reached_is_the_highest_crossed() -> None:
@@ -78,8 +79,8 @@ BAD = [
     ("U_LENA", "edit ACME-1 budget lots", "amount"),
     ("U_LENA", "edit ACME-1 fee-arrangement vibes", "not a fee arrangement"),
     ("U_LENA", "edit ACME-1 title -", "Give the matter a title"),
-    ("U_SAM", "edit ACME-1 budget 100", "Only ACME-1's responsible lawyer, a partner or an admin"),
-    ("U_MARK", "edit ACME-1 lawyer <@U_MARK|mark>", "Only ACME-1's responsible lawyer"),
+    ("U_SAM", "edit ACME-1 budget 100", "only its responsible lawyer, a partner or an admin"),
+    ("U_MARK", "edit ACME-1 lawyer <@U_MARK|mark>", "change ACME-1's lawyer: only its responsible"),
     ("U_BILL", "edit ACME-1 practice-area Tax", "does not allow"),
     ("U_LENA", "edit ACME-1 lawyer -", "always has a responsible lawyer"),
     ("U_LENA", "close ACME-1 satisfaction 0 done", "whole number from 1"),
@@ -166,7 +167,7 @@ def test_close_with_satisfaction_and_the_after_care_follow_up(firm: Harness) -> 
     with firm.db.reading() as session:
         follow = session.scalars(select(Contact).where(Contact.follow_up_on.is_not(None))).all()
     assert [(c.follow_up_on, c.matter_id) for c in follow] == [(due, _matter(firm, "ACME-2").id)]
-    assert "ACME-2 closed" in follow[0].summary
+    assert "ACME-2 (Renewal) closed" in follow[0].summary
 
 
 def test_the_after_care_setting_can_be_changed_or_turned_off(firm: Harness) -> None:

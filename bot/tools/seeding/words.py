@@ -91,7 +91,8 @@ MATTER_TITLES = (
     "Construction defect claim",
 )
 
-FEE_ARRANGEMENTS = ("hourly", "hourly", "hourly", "flat fee", "contingency", "retainer")
+# From the closed list /matter edit takes (bot.clients.matter_edit), hourly the most common.
+FEE_ARRANGEMENTS = ("hourly", "hourly", "hourly", "fixed", "contingency", "retainer")
 
 CONTACT_SUMMARIES = (
     "discussed settlement range",
