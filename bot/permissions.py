@@ -27,6 +27,8 @@ class Capability(StrEnum):
     MANAGE_BILLING = "record invoices, payments, payment plans, disputes and escalation"
     VIEW_OVERDUE = "see the overdue accounts list"
     VIEW_REPORTS = "run firm reports"
+    # Ranks clients by what they pay: the firm's most commercial view, for partners and admins.
+    VIEW_CLIENT_ANALYSIS = "run the client analysis"
 
 
 _PRACTICE = {

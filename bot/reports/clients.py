@@ -2,28 +2,34 @@
 industry, by size and by practice area; the ten clients with the most fees collected; key
 clients with their last contact; new clients by referral source.
 
-The window is the last twelve months: the 365 firm-local days ending today (Clerk's clock).
-For each segment:
+The window is the last twelve months: the 365 firm-local days ending today (Clerk's clock,
+never the machine's). For each segment:
 
-- *clients*: clients not marked former;
+- *clients*: clients not marked former (active ones and prospects alike: a prospect is
+  work the firm is winning, a former client is not the firm's any more);
 - *active matters*: their open matters;
 - *billed*: invoices issued in the window, voided ones left out (a written-off invoice was
   billed, as in the monthly report);
 - *collected*: fee payments received in the window (trust deposits are the client's money,
-  not fees);
-- *overdue*: what open invoices past their due date still owe today (a written-off
-  invoice's rest is not owed);
-- *satisfaction*: the average of the scores given when matters closed in the window;
-- *new*: clients added in the window.
+  not fees; voided payments never arrived);
+- *overdue*: what open invoices past their due date still owe today: the "overdue" of
+  ``/balance overdue`` (``bot.billing.aged_accounts``: disputed invoices included, credits
+  not netted), and a written-off invoice's rest is not owed;
+- *satisfaction*: the average of the scores (1-5) given when matters closed in the window;
+  None when no matter was scored;
+- *new*: clients added in the window, former ones included (they were won in it).
 
-A client with no industry or size is counted under "(not set)". The practice-area table
-counts a client once under every area it has a matter in, with all of that client's
-figures: so its rows overlap, and do not add up to the firm's totals (the industry and size
-tables do). Money is in the firm's currency; clients billed in another are named, never
-converted.
+Money figures count every client of the segment, a former client's too: what it was billed
+and paid in the window happened. A client with no industry, size, practice area or referral
+source is counted under "(not set)". The practice-area table counts a client once under
+every area it has a matter in (open or closed), with all of that client's figures: so its
+rows overlap, and do not add up to the firm's totals (the industry and size tables do).
+Money is in the firm's currency: invoices and payments in another are left out, never
+converted, and the other currencies are named so the reader knows the figures are partial.
 
 Every figure is set-based SQL: one aggregate per measure keyed by client, joined to the
-clients and grouped by the segment, never a query per client.
+clients and grouped by the segment in the database, never a query per client nor every row
+read into Python.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -47,10 +53,15 @@ from storage.models import (
     Payment,
     PaymentStatus,
 )
+from storage.models.billing import INVOICE_UNPAID
 
 WINDOW_DAYS = 365
 TOP = 10
 NOT_SET = "(not set)"
+# Open invoices with money unpaid: what ``/balance`` and ``/balance overdue`` age
+# (``bot.billing.aged_accounts.outstanding_items``), answered from the partial index of
+# unpaid invoices; voided and written-off invoices are owed by nobody.
+OWED = (Invoice.status == InvoiceStatus.OPEN, INVOICE_UNPAID)
 
 
 @dataclass(frozen=True)
@@ -134,12 +145,7 @@ def _per_client(w: _Window, today: date) -> dict[str, Any]:
     collected = _collected(w).subquery("collected")
     overdue = (
         select(Invoice.client_id, func.sum(Invoice.amount_cents - Invoice.paid_cents).label("v"))
-        .where(
-            Invoice.status == InvoiceStatus.OPEN,
-            Invoice.currency == w.currency,
-            Invoice.amount_cents > Invoice.paid_cents,
-            Invoice.due_on < today,
-        )
+        .where(*OWED, Invoice.due_on < today, Invoice.currency == w.currency)
         .group_by(Invoice.client_id)
         .subquery("overdue")
     )
@@ -298,13 +304,27 @@ def _referrals(session: Session, w: _Window) -> list[tuple[str, int]]:
 
 
 def _other_currencies(session: Session, w: _Window) -> list[str]:
-    rows = session.scalars(
-        select(Invoice.currency)
-        .where(Invoice.currency != w.currency, Invoice.issued_on >= w.start)
-        .distinct()
-        .order_by(Invoice.currency)
+    """Currencies other than the firm's that the figures leave out: billed or collected in
+    the window, or owed today (the whole unpaid rest, not only what is past due: one
+    equality the partial index of unpaid invoices answers, where the due day made SQLite
+    walk every open invoice)."""
+    other = Invoice.currency != w.currency
+    billed = select(Invoice.currency).where(
+        other,
+        Invoice.status != InvoiceStatus.VOID,
+        Invoice.issued_on >= w.start,
+        Invoice.issued_on <= w.end,
     )
-    return list(rows)
+    owed = select(Invoice.currency).where(other, *OWED)
+    collected = select(Payment.currency).where(
+        Payment.currency != w.currency,
+        Payment.status == PaymentStatus.RECEIVED,
+        Payment.is_trust.is_(False),
+        Payment.received_on >= w.start,
+        Payment.received_on <= w.end,
+    )
+    found = union(billed, owed, collected).subquery("other")
+    return sorted(str(c) for c in session.scalars(select(found.c.currency)))
 
 
 def analyse_clients(

@@ -1,7 +1,9 @@
 """``/clerk report clients``: the client analysis (``bot.reports.clients``), for partners and
-admins only (it ranks clients by what they pay: the firm's most commercial view of its
-clients), answered to the asker alone, with the chart by DM. The monthly report carries the
-same industry table and top ten (:func:`monthly_blocks`).
+admins only (``Capability.VIEW_CLIENT_ANALYSIS``: it ranks clients by what they pay, the
+firm's most commercial view of its clients, so billing, who runs the other reports, is
+refused too), answered to the asker alone, with the chart by DM through the path the other
+reports use (``handlers.reports.dm_chart``). The monthly report carries the same industry
+table and top ten (:func:`monthly_blocks`).
 """
 
 from __future__ import annotations
@@ -11,36 +13,27 @@ from datetime import date
 
 from bot.billing.receivables import money
 from bot.dates.format import format_day
-from bot.errors import PermissionDenied
+from bot.permissions import Capability
 from bot.reports.clients import ClientAnalysis, KeyClient, SegmentRow, analyse_clients
 from bot.reports.clients_chart import clients_chart
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply
 from handlers.reports.dm_chart import send_chart
-from storage.models import Role
 
-ROWS_SHOWN = 12  # per segment table; the rest are counted
+# What fits Slack's 3,000 characters a section, with room for escaping: longer lists are
+# cut and the rest counted.
+ROWS_SHOWN = 12  # per segment table
 KEY_SHOWN = 15
-COLUMNS = (
-    ("", 20),
-    ("Clients", 8),
-    ("Matters", 8),
-    ("Billed", 13),
-    ("Collected", 13),
-    ("Overdue", 13),
-    ("Sat.", 5),
-    ("New", 5),
-)
+REFERRALS_SHOWN = 15
+LABEL_WIDTH = 24  # a segment's name is cut to this; its figures never are
+NAME_WIDTH = 60  # a client's name in the top ten and the key clients
+SOURCE_WIDTH = 40  # a referral source
+HEADINGS = ("Clients", "Matters", "Billed", "Collected", "Overdue", "Sat.", "New")
 
 
 def run_clients(request: CommandRequest) -> Reply:
     """``/clerk report clients``."""
-    actor = request.actor
-    if actor.role not in (Role.PARTNER, Role.ADMIN):
-        raise PermissionDenied(
-            "The client analysis is for partners and admins; your role is "
-            f"{actor.role.value}. `/clerk report month` has the firm's figures."
-        )
+    request.actor.require(Capability.VIEW_CLIENT_ANALYSIS)  # partners and admins
     clerk = request.clerk
     with clerk.db.reading() as session:
         analysis = analyse_clients(
@@ -75,34 +68,45 @@ def chart_png(analysis: ClientAnalysis) -> bytes:
     )
 
 
-def _cell(text: str, width: int, first: bool) -> str:
-    text = text if len(text) < width else text[: width - 2] + "…"
-    return text.ljust(width) if first else text.rjust(width)
+def _label(text: str) -> str:
+    """A segment's name (user text) as the table's first cell: cut to its column, and with
+    no backtick, which could end the code block early."""
+    return blocks.truncate(text.replace("`", "'"), LABEL_WIDTH)
+
+
+def _cells(row: SegmentRow, currency: str) -> tuple[str, ...]:
+    return (
+        _label(row.label),
+        str(row.clients),
+        str(row.active_matters),
+        money(row.billed_cents, currency, currency),
+        money(row.collected_cents, currency, currency),
+        money(row.overdue_cents, currency, currency),
+        "—" if row.satisfaction is None else f"{row.satisfaction:.1f}",
+        str(row.new_clients),
+    )
 
 
 def segment_table(title: str, rows: Sequence[SegmentRow], currency: str) -> blocks.Block_:
-    head = "".join(_cell(name or title, w, i == 0) for i, (name, w) in enumerate(COLUMNS))
-    lines = [head]
-    for row in rows[:ROWS_SHOWN]:
-        cells = (
-            row.label,
-            str(row.clients),
-            str(row.active_matters),
-            money(row.billed_cents, currency, currency),
-            money(row.collected_cents, currency, currency),
-            money(row.overdue_cents, currency, currency),
-            "—" if row.satisfaction is None else f"{row.satisfaction:.1f}",
-            str(row.new_clients),
-        )
-        lines.append(
-            "".join(
-                _cell(c, w, i == 0)
-                for i, (c, (_n, w)) in enumerate(zip(cells, COLUMNS, strict=True))
-            )
-        )
+    """One segment table in a code block (so its columns line up), each column as wide as
+    its widest cell: a figure is never cut. Padding is counted on the raw text, then escaped
+    (Slack shows ``&amp;`` as one character)."""
+    table = [(title.capitalize(), *HEADINGS), *(_cells(r, currency) for r in rows[:ROWS_SHOWN])]
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in table
+    ]
     more = len(rows) - ROWS_SHOWN
     tail = f"\n…and {more} more" if more > 0 else ""
     return blocks.section(f"*By {title}*\n```" + blocks.escape("\n".join(lines)) + "```" + tail)
+
+
+def _name(text: str) -> str:
+    return blocks.escape(blocks.truncate(text, NAME_WIDTH))
 
 
 def top_ten(analysis: ClientAnalysis) -> blocks.Block_:
@@ -110,18 +114,19 @@ def top_ten(analysis: ClientAnalysis) -> blocks.Block_:
     if not analysis.top:
         return blocks.section("*Most fees collected*\nNo fees were collected in the period.")
     lines = [
-        f"{n}. *{t.code}* {blocks.escape(t.name)}: {money(t.collected_cents, cur, cur)}"
+        f"{n}. *{t.code}* {_name(t.name)}: {money(t.collected_cents, cur, cur)}"
         for n, t in enumerate(analysis.top, start=1)
     ]
     return blocks.section("*Most fees collected (the ten clients)*\n" + "\n".join(lines))
 
 
 def _key_line(client: KeyClient, today: date) -> str:
-    head = f"• *{client.code}* {blocks.escape(client.name)}: "
+    head = f"• *{client.code}* {_name(client.name)}: "
     if client.last_contact is None:
         return head + "no contact logged"
     days = (today - client.last_contact).days
-    return head + f"last contact {format_day(client.last_contact)} ({days} days ago)"
+    since = "today" if days == 0 else f"{days} day{'' if days == 1 else 's'} ago"
+    return head + f"last contact {format_day(client.last_contact)} ({since})"
 
 
 def analysis_message(analysis: ClientAnalysis) -> blocks.Message:
@@ -130,7 +135,12 @@ def analysis_message(analysis: ClientAnalysis) -> blocks.Message:
     key_lines = [_key_line(k, analysis.end) for k in analysis.key_clients[:KEY_SHOWN]]
     if len(analysis.key_clients) > KEY_SHOWN:
         key_lines.append(f"…and {len(analysis.key_clients) - KEY_SHOWN} more (`/client list key`)")
-    referrals = ", ".join(f"{blocks.escape(src)}: {n}" for src, n in analysis.referrals)
+    referrals = ", ".join(
+        f"{blocks.escape(blocks.truncate(src, SOURCE_WIDTH))}: {n}"
+        for src, n in analysis.referrals[:REFERRALS_SHOWN]
+    )
+    if len(analysis.referrals) > REFERRALS_SHOWN:
+        referrals += f" …and {len(analysis.referrals) - REFERRALS_SHOWN} more"
     notes = [
         "Clients: not former. Billed: invoices issued, voids left out. Collected: fee payments "
         "(no trust). Overdue: owed today past due. Sat.: average score of matters closed "
@@ -154,11 +164,17 @@ def analysis_message(analysis: ClientAnalysis) -> blocks.Message:
 
 
 def monthly_blocks(analysis: ClientAnalysis) -> list[blocks.Block_]:
-    """What the monthly report gains: the industry table and the top ten."""
-    return [
+    """What the monthly report gains: the industry table and the top ten (and which
+    currencies they leave out: the report's own note covers its month, not these twelve)."""
+    found = [
         blocks.section(
             f"*Clients, last 12 months* ({format_day(analysis.start)} – {format_day(analysis.end)})"
         ),
         segment_table("industry", analysis.by_industry, analysis.currency),
         top_ten(analysis),
     ]
+    if analysis.other_currencies:
+        found.append(
+            blocks.context(f"Money in {', '.join(analysis.other_currencies)} is not included.")
+        )
+    return found

@@ -116,12 +116,12 @@ def render_chart(numbers: dict[str, Any]) -> bytes:
 
 
 def run_report(request: CommandRequest) -> Reply:
-    request.actor.require(Capability.VIEW_REPORTS)
     words = request.words
+    if len(words) == 2 and words[1].lower() == "clients":  # its own, narrower permission
+        return run_clients(request)
+    request.actor.require(Capability.VIEW_REPORTS)
     if len(words) == 2 and words[1].lower() == "year":
         return run_year(request)
-    if len(words) == 2 and words[1].lower() == "clients":
-        return run_clients(request)
     if len(words) != 2 or words[1].lower() not in ("week", "month"):
         raise InvalidInput(USAGE, usage="e.g. /clerk report week")
     kind: PeriodKind = "week" if words[1].lower() == "week" else "month"

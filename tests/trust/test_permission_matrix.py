@@ -67,6 +67,8 @@ OVERDUE = MONEY | {"lawyer-own", "lawyer-other"}
 FIRM = frozenset({"admin"})
 # The firm's KPI reports carry firm-wide money figures: the money roles.
 REPORTS = MONEY
+# The client analysis ranks clients by what they pay: partners and admins (issue 21).
+CLIENT_ANALYSIS = frozenset({"admin", "partner"})
 # Bulk import of practice data: the design gives it to admins and partners.
 IMPORT_PRACTICE = frozenset({"admin", "partner"})
 
@@ -600,6 +602,12 @@ CASES = [
     Case("clerk-report-week", REPORTS, cmd("/clerk", "report week"), shows="Weekly report"),
     Case("clerk-report-month", REPORTS, cmd("/clerk", "report month"), shows="Monthly report"),
     Case("clerk-report-year", REPORTS, cmd("/clerk", "report year"), shows="Yearly report"),
+    Case(
+        "clerk-report-clients",
+        CLIENT_ANALYSIS,
+        cmd("/clerk", "report clients"),
+        shows="Client analysis",
+    ),
     Case(
         "clerk-import-clients",
         IMPORT_PRACTICE,

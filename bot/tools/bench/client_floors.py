@@ -68,8 +68,12 @@ CLIENT_ANALYSIS = (
     WHERE c.is_key = true AND c.status <> 'former'""",
     f"""SELECT {_segment("referral_source")} AS src, COUNT(*) FROM clients
     WHERE created_at >= :a_begin AND created_at < :a_finish GROUP BY src""",
-    """SELECT DISTINCT currency FROM invoices WHERE currency <> :currency
-    AND issued_on >= :a_start""",
+    """SELECT currency FROM invoices WHERE currency <> :currency AND status <> 'void'
+      AND issued_on >= :a_start AND issued_on <= :a_end
+    UNION SELECT currency FROM invoices WHERE currency <> :currency AND status = 'open'
+      AND amount_cents > paid_cents
+    UNION SELECT currency FROM payments WHERE currency <> :currency AND status = 'received'
+      AND is_trust = false AND received_on >= :a_start AND received_on <= :a_end""",
 )
 
 
