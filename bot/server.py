@@ -11,7 +11,8 @@ Before bolt sees a request, its size is capped and its signature checked here, o
 bytes: bolt parses the body (form fields, then JSON) before its own verification runs, so a
 body of 60,000 nested brackets sent by anyone reached Python's recursion limit unsigned.
 Slack's own payloads are a few kilobytes; a larger body is refused with 413, an unsigned
-one with 401, each with one log line.
+one with 401, each with one log line. Bolt's own handler is used with one correction
+(``bot.slack_request``): a command whose text says "payload" is still read as a command.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot.slack_request import FormSafeRequestHandler
 from storage.db import Database
 
 log = logging.getLogger("clerk.server")
@@ -85,7 +86,7 @@ class ClerkWSGI:
         signing_secret: str | None = None,
         calendars: WSGIApp | None = None,
     ) -> None:
-        self._slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+        self._slack = FormSafeRequestHandler(app, path=EVENTS_PATH) if app is not None else None
         self._calendars = calendars
         self._db = db
         # The secret bolt itself verifies with, unless the caller names it.
