@@ -15,15 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.clerk import Clerk
+from schedules import outbox
 from schedules.jobs import Planned, at_time, preview
 from schedules.registry import proactive_of
-from storage.models import OutboxMessage, OutboxStatus
-
-# Keys per ``IN (...)`` lookup: a month-end morning plans thousands of DMs.
-KEYS_PER_QUERY = 500
+from storage.models import OutboxStatus
 
 
 @dataclass(frozen=True)
@@ -63,15 +59,6 @@ def rehearse(clerk: Clerk, at: datetime) -> Rehearsal:
 
 
 def _outbox_status(clerk: Clerk, keys: set[str]) -> dict[str, OutboxStatus]:
-    """The status of each of ``keys`` already in the outbox: the lookup enqueue's unique key
-    makes, read instead of inserted."""
-    ordered = sorted(keys)
-    found: dict[str, OutboxStatus] = {}
+    """The status of each of ``keys`` already in the outbox."""
     with clerk.db.reading() as session:
-        for start in range(0, len(ordered), KEYS_PER_QUERY):
-            chunk = ordered[start : start + KEYS_PER_QUERY]
-            rows = session.execute(
-                select(OutboxMessage.key, OutboxMessage.status).where(OutboxMessage.key.in_(chunk))
-            )
-            found.update({key: OutboxStatus(status) for key, status in rows})
-    return found
+        return outbox.statuses(session, keys)

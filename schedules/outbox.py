@@ -31,6 +31,8 @@ MAX_KEY = 255
 # Rows per INSERT statement: SQLAlchemy pages an executemany with RETURNING into
 # multi-row VALUES itself; this bounds one statement's parameters and memory.
 BATCH_ROWS = 500
+# Keys per ``IN (...)`` lookup: far under SQLite's and PostgreSQL's parameter limits.
+KEYS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,20 @@ def _insert_new(session: Session) -> Insert:
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
     raise NotImplementedError(f"the outbox has no insert-if-new for {dialect}")
+
+
+def statuses(session: Session, keys: Iterable[str]) -> dict[str, OutboxStatus]:
+    """The status of each of ``keys`` already in the outbox (a key not there is left out):
+    the lookup the unique key makes on insert, read instead, a page of keys at a time."""
+    ordered = sorted(set(keys))
+    found: dict[str, OutboxStatus] = {}
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        chunk = ordered[start : start + KEYS_PER_QUERY]
+        rows = session.execute(
+            select(OutboxMessage.key, OutboxMessage.status).where(OutboxMessage.key.in_(chunk))
+        )
+        found.update({key: OutboxStatus(status) for key, status in rows})
+    return found
 
 
 def sent_message(

@@ -1,5 +1,6 @@
 """What `/matter edit`, the matter card's money lines, `/matter close`'s after-care and the
-budget alert DM say (pure builders)."""
+budget alert DMs say (pure builders): one matter's alert, or one lawyer's several gathered
+into one DM (``handlers.clients.budget_alerts``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from bot.money import Money
 from handlers.kernel import blocks
 
 OUTBOX_KIND = "budget"
+# Matters listed by name in a gathered alert (ten to a section, inside Slack's 3,000
+# characters); the rest are counted.
+GATHERED_SHOWN = 40
+PER_SECTION = 10
 
 
 def _money(cents: int, currency: str) -> str:
@@ -91,4 +96,47 @@ def alert_message(alert: BudgetAlert) -> blocks.Message:
             f"`/matter {alert.matter_code}` shows the matter; `/matter edit "
             f"{alert.matter_code} budget AMOUNT` records a new one."
         ),
+    )
+
+
+def _alert_line(alert: BudgetAlert) -> str:
+    f = alert.figures
+    assert f.budget_cents is not None  # only matters with a budget are alerted
+    dot = ":red_circle:" if alert.threshold >= 100 else ":large_yellow_circle:"
+    title = blocks.escape(blocks.truncate(alert.title, 60))
+    return (
+        f"{dot} *{alert.matter_code}* · {alert.client_code} · {title}: "
+        f"{_money(f.billed_cents, f.currency)} billed of {_money(f.budget_cents, f.currency)} "
+        f"({f.percent}%)"
+    )
+
+
+def gathered_alert_message(alerts: list[BudgetAlert]) -> blocks.Message:
+    """One DM for a lawyer's several matters crossing a threshold at once (an import of
+    matters, billing recorded outside Slack, a firm's first morning): the fullest first,
+    each with its figures, rather than a DM per matter."""
+    if len(alerts) == 1:
+        return alert_message(alerts[0])
+    ranked = sorted(alerts, key=lambda a: (-(a.figures.percent or 0), a.matter_code))
+    over = sum(1 for a in alerts if a.threshold >= 100)
+    head = f"{len(alerts)} of your matters have passed 80% of their budget"
+    if over:
+        head += f", {over} of them {'has' if over == 1 else 'have'} reached it"
+    lines = [_alert_line(a) for a in ranked[:GATHERED_SHOWN]]
+    sections = [
+        blocks.section("\n".join(lines[i : i + PER_SECTION]))
+        for i in range(0, len(lines), PER_SECTION)
+    ]
+    rest = len(ranked) - GATHERED_SHOWN
+    notes = [
+        "Agreed budgets are worth raising with the client before the next invoice. "
+        "`/matter CODE` shows a matter; `/matter edit CODE budget AMOUNT` records a new budget."
+    ]
+    if rest > 0:
+        notes.insert(0, f"…and {rest} more, each at 80% or more of its budget.")
+    return blocks.message(
+        head + ".",
+        blocks.section(f"*{head}.*"),
+        sections,
+        blocks.context(*notes),
     )

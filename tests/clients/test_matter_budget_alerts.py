@@ -16,6 +16,8 @@ from bot.clients.budgets import BudgetAlert, BudgetFigures, crossed, highest_cro
 from bot.transfer import import_csv
 from handlers import scheduled
 from handlers.billing.forms import MoneyField
+from handlers.clients.matter_views import alert_message, gathered_alert_message
+from handlers.kernel import blocks
 from schedules import jobs
 from schedules.delivery import deliver_due
 from storage.models import Matter, OutboxMessage, OutboxStatus
@@ -215,3 +217,63 @@ def test_who_sees_a_matters_money(firm: Harness, user: str, code: str, sees: boo
     assert code in card
     assert ("$4,321.00" in card) is sees and ("Billed to date" in card) is sees
     assert ("Fees collected" in card) is sees
+
+
+def test_several_matters_crossing_at_once_are_one_dm_per_lawyer(firm: Harness) -> None:
+    _say(firm, "U_LENA", "/matter", 'add ACME "Trademark"')
+    _say(firm, "U_LENA", "/matter", 'add ACME "Employment"')
+    for code in ("ACME-1", "ACME-2", "ACME-3", "ACME-4"):
+        _say(firm, "U_PAUL", "/matter", f"edit {code} budget 1000")
+    ids = {code: _matter_id(firm, code) for code in ("ACME-1", "ACME-2", "ACME-3", "ACME-4")}
+    header = "number,client,matter,amount,issued_on"
+    rows = (
+        "CLI-1,ACME,ACME-1,850.00,2026-11-02\n"  # 85%
+        "CLI-2,ACME,ACME-2,950.00,2026-11-02\n"  # 95%, Mark's matter
+        "CLI-3,ACME,ACME-3,1200.00,2026-11-02\n"  # 120%
+        "CLI-4,ACME,ACME-4,900.00,2026-11-02\n"  # 90%
+    )
+    assert import_csv(firm.db, "invoices", io.StringIO(f"{header}\n{rows}"), actor="U_BILL") == 4
+    _morning_check(firm)
+    _morning_check(firm)  # nothing more: every key is taken
+    assert sorted(_dms(firm)) == sorted(
+        [(f"budget:{ids['ACME-3']}:100", "U_LENA"), (f"budget:{ids['ACME-2']}:80", "U_MARK")]
+    )
+    settled = sorted(key for key, _t, status, dm in _budget_rows(firm) if not dm)
+    assert settled == sorted(
+        [f"budget:{ids['ACME-1']}:80", f"budget:{ids['ACME-3']}:80", f"budget:{ids['ACME-4']}:80"]
+    )
+    deliver_due(firm.clerk, owner="test")
+    to_lena = [
+        str(c.params)
+        for c in firm.standin.calls()
+        if c.method == "chat.postMessage"
+        and "budget" in str(c.params.get("text"))
+        and c.params.get("channel") == "U_LENA"
+    ]
+    assert len(to_lena) == 1
+    (dm,) = to_lena
+    assert "3 of your matters have passed 80% of their budget, 1 of them has reached it" in dm
+    assert dm.index("ACME-3") < dm.index("ACME-4") < dm.index("ACME-1")  # fullest first
+    assert "$1,200.00 billed of $1,000.00 (120%)" in dm
+    # told in the gathered DM: ACME-1 is told again only when it reaches 100%
+    _say(firm, "U_BILL", "/invoice", "add ACME ACME-1 INV-9 $100 issued Nov 3")  # 95%
+    assert len(_dms(firm)) == 2
+    _say(firm, "U_BILL", "/invoice", "add ACME ACME-1 INV-10 $50 issued Nov 3")  # 100%
+    assert (f"budget:{ids['ACME-1']}:100", "U_LENA") in _dms(firm)
+    assert len(_dms(firm)) == 3
+
+
+def test_a_gathered_alert_names_forty_matters_and_counts_the_rest() -> None:
+    figures = BudgetFigures(100_000, 85_000, 0, "USD")
+    alerts = [
+        BudgetAlert(n, f"ACME-{n}", "ACME", "<!channel> Lease", 80, "U_LENA", figures)
+        for n in range(1, 46)
+    ]
+    message = gathered_alert_message(alerts)
+    blocks.validate(message.blocks)
+    shown = str(message.blocks)
+    assert "45 of your matters have passed 80% of their budget." in message.text
+    assert "…and 5 more" in shown
+    assert shown.count("$850.00 billed of $1,000.00 (85%)") == 40
+    assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
+    assert gathered_alert_message(alerts[:1]).text == alert_message(alerts[0]).text

@@ -22,7 +22,7 @@ import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from multiprocessing.connection import Connection
 from typing import Any
@@ -48,10 +48,25 @@ def _morning_rows(day: date) -> Any:
     )
 
 
-def _replay(db: Database, day: date, morning: datetime) -> tuple[int, int, int]:
-    """Put the morning's rows back as queued; (due at 08:00, held for later zones, items)."""
+def _replay(db: Database, day: date, morning: datetime) -> tuple[int, int, int, int]:
+    """Put the morning's rows back as queued; (due at 08:00, held for later zones, items,
+    other jobs' rows held back).
+
+    What the scheduler run left unsent of the later jobs (the 08:30 job's collections and
+    budget DMs, still being paced out when it stopped) is not the 08:00's: it is held until
+    the next day, so the replay delivers the 08:00 alone and its DMs per person count the
+    08:00 alone."""
     where = _morning_rows(day)
     with db.unit_of_work("bench") as session:
+        later = session.execute(
+            update(OutboxMessage)
+            .where(
+                ~where,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= morning),
+            )
+            .values(not_before=morning + timedelta(days=1))
+        ).rowcount
         session.execute(
             update(OutboxMessage)
             .where(where)
@@ -77,7 +92,7 @@ def _replay(db: Database, day: date, morning: datetime) -> tuple[int, int, int]:
             else:
                 due += 1
             items += len((payload.get("briefing") or {}).get("items") or [])
-    return due, held, items
+    return due, held, items, int(later or 0)
 
 
 def _build_seconds(db: Database, day: date, zone: Any) -> float:
@@ -110,7 +125,7 @@ def measure_delivery(
     morning = datetime.combine(day, clock_time(8, 0), tzinfo=zone)
     db = Database(database_url)
     try:
-        due, held, items = _replay(db, day, morning)
+        due, held, items, later = _replay(db, day, morning)
         build_s = _build_seconds(db, day, zone)
     finally:
         db.dispose()
@@ -124,6 +139,7 @@ def measure_delivery(
             courier.clerk.db.dispose()
         calls = standin.calls()
     figures = _figures(calls, sent, due, held, items, build_s, started, took)
+    figures["later_jobs_held"] = later
     figures["memory"] = _memory(database_url, day, morning)
     return figures
 

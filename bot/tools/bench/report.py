@@ -168,7 +168,8 @@ def _print_delivery(backend: str, found: dict[str, Any] | None, out: Out) -> Non
     out(
         f"  {found['messages_sent']} messages ({found['channel_posts']} channel posts, "
         f"{found['dms']} DMs to {found['people']} people; {found['held_for_readers_mornings']} "
-        f"held for readers' own mornings); the briefings hold {found['briefing_items']} items"
+        f"held for readers' own mornings); the briefings hold {found['briefing_items']} items; "
+        f"{found.get('later_jobs_held', 0)} later jobs' messages left for after the replay"
     )
     out(
         f"  08:00 to the last message {found['to_last_message_s']:.1f} s (jobs "
