@@ -84,7 +84,11 @@ def _record_settled(session: Session, told: list[_Told]) -> None:
         session,
         [
             Queued(
-                key, t.lawyer_slack_id, matter_views.OUTBOX_KIND, {"covered_by": t.key}, settled=True
+                key,
+                t.lawyer_slack_id,
+                matter_views.OUTBOX_KIND,
+                {"covered_by": t.key},
+                settled=True,
             )
             for t in told
             for key in t.settled
