@@ -39,7 +39,7 @@ CODE = re.compile(r"^[A-Z0-9](?:[A-Z0-9-]{0,14}[A-Z0-9])?$")
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ().\-/]{5,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 MAX_NAME = 300
-MAX_FREE_TEXT = 500  # industry, size, address and each details value
+MAX_FREE_TEXT = 500  # an address and each details value (industry and size: MAX_TEXT_OF)
 SIMILAR_NAME_CUTOFF = 88
 # Words the commands read as sub-commands or list filters: a client coded FIND could never be
 # shown with `/client FIND`, nor MINE listed with `/deadline list MINE`.
@@ -164,10 +164,16 @@ def check_phone(phone: str) -> str:
     return phone.strip()
 
 
+# The columns' own sizes (``storage.models.clients``): PostgreSQL refuses a longer value.
+MAX_TEXT_OF = {"industry": 120, "size": 60}
+
+
 def check_free_text(value: str, what: str) -> str:
+    """The text trimmed, once it fits its column (``MAX_TEXT_OF``, else ``MAX_FREE_TEXT``)."""
     text = value.strip()
-    if len(text) > MAX_FREE_TEXT:
-        raise InvalidInput(f"The {what} is {len(text):,} characters; the most is {MAX_FREE_TEXT}.")
+    most = MAX_TEXT_OF.get(what, MAX_FREE_TEXT)
+    if len(text) > most:
+        raise InvalidInput(f"The {what} is {len(text):,} characters; the most is {most}.")
     return text
 
 

@@ -168,19 +168,34 @@ def export_csv(db: Database, kind_name: str, out: IO[str]) -> int:
     return count
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(header: str, kind: Kind) -> str:
+    """The delimiter that splits the header line into ``kind``'s columns: a comma, or the
+    semicolon of a spreadsheet saved in a European locale, or a tab; else the commonest.
+
+    Read from the header, whose cells are known names, rather than guessed from the data
+    (``csv.Sniffer``): a guess from data misread a cell holding both a comma and a doubled
+    quote (``"Smith, ""Jr."" & Co"``) and shifted the rest of the line. Quoting is always
+    the spreadsheet's: ``"`` around a cell, ``""`` inside it."""
+    for delimiter in DELIMITERS:
+        names = next(csv.reader([header], delimiter=delimiter), [])
+        names = [name.strip().lower() for name in names]
+        if len(names) > 1 and kind.header_problem(names) is None:
+            return delimiter
+    return max(DELIMITERS, key=header.count)
+
+
 def _rows(source: IO[str], kind: Kind) -> Iterator[tuple[int, dict[str, str], str | None]]:
     """Each data row: its line number, every column of ``kind`` ("" where the file has no
     such column), and what is wrong with its shape, if anything.
 
     Raises ImportFailed before any row when the header names the wrong columns.
     """
-    sample = source.read(4096)
+    first_line = source.readline()
     source.seek(0)
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(source, dialect=dialect)
+    reader = csv.reader(source, delimiter=_delimiter(first_line, kind))
     header = next(reader, None)
     if header is None:
         return

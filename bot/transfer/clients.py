@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clients import profile
+from bot.clients.grammar import MAX_DAYS
 from bot.clients.service import (
     check_code,
+    check_free_text,
     email_problem,
     name_problem,
     phone_problem,
@@ -38,6 +40,12 @@ COLUMNS = (
     "phone",
     "credit_limit",
     "terms_days",
+    # what `/client edit` sets besides: the client analysis groups by industry and size
+    "industry",
+    "size",
+    "address",
+    "retainer",
+    "cadence_days",
     # the profile (bot.clients.profile), then the client team and related clients
     *(f.export for f in profile.FIELDS if f.type not in ("user", "clients")),
     "relationship_partner",
@@ -101,12 +109,19 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
             "key": "true" if c.is_key else "false",
             "email": c.email or "",
             "phone": c.phone or "",
-            "credit_limit": Money(c.credit_limit_cents, c.currency).decimal_string()
-            if c.credit_limit_cents is not None
-            else "",
+            "credit_limit": _amount(c.credit_limit_cents, c.currency),
             "terms_days": str(c.terms_days),
+            "industry": c.industry or "",
+            "size": c.size or "",
+            "address": c.address or "",
+            "retainer": _amount(c.retainer_required_cents, c.currency),
+            "cadence_days": "" if c.cadence_days is None else str(c.cadence_days),
             **_profile_cells(session, c, users),
         }
+
+
+def _amount(cents: int | None, currency: str) -> str:
+    return "" if cents is None else Money(cents, currency).decimal_string()
 
 
 def _profile_cells(session: Session, client: Client, users: dict[int, str]) -> dict[str, str]:
@@ -169,6 +184,22 @@ def _partner(ctx: ImportContext, slack_id: str) -> int | None:
     return user.id
 
 
+TEXTS = ("industry", "size", "address")
+
+
+def _money_cell(row: dict[str, str], column: str, currency: str) -> int | None:
+    """A decimal string in the firm's currency, never negative; None when empty."""
+    if not row[column]:
+        return None
+    try:
+        cents = Money.from_decimal_string(row[column], currency).cents
+    except InvalidInput as exc:
+        raise InvalidInput(f"{column}: {exc.message}") from exc
+    if cents < 0:
+        raise InvalidInput(f"{column} can't be negative ('{row[column]}')")
+    return cents
+
+
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     code = check_code(row["code"])
     if ctx.session.scalar(select(Client.id).where(Client.code == code)) is not None:
@@ -192,11 +223,13 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         if row[column] and (problem := check(row[column])):
             raise InvalidInput(f"{column}: {problem}")
     currency = firm_currency(ctx)
-    credit = None
-    if row["credit_limit"]:
-        credit = Money.from_decimal_string(row["credit_limit"], currency).cents
-        if credit < 0:
-            raise InvalidInput(f"credit_limit can't be negative ('{row['credit_limit']}')")
+    credit = _money_cell(row, "credit_limit", currency)
+    texts = {column: check_free_text(row[column], column) or None for column in TEXTS}
+    cadence = row["cadence_days"].strip()
+    if cadence and not (cadence.isdigit() and 0 < int(cadence) <= MAX_DAYS):
+        raise InvalidInput(
+            f"cadence_days must be a number of days from 1 to {MAX_DAYS}, not '{cadence}'"
+        )
     client = Client(
         code=code,
         name=row["name"].strip(),
@@ -210,6 +243,9 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         currency=currency,
         credit_limit_cents=credit,
         terms_days=int(terms),
+        retainer_required_cents=_money_cell(row, "retainer", currency),
+        cadence_days=int(cadence) if cadence else None,
+        **texts,
     )
     ctx.session.add(client)
     ctx.session.flush()

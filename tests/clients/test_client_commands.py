@@ -231,6 +231,8 @@ BAD_INPUTS = [
     ("U_PAUL", "edit ACME credit-limit EUR 100", "kept in USD"),
     ("U_BILL", 'add NEW "New Co"', "does not allow"),
     ("U_BILL", "edit ACME email a@b.co", "does not allow"),
+    ("U_LENA", "edit ACME industry " + "I" * 121, "the most is 120"),  # the column's size
+    ("U_LENA", "edit ACME size " + "S" * 61, "the most is 60"),
     ("U_LENA", "find", "What should I look for"),
     ("U_LENA", "ACME extra words", "I don't know `/client ACME"),
     ("U_LENA", "acme-1", "`/matter ACME-1` shows the matter"),

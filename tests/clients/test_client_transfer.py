@@ -57,6 +57,7 @@ def test_export_has_the_pinned_header_and_decimal_amounts(harness: Harness) -> N
     _seed(harness)
     assert _export(harness.db, "clients").splitlines()[0] == (
         "code,name,kind,status,lawyer,key,email,phone,credit_limit,terms_days,"
+        "industry,size,address,retainer,cadence_days,"
         "gender,birth_date,family,income,employer,position,interests,legal_rep,contact_person,"
         "registered_capital,revenue,employees,customers,partners,referral_source,"
         "potential_needs,relationship_partner,billing_contact,related_clients"

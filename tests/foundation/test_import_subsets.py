@@ -3,12 +3,13 @@ are there; an unknown column is refused by name; a refused file writes nothing."
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.transfer import ImportFailed, get_kind, import_csv
+from bot.transfer import ImportFailed, export_csv, get_kind, import_csv
 from storage.db import Database
 from storage.models import AuditLog, Client, Contact, Invoice, Matter, Party, Payment, User
 from tests.billing.conftest import NOW, TODAY, seed_firm
@@ -144,3 +145,64 @@ def test_a_row_with_more_cells_than_the_header_is_refused_with_its_line(firm: Da
 
 def test_a_trailing_empty_cell_is_no_reason_to_refuse(firm: Database) -> None:
     assert _import(firm, "clients", "code,name\nEAST,Eastwind,\n") == 1
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_cell_with_a_delimiter_and_doubled_quotes_is_read_whole(
+    firm: Database, delimiter: str
+) -> None:
+    # Comma-separated, or semicolons (a spreadsheet saved in a European locale), or tabs; the
+    # name holds the delimiter and a quoted word, as a spreadsheet writes it.
+    name = f'Smith{delimiter} "Jr." & Co'
+    quoted = '"' + name.replace('"', '""') + '"'
+    text = delimiter.join(["code", "name", "industry"]) + "\n"
+    text += delimiter.join(["SMITH", quoted, "Retail"]) + "\n"
+    text += delimiter.join(["JONES", "Jones Ltd", '"Law, ""big"" firms"']) + "\n"
+    assert _import(firm, "clients", text) == 2
+    with firm.reading() as s:
+        found = dict(
+            s.execute(
+                select(Client.code, Client.name).where(Client.code.in_(["SMITH", "JONES"]))
+            ).all()
+        )
+        industry = s.scalar(select(Client.industry).where(Client.code == "JONES"))
+    assert found == {"SMITH": name, "JONES": "Jones Ltd"}
+    assert industry == 'Law, "big" firms'
+
+
+def test_industry_size_address_retainer_and_cadence_come_back_exactly(firm: Database) -> None:
+    header = "code,name,industry,size,address,retainer,cadence_days"
+    row = 'NORTH,Northwind,Technology,50-200,"1 Main St, Springfield",2500.50,14'
+    assert _import(firm, "clients", f"{header}\n{row}\n") == 1
+    out = io.StringIO()
+    export_csv(firm, "clients", out)
+    lines = out.getvalue().splitlines()
+    columns = lines[0].split(",")
+    (north,) = [line for line in csv.reader(lines[1:]) if line[0] == "NORTH"]
+    cells = dict(zip(columns, north, strict=True))
+    assert [cells[c] for c in header.split(",")] == next(csv.reader([row]))
+    with firm.reading() as s:
+        found = s.scalars(select(Client).where(Client.code == "NORTH")).one()
+        assert (found.retainer_required_cents, found.cadence_days) == (250_050, 14)
+
+
+@pytest.mark.parametrize(
+    ("cells", "says"),
+    [
+        ("I" * 121 + ",,,,", "industry is 121 characters; the most is 120"),
+        ("," + "S" * 61 + ",,,", "size is 61 characters; the most is 60"),
+        (",,,-5.00,", "retainer can't be negative"),
+        (",,,lots,", 'retainer: "lots" is not a plain decimal amount'),
+        (",,,,0", "cadence_days must be a number of days from 1 to 3650"),
+        (",,,,weekly", "cadence_days must be a number of days from 1 to 3650"),
+    ],
+)
+def test_a_bad_industry_size_retainer_or_cadence_is_refused(
+    firm: Database, cells: str, says: str
+) -> None:
+    header = "code,name,industry,size,address,retainer,cadence_days"
+    before = _count(firm, Client)
+    with pytest.raises(ImportFailed) as refused:
+        _import(firm, "clients", f"{header}\nNORTH,Northwind,{cells}\n")
+    assert "line 2" in str(refused.value) and says in str(refused.value)
+    assert _count(firm, Client) == before
