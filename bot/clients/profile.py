@@ -229,12 +229,13 @@ def set_field(session: Session, client: Client, field: ProfileField, value: Any)
     if field.type == "clients":
         set_related(session, client, value or [])
     elif field.type == "user":
-        setattr(client, field.column, _billing_contact(session, value))
+        setattr(client, field.column, check_billing_contact(session, value))
     else:
         setattr(client, field.column, value)
 
 
-def _billing_contact(session: Session, user_id: int | None) -> int | None:
+def check_billing_contact(session: Session, user_id: int | None) -> int | None:
+    """The user id, once they may be a billing contact (``BILLING_CONTACT_ROLES``)."""
     if user_id is None:
         return None
     user = session.get(User, user_id)
@@ -252,17 +253,30 @@ def set_related(session: Session, client: Client, codes: Iterable[str]) -> None:
     wanted = list(codes)
     if client.code in wanted:
         raise InvalidInput(f"{client.code} can't be related to itself.")
-    rows = session.execute(select(Client.code, Client.id).where(Client.code.in_(wanted)))
+    found = existing_clients(session, wanted)
+    session.execute(delete(ClientRelation).where(ClientRelation.client_id == client.id))
+    session.add_all(ClientRelation(client_id=client.id, related_id=found[c]) for c in wanted)
+    session.flush()
+
+
+def existing_clients(session: Session, codes: list[str]) -> dict[str, int]:
+    """Each code's client id, once every one of ``codes`` is a client."""
+    rows = session.execute(select(Client.code, Client.id).where(Client.code.in_(codes)))
     found = {code: client_id for code, client_id in rows}
-    unknown = [code for code in wanted if code not in found]
+    unknown = [code for code in codes if code not in found]
     if unknown:
         raise InvalidInput(
             f"There is no client {', '.join(f'`{c}`' for c in unknown)}: related clients are "
             "given by their codes, e.g. `/client edit ACME related-clients GLOBEX INITECH`."
         )
-    session.execute(delete(ClientRelation).where(ClientRelation.client_id == client.id))
-    session.add_all(ClientRelation(client_id=client.id, related_id=found[c]) for c in wanted)
-    session.flush()
+    return found
+
+
+def apply_new(session: Session, client: Client, values: dict[str, Any]) -> None:
+    """Store a new client's profile as its form gave it (``values``: typed, by field name),
+    each field checked against the store as ``/client edit`` checks it."""
+    for name, value in values.items():
+        set_field(session, client, BY_NAME[name], value)
 
 
 def related_codes(session: Session, client_id: int) -> tuple[list[str], list[str]]:

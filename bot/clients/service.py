@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.clients import profile
 from bot.clients.lookup import get_client, normalise_code, suggest_clients
 from bot.errors import Conflict, InvalidInput, PermissionDenied
 from bot.permissions import Actor, Capability
@@ -97,6 +98,8 @@ class ClientInput:
     retainer_required_cents: int | None = None
     cadence_days: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    # the profile fields given (``bot.clients.profile``), typed, by field name
+    profile: dict[str, Any] = field(default_factory=dict)
 
 
 # --- checks (each returns the problem, so forms can collect them all) ---------------------
@@ -293,9 +296,11 @@ def credit_terms_given(data: ClientInput) -> list[str]:
 
 def require_may_add(actor: Actor, data: ClientInput) -> None:
     """Whether ``actor`` may add this client as given: a member who adds clients, and a
-    partner or an admin if it comes with credit terms. Asked before anything is read."""
+    partner or an admin if it comes with credit terms or a billing contact. Asked before
+    anything is read."""
     actor.require(Capability.WRITE_CLIENTS)
-    require_senior(actor, credit_terms_given(data), verb="set")
+    senior = [name for name in data.profile if name in profile.SENIOR]
+    require_senior(actor, [*credit_terms_given(data), *senior], verb="set")
 
 
 # --- writes -------------------------------------------------------------------------------
@@ -335,6 +340,7 @@ def add_client(session: Session, *, actor: Actor, data: ClientInput) -> Client:
         raise Conflict(
             f"There is already a client `{code}`. See it with `/client {code}`."
         ) from None
+    profile.apply_new(session, client, data.profile)
     return client
 
 

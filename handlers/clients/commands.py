@@ -20,7 +20,7 @@ from bot.errors import InvalidInput
 from bot.firm.users import slack_ids_by_id
 from bot.permissions import Actor, Capability
 from bot.text import user_id
-from handlers.clients import client_list, conflicts, credit, form_conflicts, views
+from handlers.clients import client_form, client_list, conflicts, credit, form_conflicts, views
 from handlers.clients.forms import read_client_form
 from handlers.kernel import blocks
 from handlers.kernel.commands import CommandRequest, Reply, slash_command
@@ -152,7 +152,7 @@ def run(request: CommandRequest) -> Reply:
 def open_client_modal(request: CommandRequest) -> dict[str, Any]:
     """``/client`` alone: the add form, only for roles that may add (billing reads only)."""
     request.actor.require(Capability.WRITE_CLIENTS)
-    return views.client_modal()
+    return client_form.client_modal()
 
 
 def register(app: App, clerk: Clerk) -> None:
@@ -167,7 +167,9 @@ def register(app: App, clerk: Clerk) -> None:
 
     form_conflicts.saves(form_conflicts.CLIENT_FORM, save_client_form)
 
-    @app.view(views.ClientIds.CLIENT_MODAL)
+    client_form.register_kind_switch(app)
+
+    @app.view(client_form.CLIENT_MODAL)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         actor = clerk.directory.actor(body["user"]["id"])
         actor.require(Capability.WRITE_CLIENTS)
@@ -190,6 +192,7 @@ def _read_form(clerk: Clerk, session: Any, values: dict[str, Any]) -> clients.Cl
         session,
         values,
         currency=clerk.settings.currency,
+        today=clerk.today(),
         member_id=lambda slack_id: clerk.directory.member(slack_id).user_id,
     )
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.clients import profile
 from bot.clients.contacts import split_code, summary_problem
 from bot.clients.lookup import get_client, get_matter, normalise_code
 from bot.clients.matters import former_problem, title_problem
 from bot.clients.service import (
     ClientInput,
+    check_free_text,
     code_problem,
     code_taken,
     email_problem,
@@ -27,6 +30,7 @@ from bot.clients.service import (
 from bot.dates.format import format_day
 from bot.errors import FieldErrors, InvalidInput, NotFound
 from bot.money import Money, parse_amount
+from handlers.clients.client_form import KIND_BLOCK, profile_block_id
 from storage.models import ClientKind, ContactKind
 
 Values = Mapping[str, str | None]
@@ -74,8 +78,40 @@ def _amount(values: Values, key: str, currency: str, errors: dict[str, str]) -> 
         return None
 
 
+def _profile(
+    session: Session,
+    values: Values,
+    kind: ClientKind,
+    *,
+    currency: str,
+    today: date,
+    member_id: MemberId,
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    """The profile fields of ``kind`` that were filled in, typed and checked as ``/client
+    edit`` checks them (a field of the other kind, left in a forged form, is not read)."""
+    found: dict[str, Any] = {}
+    for field in profile.FIELDS:
+        key = profile_block_id(field)
+        typed = _text(values, key)
+        if kind not in field.kinds or not typed:
+            continue
+        try:
+            if field.type == "user":
+                value: Any = profile.check_billing_contact(session, member_id(typed))
+            else:
+                value = profile.read_value(field, typed, currency=currency, today=today)
+            if field.type == "clients":
+                profile.existing_clients(session, value)
+        except (InvalidInput, NotFound) as exc:
+            errors[key] = _short(exc.message)
+            continue
+        found[field.name] = value
+    return found
+
+
 def read_client_form(
-    session: Session, values: Values, *, currency: str, member_id: MemberId
+    session: Session, values: Values, *, currency: str, today: date, member_id: MemberId
 ) -> ClientInput:
     errors: dict[str, str] = {}
     code = _text(values, "code")
@@ -100,21 +136,40 @@ def read_client_form(
     currencies = {m.currency for m in (credit, retainer) if m is not None}
     if len(currencies) > 1:
         errors["retainer"] = "Give the retainer in the same currency as the credit limit."
+    texts: dict[str, str | None] = {}
+    for key in ("address", "industry", "size"):
+        try:
+            texts[key] = check_free_text(_text(values, key), key) or None
+        except InvalidInput as exc:
+            errors[key] = _short(exc.message)
+    kind = ClientKind.PERSON if values.get(KIND_BLOCK) == "person" else ClientKind.ORGANIZATION
+    currency_of_client = next(iter(currencies)) if currencies else currency
+    given = _profile(
+        session,
+        values,
+        kind,
+        currency=currency_of_client,
+        today=today,
+        member_id=member_id,
+        errors=errors,
+    )
     if errors:
         raise FieldErrors(errors)
     return ClientInput(
         code=normalise_code(code),
         name=name,
-        kind=ClientKind.PERSON if values.get("kind") == "person" else ClientKind.ORGANIZATION,
+        kind=kind,
         lawyer_id=lawyer,
         is_key=values.get("key") == "yes",
         email=email or None,
         phone=phone or None,
-        currency=currencies.pop() if currencies else currency,
+        currency=currency_of_client,
         credit_limit_cents=credit.cents if credit else None,
         terms_days=terms,
         retainer_required_cents=retainer.cents if retainer else None,
         cadence_days=cadence,
+        profile=given,
+        **texts,
     )
 
 

@@ -33,7 +33,7 @@ MAX_FOUND_SHOWN = 25
 
 
 class ClientIds(StrEnum):
-    CLIENT_MODAL = "clients_add_modal"
+    CLIENT_MODAL = "clients_add_modal"  # the form: handlers.clients.client_form
     MATTER_MODAL = "matters_add_modal"
 
 
@@ -226,43 +226,6 @@ def edited(result: EditResult) -> blocks.Message:
     return blocks.success(
         f"Updated *{result.code}*: {result.field} is now {show(result.after)}.",
         f"Was: {show(result.before)} · `/client {result.code}` shows the card.",
-    )
-
-
-def client_modal() -> dict[str, Any]:
-    return blocks.modal(
-        "Add a client",
-        ClientIds.CLIENT_MODAL,
-        [
-            blocks.text_input(
-                "code",
-                "Client code",
-                placeholder="ACME",
-                max_length=16,
-                hint="2-16 letters, digits or dashes; matters become ACME-1, ACME-2…",
-            ),
-            blocks.text_input("name", "Full name", placeholder="Acme Corporation", max_length=300),
-            blocks.select_input(
-                "kind", "Kind", [("Organization", "org"), ("Person", "person")], initial="org"
-            ),
-            blocks.user_input("lawyer", "Responsible lawyer"),
-            blocks.select_input(
-                "key", "Key client", [("No", "no"), ("Yes", "yes")], initial="no", optional=True
-            ),
-            blocks.text_input("email", "Email", optional=True, max_length=254),
-            blocks.text_input("phone", "Phone", optional=True, max_length=60),
-            blocks.text_input("credit_limit", "Credit limit", optional=True, placeholder="$50,000"),
-            blocks.text_input("terms", "Payment terms (days)", optional=True, placeholder="30"),
-            blocks.text_input("retainer", "Retainer required", optional=True, placeholder="$5,000"),
-            blocks.text_input(
-                "cadence",
-                "Contact cadence (days)",
-                optional=True,
-                placeholder="30",
-                hint="Key clients: Clerk nudges the lawyer after this many days without contact.",
-            ),
-        ],
-        submit="Add",
     )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers.clients.client_form import client_modal
 from handlers.clients.contact_views import contact_modal
-from handlers.clients.views import client_modal, matter_modal
+from handlers.clients.views import matter_modal
 from storage.models import Client, Contact, ContactKind, Matter
 from tests.clients.conftest import NY, audit_rows, reply_text
 from tests.harness import Harness

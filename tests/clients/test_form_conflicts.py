@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers.clients.client_form import client_modal
 from handlers.clients.form_conflicts import PROCEED_VIEW
-from handlers.clients.views import client_modal, matter_modal
+from handlers.clients.views import matter_modal
 from storage.models import Client, ConflictSearch, Matter
 from tests.clients.conftest import audit_rows
 from tests.harness import Harness

@@ -28,8 +28,8 @@ from bot.transfer import export_csv, import_csv, neutralise, restore
 from handlers import scheduled
 from handlers.billing.forms import MoneyField
 from handlers.billing.overdue_views import MoneyAction
+from handlers.clients.client_form import client_modal
 from handlers.clients.contact_views import contact_modal
-from handlers.clients.views import client_modal
 from handlers.kernel import sealed
 from schedules import jobs
 from schedules.delivery import deliver_due

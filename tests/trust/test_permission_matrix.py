@@ -30,8 +30,9 @@ from sqlalchemy import select
 from bot.tools.standin.driver import Exchange
 from handlers.billing import forms
 from handlers.billing.forms import MoneyField
+from handlers.clients.client_form import client_modal
 from handlers.clients.contact_views import contact_modal
-from handlers.clients.views import client_modal, matter_modal
+from handlers.clients.views import matter_modal
 from handlers.deadlines.views import DeadlineField
 from handlers.kernel import sealed
 from storage.models import Client, Deadline, Invoice, Matter, User
