@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.dates.format import format_day, format_time
@@ -213,3 +213,11 @@ def _check_zone(clock: ClockTime, at: datetime, zone: ZoneInfo) -> None:
 def describe(at: datetime) -> str:
     """'Thu 3 Dec 2026 10:00 EST'."""
     return f"{format_day(at.date())} {format_time(at)} {at.tzname()}"
+
+
+def local_days(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """UTC [from, to) of the firm-local days ``first`` to ``last``: local midnight to the
+    local midnight after ``last`` (a day is 23 or 25 hours when the clocks change)."""
+    begin = datetime.combine(first, time(0), tzinfo=zone)
+    finish = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
+    return begin.astimezone(UTC), finish.astimezone(UTC)

@@ -35,13 +35,14 @@ read into Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.dates.times import local_days
 from storage.models import (
     Client,
     ClientStatus,
@@ -115,9 +116,7 @@ class _Window:
 
 def _window(today: date, zone: tzinfo, currency: str) -> _Window:
     start = today - timedelta(days=WINDOW_DAYS - 1)
-    begin = datetime.combine(start, time(0), tzinfo=zone)
-    finish = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
-    return _Window(start, today, begin, finish, currency)
+    return _Window(start, today, *local_days(start, today, zone), currency)
 
 
 # --- one aggregate per measure, keyed by client -------------------------------------------

@@ -18,7 +18,7 @@ Money figures are in the firm's home currency; other currencies are named, never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Literal
 
@@ -33,6 +33,7 @@ from bot.billing.totals import (
     written_off_between,
 )
 from bot.dates.format import format_day, format_short
+from bot.dates.times import local_days
 from bot.money.aging import Bucket, OpenItem, age
 from bot.money.dso import dso, period_days
 from storage.models import (
@@ -71,9 +72,7 @@ class Period:
 
     def bounds(self, zone: tzinfo) -> tuple[datetime, datetime]:
         """UTC [from, to) of the period's local days: local midnight to local midnight."""
-        begin = datetime.combine(self.start, time(0), tzinfo=zone)
-        finish = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=zone)
-        return begin.astimezone(UTC), finish.astimezone(UTC)
+        return local_days(self.start, self.end, zone)
 
 
 def ended_before(kind: PeriodKind, day: date) -> Period:
