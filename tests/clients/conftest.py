@@ -6,7 +6,7 @@ in real time, so "next Tuesday" or "Friday" has one reading in every test.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,24 @@ def assert_slack_accepted_everything(harness: Harness) -> None:
 def audit_rows(harness: Harness) -> int:
     with harness.db.reading() as session:
         return int(session.scalar(select(func.count()).select_from(AuditLog)) or 0)
+
+
+def assert_refused(
+    harness: Harness,
+    user: str,
+    command: str,
+    text: str,
+    expected: str,
+    *,
+    written: Callable[[Harness], object] = audit_rows,
+) -> None:
+    """``user`` typing ``command text`` gets an ephemeral reply saying ``expected``, and
+    nothing is written (``written``: what a write would change; audit rows by default)."""
+    before = written(harness)
+    exchange = harness.slack.command(user, command, text)
+    assert expected in reply_text(exchange)
+    assert exchange.replies[0]["response_type"] == "ephemeral"
+    assert written(harness) == before
 
 
 def reply_text(exchange: object) -> str:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Client, ClientRelation
-from tests.clients.conftest import audit_rows, reply_text
+from tests.clients.conftest import assert_refused, audit_rows, reply_text
 from tests.harness import Harness
 
 SMITH = 'add SMITH "Jordan Smith" person lawyer <@U_LENA|lena>'
@@ -110,11 +110,7 @@ BAD = [
 def test_bad_profile_values_are_refused_and_write_nothing(
     people: Harness, user: str, text: str, expected: str
 ) -> None:
-    before = audit_rows(people)
-    exchange = people.slack.command(user, "/client", f"edit {text}")
-    assert expected in reply_text(exchange)
-    assert exchange.replies[0]["response_type"] == "ephemeral"
-    assert audit_rows(people) == before
+    assert_refused(people, user, "/client", f"edit {text}", expected)
 
 
 def test_the_card_shows_the_profile_and_keeps_personal_facts_to_money_readers(

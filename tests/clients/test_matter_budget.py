@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.clients.budgets import highest_crossed
 from bot.transfer import export_csv, import_csv
 from storage.models import Contact, Matter, OutboxMessage
-from tests.clients.conftest import NOW, audit_rows, reply_text
+from tests.clients.conftest import NOW, assert_refused, audit_rows, reply_text
 from tests.harness import Harness
 
 
@@ -94,11 +94,7 @@ BAD = [
 def test_bad_matter_edits_are_refused_and_write_nothing(
     firm: Harness, user: str, text: str, expected: str
 ) -> None:
-    before = audit_rows(firm)
-    exchange = firm.slack.command(user, "/matter", text)
-    assert expected in reply_text(exchange)
-    assert exchange.replies[0]["response_type"] == "ephemeral"
-    assert audit_rows(firm) == before
+    assert_refused(firm, user, "/matter", text, expected)
 
 
 def test_a_closed_matter_takes_no_budget(firm: Harness) -> None:

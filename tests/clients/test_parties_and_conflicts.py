@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import AuditLog, Client, ConflictSearch, Matter, Party, PartyRole
-from tests.clients.conftest import reply_text
+from tests.clients.conftest import assert_refused, reply_text
 from tests.harness import Harness
 
 WRITES = (Party, ConflictSearch, AuditLog, Client, Matter)
@@ -52,11 +52,7 @@ BAD_PARTIES = [
 def test_bad_party_input_is_refused_and_writes_nothing(
     firm: Harness, user: str, text: str, expected: str
 ) -> None:
-    before = _counts(firm)
-    exchange = firm.slack.command(user, "/matter", f"party add {text}")
-    assert expected in reply_text(exchange)
-    assert exchange.replies[0]["response_type"] == "ephemeral"
-    assert _counts(firm) == before
+    assert_refused(firm, user, "/matter", f"party add {text}", expected, written=_counts)
 
 
 def test_no_party_on_a_closed_matter(firm: Harness) -> None:
