@@ -296,6 +296,20 @@ def related_codes(session: Session, client_id: int) -> tuple[list[str], list[str
     return list(own), list(others)
 
 
+def related_codes_of_all(session: Session) -> dict[int, list[str]]:
+    """Every client's related codes (in code order) by client id, in one query: for an
+    export, which would otherwise ask once per client."""
+    rows = session.execute(
+        select(ClientRelation.client_id, Client.code)
+        .join(Client, Client.id == ClientRelation.related_id)
+        .order_by(ClientRelation.client_id, Client.code)
+    )
+    found: dict[int, list[str]] = {}
+    for client_id, code in rows:
+        found.setdefault(client_id, []).append(code)
+    return found
+
+
 def shown_value(session: Session, client: Client, field: ProfileField) -> str:
     """The field as a reply or the card writes it ("—" when not set)."""
     if field.type == "clients":

@@ -99,6 +99,7 @@ def flag(value: str, column: str) -> bool:
 
 def export_rows(session: Session) -> Iterator[dict[str, str]]:
     users = slack_ids(session)
+    related = profile.related_codes_of_all(session)
     for c in session.scalars(select(Client).order_by(Client.code)):
         yield {
             "code": c.code,
@@ -116,7 +117,7 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
             "address": c.address or "",
             "retainer": _amount(c.retainer_required_cents, c.currency),
             "cadence_days": "" if c.cadence_days is None else str(c.cadence_days),
-            **_profile_cells(session, c, users),
+            **_profile_cells(c, users, related.get(c.id, [])),
         }
 
 
@@ -124,7 +125,7 @@ def _amount(cents: int | None, currency: str) -> str:
     return "" if cents is None else Money(cents, currency).decimal_string()
 
 
-def _profile_cells(session: Session, client: Client, users: dict[int, str]) -> dict[str, str]:
+def _profile_cells(client: Client, users: dict[int, str], related: list[str]) -> dict[str, str]:
     """The profile as cells: amounts as decimal strings, dates ISO, users as Slack ids."""
     cells: dict[str, str] = {}
     for field in profile.FIELDS:
@@ -141,7 +142,7 @@ def _profile_cells(session: Session, client: Client, users: dict[int, str]) -> d
             cells[field.export] = str(value)
     cells["relationship_partner"] = users.get(client.partner_id or 0, "")
     cells["billing_contact"] = users.get(client.billing_contact_id or 0, "")
-    cells["related_clients"] = " ".join(profile.related_codes(session, client.id)[0])
+    cells["related_clients"] = " ".join(related)
     return cells
 
 
