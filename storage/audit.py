@@ -121,6 +121,34 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         session.connection().execute(insert(AuditLog), rows)
 
 
+def record(
+    session: Session,
+    *,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Audit a change the flush cannot see: a set of link rows replaced as a whole (a
+    client's related clients), where the old links go by a statement, not one by one. The
+    same row the flush writes, with the session's actor."""
+    session.connection().execute(
+        insert(AuditLog),
+        [
+            {
+                "at": session_now(session),
+                "actor": session.info.get(ACTOR_KEY, SYSTEM_ACTOR),
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "before": before,
+                "after": after,
+            }
+        ],
+    )
+
+
 _installed = False
 
 

@@ -28,6 +28,7 @@ from bot.clients.lookup import normalise_code
 from bot.dates.format import format_day
 from bot.errors import InvalidInput
 from bot.money import Money, parse_amount
+from storage import audit
 from storage.models import Client, ClientKind, ClientRelation, Role, User
 
 PERSON, ORG = ClientKind.PERSON, ClientKind.ORGANIZATION
@@ -254,9 +255,23 @@ def set_related(session: Session, client: Client, codes: Iterable[str]) -> None:
     if client.code in wanted:
         raise InvalidInput(f"{client.code} can't be related to itself.")
     found = existing_clients(session, wanted)
+    before, _named_by = related_codes(session, client.id)
+    if before == sorted(wanted):
+        return
+    # The old links go by one statement, which the flush's audit does not see: the change
+    # is audited here as a whole, the codes before and after.
     session.execute(delete(ClientRelation).where(ClientRelation.client_id == client.id))
     session.add_all(ClientRelation(client_id=client.id, related_id=found[c]) for c in wanted)
     session.flush()
+    if before:
+        audit.record(
+            session,
+            action="update",
+            entity="client_relations",
+            entity_id=str(client.id),
+            before={"related_clients": before},
+            after={"related_clients": sorted(wanted)},
+        )
 
 
 def existing_clients(session: Session, codes: list[str]) -> dict[str, int]:

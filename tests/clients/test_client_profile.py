@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from storage.models import Client, ClientRelation
+from storage.models import AuditLog, Client, ClientRelation
 from tests.clients.conftest import assert_refused, audit_rows, reply_text
 from tests.harness import Harness
 
@@ -144,6 +144,21 @@ def test_each_change_is_in_the_audit_trail_with_before_and_after(people: Harness
     said = _edit(people, "SMITH employer Initech")
     assert "—" in said and "Initech" in said  # before and after
     assert audit_rows(people) == before + 1
+
+
+def test_related_clients_removed_are_in_the_audit_trail(people: Harness) -> None:
+    _edit(people, "ACME related-clients SMITH")
+    _edit(people, "ACME related-clients SMITH")  # the same links: nothing to record
+    said = _edit(people, "ACME related-clients -")
+    assert "SMITH" in said
+    with people.db.reading() as session:
+        rows = session.scalars(
+            select(AuditLog).where(AuditLog.entity == "client_relations").order_by(AuditLog.id)
+        ).all()
+    assert [(r.action, r.actor, r.before, r.after) for r in rows if r.action == "update"] == [
+        ("update", "U_LENA", {"related_clients": ["SMITH"]}, {"related_clients": []})
+    ]
+    assert [r.action for r in rows] == ["create", "update"]  # the link, then its removal
 
 
 def test_the_profile_goes_out_and_comes_back_through_csv(people: Harness) -> None:
