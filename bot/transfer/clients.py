@@ -8,12 +8,14 @@ row is checked as ``/client add`` checks it: code, name, email and phone.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clients import profile
+from bot.clients.edit import canonical_field
 from bot.clients.grammar import MAX_DAYS
 from bot.clients.service import (
     check_code,
@@ -51,6 +53,8 @@ COLUMNS = (
     "relationship_partner",
     "billing_contact",
     "related_clients",
+    # what `/client edit CODE details.KEY VALUE` keeps: a JSON object of text values
+    "details",
 )
 KINDS = {
     "person": ClientKind.PERSON,
@@ -118,6 +122,9 @@ def export_rows(session: Session) -> Iterator[dict[str, str]]:
             "retainer": _amount(c.retainer_required_cents, c.currency),
             "cadence_days": "" if c.cadence_days is None else str(c.cadence_days),
             **_profile_cells(c, users, related.get(c.id, [])),
+            "details": json.dumps(c.details, ensure_ascii=False, sort_keys=True)
+            if c.details
+            else "",
         }
 
 
@@ -201,6 +208,29 @@ def _money_cell(row: dict[str, str], column: str, currency: str) -> int | None:
     return cents
 
 
+def _details(cell: str) -> dict[str, str]:
+    """The details column: a JSON object whose keys are what ``details.KEY`` takes and whose
+    values are text, as the export writes it; empty for none."""
+    if not cell.strip():
+        return {}
+    try:
+        found = json.loads(cell)
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise InvalidInput('details must be a JSON object such as {"referral_source": "Bar"}')
+    details: dict[str, str] = {}
+    for key, value in found.items():
+        if not isinstance(value, str):
+            raise InvalidInput(f"details: the value of '{str(key)[:40]}' must be text")
+        try:
+            field = canonical_field(f"details.{key}")
+            details[field.removeprefix("details.")] = check_free_text(value, field)
+        except InvalidInput as exc:
+            raise InvalidInput(f"details: {exc.message}") from exc
+    return details
+
+
 def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
     code = check_code(row["code"])
     if ctx.session.scalar(select(Client.id).where(Client.code == code)) is not None:
@@ -246,6 +276,7 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         terms_days=int(terms),
         retainer_required_cents=_money_cell(row, "retainer", currency),
         cadence_days=int(cadence) if cadence else None,
+        details=_details(row["details"]),
         **texts,
     )
     ctx.session.add(client)

@@ -60,7 +60,7 @@ def test_export_has_the_pinned_header_and_decimal_amounts(harness: Harness) -> N
         "industry,size,address,retainer,cadence_days,"
         "gender,birth_date,family,income,employer,position,interests,legal_rep,contact_person,"
         "registered_capital,revenue,employees,customers,partners,referral_source,"
-        "potential_needs,relationship_partner,billing_contact,related_clients"
+        "potential_needs,relationship_partner,billing_contact,related_clients,details"
     )
     assert _export(harness.db, "matters").splitlines()[0] == (
         "code,client,title,lawyer,status,practice_area,fee_arrangement,budget,satisfaction"

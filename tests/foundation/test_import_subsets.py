@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -184,6 +185,40 @@ def test_industry_size_address_retainer_and_cadence_come_back_exactly(firm: Data
     with firm.reading() as s:
         found = s.scalars(select(Client).where(Client.code == "NORTH")).one()
         assert (found.retainer_required_cents, found.cadence_days) == (250_050, 14)
+
+
+def test_details_come_back_exactly(firm: Database) -> None:
+    details = '{"referral_source": "=HYPERLINK(x)", "note": "Café, \\"big\\" one"}'
+    text = "code,name,details\nNORTH,Northwind," + '"' + details.replace('"', '""') + '"\n'
+    assert _import(firm, "clients", text) == 1
+    with firm.reading() as s:
+        north = s.scalars(select(Client).where(Client.code == "NORTH")).one()
+        assert north.details == {"referral_source": "=HYPERLINK(x)", "note": 'Café, "big" one'}
+    out = io.StringIO()
+    export_csv(firm, "clients", out)
+    lines = out.getvalue().splitlines()
+    (north_row,) = [line for line in csv.reader(lines[1:]) if line[0] == "NORTH"]
+    cells = dict(zip(lines[0].split(","), north_row, strict=True))
+    assert json.loads(cells["details"]) == north.details
+
+
+@pytest.mark.parametrize(
+    ("cell", "says"),
+    [
+        ("[1, 2]", "details must be a JSON object"),
+        ("{oops", "details must be a JSON object"),
+        ('{"a b": "x"}', "a details key is one word"),
+        ('{"note": 5}', "the value of 'note' must be text"),
+        ('{"note": "' + "x" * 501 + '"}', "the most is 500"),
+    ],
+)
+def test_bad_details_are_refused(firm: Database, cell: str, says: str) -> None:
+    before = _count(firm, Client)
+    text = "code,name,details\nNORTH,Northwind," + '"' + cell.replace('"', '""') + '"\n'
+    with pytest.raises(ImportFailed) as refused:
+        _import(firm, "clients", text)
+    assert "line 2" in str(refused.value) and says in str(refused.value)
+    assert _count(firm, Client) == before
 
 
 @pytest.mark.parametrize(
