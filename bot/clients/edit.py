@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clients import profile
+from bot.clients.checks import MAX_NAME, name_problem
 from bot.clients.lookup import get_client
-from bot.clients.service import CREDIT_TERMS, MAX_NAME, name_problem, require_senior
+from bot.clients.service import CREDIT_TERMS, require_senior
 from bot.errors import Conflict, InvalidInput
 from bot.money import Money, parse_amount
 from bot.permissions import Actor, Capability

@@ -15,19 +15,13 @@ import re
 from collections.abc import Callable
 
 from bot.clients import profile
+from bot.clients.checks import check_code, check_email, check_free_text, check_phone, name_problem
 from bot.clients.edit import (
     MONEY_FIELDS,
     ClientChange,
     canonical_field,
 )
-from bot.clients.service import (
-    ClientInput,
-    check_code,
-    check_email,
-    check_free_text,
-    check_phone,
-    name_problem,
-)
+from bot.clients.service import ClientInput
 from bot.errors import InvalidInput
 from bot.money import Money, parse_amount
 from bot.text import split_words

@@ -15,15 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clients import profile
-from bot.clients.edit import canonical_field
-from bot.clients.grammar import MAX_DAYS
-from bot.clients.service import (
+from bot.clients.checks import (
     check_code,
     check_free_text,
     email_problem,
     name_problem,
     phone_problem,
 )
+from bot.clients.edit import canonical_field
+from bot.clients.grammar import MAX_DAYS
 from bot.errors import InvalidInput
 from bot.money.amounts import Money
 from bot.settings import load_settings

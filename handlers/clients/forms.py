@@ -15,18 +15,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clients import profile
-from bot.clients.contacts import split_code, summary_problem
-from bot.clients.lookup import get_client, get_matter, normalise_code
-from bot.clients.matters import former_problem, title_problem
-from bot.clients.service import (
-    ClientInput,
+from bot.clients.checks import (
     check_free_text,
     code_problem,
-    code_taken,
     email_problem,
     name_problem,
     phone_problem,
 )
+from bot.clients.contacts import split_code, summary_problem
+from bot.clients.lookup import get_client, get_matter, normalise_code
+from bot.clients.matters import former_problem, title_problem
+from bot.clients.service import ClientInput, code_taken
 from bot.dates.format import format_day
 from bot.errors import FieldErrors, InvalidInput, NotFound
 from bot.money import Money, parse_amount

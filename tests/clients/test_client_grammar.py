@@ -11,9 +11,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.clients import contact_text
+from bot.clients.checks import RESERVED_CODES, check_code, code_problem
 from bot.clients.edit import canonical_field
 from bot.clients.grammar import parse_add, read_change, split_edit
-from bot.clients.service import RESERVED_CODES, check_code, code_problem
 from bot.dates.court import CourtCalendar
 from bot.dates.engine import DateEngine
 from bot.errors import InvalidInput, NotFound
