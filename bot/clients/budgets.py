@@ -178,3 +178,32 @@ def alerts(session: Session, matter_ids: Collection[int] | None = None) -> list[
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """One lawyer's alerts told in one DM: sent under ``lead``'s key, with ``settled`` the
+    other keys it stands for (the other matters it lists, and the lower thresholds under
+    each, the 80% under a 100%), which are recorded as told and never sent on their own."""
+
+    lawyer_slack_id: str
+    lead: BudgetAlert
+    alerts: tuple[BudgetAlert, ...]
+    settled: tuple[str, ...]
+
+
+def gather(untold: Collection[BudgetAlert]) -> list[Gathered]:
+    """The alerts not told yet, one DM per lawyer: a lawyer whose several matters cross at
+    once (an import, billing recorded outside Slack, a firm's first morning with budgets)
+    hears of them in one message, under the key of the fullest (the highest threshold, then
+    the highest share of its budget)."""
+    by_lawyer: dict[str, list[BudgetAlert]] = {}
+    for alert in untold:
+        by_lawyer.setdefault(alert.lawyer_slack_id, []).append(alert)
+    found: list[Gathered] = []
+    for lawyer, theirs in sorted(by_lawyer.items()):
+        lead = max(theirs, key=lambda a: (a.threshold, a.figures.percent or 0, -a.matter_id))
+        settled = [a.key for a in theirs if a is not lead]
+        settled += [key for a in theirs for key in a.covered_keys]
+        found.append(Gathered(lawyer, lead, tuple(theirs), tuple(settled)))
+    return found

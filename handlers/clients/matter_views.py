@@ -4,6 +4,7 @@ into one DM (``handlers.clients.budget_alerts``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.clients.budgets import BudgetAlert, BudgetFigures
@@ -111,7 +112,7 @@ def _alert_line(alert: BudgetAlert) -> str:
     )
 
 
-def gathered_alert_message(alerts: list[BudgetAlert]) -> blocks.Message:
+def gathered_alert_message(alerts: Sequence[BudgetAlert]) -> blocks.Message:
     """One DM for a lawyer's several matters crossing a threshold at once (an import of
     matters, billing recorded outside Slack, a firm's first morning): the fullest first,
     each with its figures, rather than a DM per matter."""

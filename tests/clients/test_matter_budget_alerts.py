@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.clients import budgets
 from bot.clients.budgets import BudgetAlert, BudgetFigures, crossed, highest_crossed
 from bot.transfer import import_csv
 from handlers import scheduled
@@ -277,3 +278,21 @@ def test_a_gathered_alert_names_forty_matters_and_counts_the_rest() -> None:
     assert shown.count("$850.00 billed of $1,000.00 (85%)") == 40
     assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
     assert gathered_alert_message(alerts[:1]).text == alert_message(alerts[0]).text
+
+
+def test_gather_tells_each_lawyer_once_under_the_fullest_matters_key() -> None:
+    def alert(matter_id: int, threshold: int, billed: int, lawyer: str) -> BudgetAlert:
+        figures = BudgetFigures(100_000, billed, 0, "USD")
+        return BudgetAlert(matter_id, f"M-{matter_id}", "M", "T", threshold, lawyer, figures)
+
+    lena = [alert(1, 80, 85_000, "U_LENA"), alert(2, 100, 120_000, "U_LENA")]
+    lena.append(alert(3, 80, 95_000, "U_LENA"))
+    mark = alert(4, 80, 81_000, "U_MARK")
+    gathered = budgets.gather([*lena, mark])
+    assert [(g.lawyer_slack_id, g.lead.key) for g in gathered] == [
+        ("U_LENA", "budget:2:100"),
+        ("U_MARK", "budget:4:80"),
+    ]
+    assert sorted(gathered[0].settled) == ["budget:1:80", "budget:2:80", "budget:3:80"]
+    assert gathered[0].alerts == tuple(lena) and gathered[1].settled == ()
+    assert budgets.gather([]) == []
