@@ -208,6 +208,17 @@ def _money_cell(row: dict[str, str], column: str, currency: str) -> int | None:
     return cents
 
 
+def _days_cell(row: dict[str, str], column: str) -> int | None:
+    """A number of days from 1 to ``MAX_DAYS`` (as ``/client add`` takes them); None when
+    empty."""
+    days = row[column].strip()
+    if not days:
+        return None
+    if not (days.isdigit() and 0 < int(days) <= MAX_DAYS):
+        raise InvalidInput(f"{column} must be a number of days from 1 to {MAX_DAYS}, not '{days}'")
+    return int(days)
+
+
 def _details(cell: str) -> dict[str, str]:
     """The details column: a JSON object whose keys are what ``details.KEY`` takes and whose
     values are text, as the export writes it; empty for none."""
@@ -247,20 +258,13 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         raise InvalidInput(
             f"status must be prospect, active or former, not '{row['status']}'"
         ) from exc
-    terms = row["terms_days"] or "30"
-    if not terms.isdigit() or not 0 < int(terms) <= 3650:
-        raise InvalidInput(f"terms_days must be a number of days from 1 to 3650, not '{terms}'")
+    terms = _days_cell(row, "terms_days") or 30
     for column, check in (("email", email_problem), ("phone", phone_problem)):
         if row[column] and (problem := check(row[column])):
             raise InvalidInput(f"{column}: {problem}")
     currency = firm_currency(ctx)
     credit = _money_cell(row, "credit_limit", currency)
     texts = {column: check_free_text(row[column], column) or None for column in TEXTS}
-    cadence = row["cadence_days"].strip()
-    if cadence and not (cadence.isdigit() and 0 < int(cadence) <= MAX_DAYS):
-        raise InvalidInput(
-            f"cadence_days must be a number of days from 1 to {MAX_DAYS}, not '{cadence}'"
-        )
     client = Client(
         code=code,
         name=row["name"].strip(),
@@ -273,9 +277,9 @@ def import_row(ctx: ImportContext, row: dict[str, str]) -> None:
         phone=row["phone"] or None,
         currency=currency,
         credit_limit_cents=credit,
-        terms_days=int(terms),
+        terms_days=terms,
         retainer_required_cents=_money_cell(row, "retainer", currency),
-        cadence_days=int(cadence) if cadence else None,
+        cadence_days=_days_cell(row, "cadence_days"),
         details=_details(row["details"]),
         **texts,
     )
