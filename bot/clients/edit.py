@@ -22,7 +22,7 @@ from bot.errors import Conflict, InvalidInput
 from bot.money import Money, parse_amount
 from bot.permissions import Actor, Capability
 from bot.settings import load_settings
-from storage.models import Client, ClientKind, ClientStatus, Role, User
+from storage.models import Client, ClientKind, ClientStatus, User
 from storage.stamps import session_now
 
 # The credit terms (reserved at intake too, ``bot.clients.service.require_senior``), who is
@@ -177,7 +177,7 @@ def edit_client(session: Session, *, actor: Actor, code: str, change: ClientChan
     elif name == "lawyer":
         client.lawyer_id = change.value
     elif name == "partner":
-        client.partner_id = _partner(session, change.value)
+        client.partner_id = profile.check_relationship_partner(session, change.value)
     elif name in TEXT_FIELDS:
         setattr(client, name, change.value or None)
     elif name in MONEY_FIELDS:
@@ -211,21 +211,6 @@ def edit_client(session: Session, *, actor: Actor, code: str, change: ClientChan
 def _today(session: Session) -> date:
     """Today in the firm's time zone, by the database's clock (Clerk's, from Slack)."""
     return session_now(session).astimezone(load_settings().tz).date()
-
-
-def _partner(session: Session, user_id: int | None) -> int | None:
-    """The relationship partner must be a partner (or an admin): the one told, with the
-    client's money, when its account reaches partner review."""
-    if user_id is None:
-        return None
-    user = session.get(User, user_id)
-    if user is None or user.role not in (Role.PARTNER, Role.ADMIN):
-        shown = f"<@{user.slack_id}>" if user is not None else "They"
-        raise InvalidInput(
-            f"{shown} is not a partner: a client's relationship partner is a partner (or an "
-            "admin), told when the account reaches partner review."
-        )
-    return user.id
 
 
 def _set_money(client: Client, attribute: str, text: str | None) -> None:

@@ -235,6 +235,21 @@ def set_field(session: Session, client: Client, field: ProfileField, value: Any)
         setattr(client, field.column, value)
 
 
+def check_relationship_partner(session: Session, user_id: int | None) -> int | None:
+    """The user id, once they are a partner (or an admin): the one told, with the client's
+    money, when its account reaches partner review."""
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or user.role not in (Role.PARTNER, Role.ADMIN):
+        shown = f"<@{user.slack_id}>" if user is not None else "They"
+        raise InvalidInput(
+            f"{shown} is not a partner: a client's relationship partner is a partner (or an "
+            "admin), told when the account reaches partner review."
+        )
+    return user.id
+
+
 def check_billing_contact(session: Session, user_id: int | None) -> int | None:
     """The user id, once they may be a billing contact (``BILLING_CONTACT_ROLES``)."""
     if user_id is None:

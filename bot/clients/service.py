@@ -52,6 +52,7 @@ class ClientInput:
     name: str
     kind: ClientKind = ClientKind.ORGANIZATION
     lawyer_id: int | None = None
+    partner_id: int | None = None  # the relationship partner (a partner's or an admin's call)
     is_key: bool = False
     email: str | None = None
     phone: str | None = None
@@ -188,6 +189,8 @@ def require_may_add(actor: Actor, data: ClientInput) -> None:
     anything is read."""
     actor.require(Capability.WRITE_CLIENTS)
     senior = [name for name in data.profile if name in profile.SENIOR]
+    if data.partner_id is not None:
+        senior.append("relationship-partner")
     require_senior(actor, [*credit_terms_given(data), *senior], verb="set")
 
 
@@ -206,6 +209,7 @@ def add_client(session: Session, *, actor: Actor, data: ClientInput) -> Client:
         name=data.name.strip(),
         kind=data.kind,
         lawyer_id=data.lawyer_id,
+        partner_id=profile.check_relationship_partner(session, data.partner_id),
         is_key=data.is_key,
         email=data.email,
         phone=data.phone,

@@ -29,7 +29,7 @@ from bot.money.amounts import Money
 from bot.settings import load_settings
 from bot.text import BARE_ID
 from bot.transfer import ImportContext, Kind, register
-from storage.models import Client, ClientKind, ClientStatus, Role, User
+from storage.models import Client, ClientKind, ClientStatus, User
 
 COLUMNS = (
     "code",
@@ -168,7 +168,11 @@ def _import_profile(ctx: ImportContext, client: Client, row: dict[str, str]) -> 
             raise InvalidInput(f"{field.export}: {exc.message}") from exc
         setattr(client, field.column, value)
     if row.get("relationship_partner"):
-        client.partner_id = _partner(ctx, row["relationship_partner"])
+        partner = user_for(ctx, row["relationship_partner"], "relationship_partner")
+        try:
+            client.partner_id = profile.check_relationship_partner(ctx.session, partner)
+        except InvalidInput as exc:
+            raise InvalidInput(f"relationship_partner: {exc.message}") from exc
     if row.get("billing_contact"):
         contact = user_for(ctx, row["billing_contact"], "billing_contact")
         try:
@@ -181,15 +185,6 @@ def _import_profile(ctx: ImportContext, client: Client, row: dict[str, str]) -> 
             profile.set_related(ctx.session, client, codes)
         except InvalidInput as exc:
             raise InvalidInput(f"related_clients: {exc.message}") from exc
-
-
-def _partner(ctx: ImportContext, slack_id: str) -> int | None:
-    """A relationship partner must be a partner or an admin already known to Clerk."""
-    found = user_for(ctx, slack_id, "relationship_partner")
-    user = ctx.session.get(User, found) if found else None
-    if user is None or user.role not in (Role.PARTNER, Role.ADMIN):
-        raise InvalidInput(f"relationship_partner {slack_id} is not a partner or an admin in Clerk")
-    return user.id
 
 
 TEXTS = ("industry", "size", "address")

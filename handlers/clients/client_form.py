@@ -27,6 +27,7 @@ log = logging.getLogger("clerk.handlers")
 CLIENT_MODAL = ClientIds.CLIENT_MODAL
 KIND_BLOCK = "kind"
 PROFILE_PREFIX = "profile."  # a profile input's block id: profile.birth-date
+PARTNER_BLOCK = "relationship_partner"
 KIND_VALUES = {"org": ClientKind.ORGANIZATION, "person": ClientKind.PERSON}
 
 _PLACEHOLDERS = {
@@ -46,13 +47,16 @@ def profile_block_id(field: ProfileField) -> str:
     return PROFILE_PREFIX + field.name
 
 
+def _with_hint(block: blocks.Block_, hint: str | None) -> blocks.Block_:
+    if hint:
+        block["hint"] = blocks.plain(hint, blocks.MAX_LABEL)
+    return block
+
+
 def _profile_input(field: ProfileField) -> blocks.Block_:
     block_id = profile_block_id(field)
     if field.type == "user":
-        user_input = blocks.user_input(block_id, field.label)
-        if field.name in _HINTS:
-            user_input["hint"] = blocks.plain(_HINTS[field.name], blocks.MAX_LABEL)
-        return user_input
+        return _with_hint(blocks.user_input(block_id, field.label), _HINTS.get(field.name))
     return blocks.text_input(
         block_id,
         field.label,
@@ -117,6 +121,11 @@ def client_modal(kind: ClientKind = ClientKind.ORGANIZATION) -> dict[str, Any]:
                 "changes any of it later."
             ),
             *profile_inputs(kind),
+            _with_hint(
+                blocks.user_input(PARTNER_BLOCK, "Relationship partner"),
+                "A partner, told when the account reaches partner review; set by partners "
+                "and admins.",
+            ),
         ],
         submit="Add",
     )

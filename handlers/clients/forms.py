@@ -29,7 +29,7 @@ from bot.clients.service import ClientInput, code_taken
 from bot.dates.format import format_day
 from bot.errors import FieldErrors, InvalidInput, NotFound
 from bot.money import Money, parse_amount
-from handlers.clients.client_form import KIND_BLOCK, profile_block_id
+from handlers.clients.client_form import KIND_BLOCK, PARTNER_BLOCK, profile_block_id
 from storage.models import ClientKind, ContactKind
 
 Values = Mapping[str, str | None]
@@ -128,6 +128,11 @@ def read_client_form(
     if phone and (problem := phone_problem(phone)):
         errors["phone"] = _short(problem)
     lawyer = _member(values, "lawyer", member_id, errors)
+    partner = _member(values, PARTNER_BLOCK, member_id, errors)
+    try:
+        profile.check_relationship_partner(session, partner)
+    except InvalidInput as exc:
+        errors[PARTNER_BLOCK] = _short(exc.message)
     credit = _amount(values, "credit_limit", currency, errors)
     retainer = _amount(values, "retainer", currency, errors)
     terms = _days(values, "terms", errors)
@@ -159,6 +164,7 @@ def read_client_form(
         name=name,
         kind=kind,
         lawyer_id=lawyer,
+        partner_id=partner,
         is_key=values.get("key") == "yes",
         email=email or None,
         phone=phone or None,

@@ -180,3 +180,21 @@ def test_a_forged_kind_or_another_form_redraws_nothing(firm: Harness) -> None:
     assert not _choose_kind(firm, view, "robot").calls_to("views.update")
     other = dict(view, callback_id="contacts_log_modal")
     assert not _choose_kind(firm, other, "person").calls_to("views.update")
+
+
+def test_the_relationship_partner_is_set_by_a_partner_and_must_be_one(firm: Harness) -> None:
+    form = client_modal(ClientKind.ORGANIZATION)
+    base = {"code": "NORTH", "name": "Northwind Traders", "kind": "org"}
+    before = audit_rows(firm)
+    not_a_partner = firm.slack.view_submission(
+        "U_PAUL", form, {**base, "relationship_partner": "U_LENA"}
+    )
+    assert "is not a partner" in _errors(not_a_partner)["relationship_partner"]
+    by_a_lawyer = firm.slack.view_submission(
+        "U_LENA", form, {**base, "relationship_partner": "U_PAUL"}
+    )
+    assert "relationship-partner" in " ".join(_errors(by_a_lawyer).values())
+    assert audit_rows(firm) == before
+    ok = firm.slack.view_submission("U_PAUL", form, {**base, "relationship_partner": "U_PAUL"})
+    assert ok.status == 200 and not ok.body, ok.body
+    assert _client(firm, "NORTH").partner_id == firm.user("U_PAUL").id

@@ -241,3 +241,12 @@ def test_a_bad_industry_size_retainer_or_cadence_is_refused(
         _import(firm, "clients", f"{header}\nNORTH,Northwind,{cells}\n")
     assert "line 2" in str(refused.value) and says in str(refused.value)
     assert _count(firm, Client) == before
+
+
+def test_a_relationship_partner_who_is_not_a_partner_is_refused(firm: Database) -> None:
+    before = _count(firm, Client)
+    with pytest.raises(ImportFailed) as refused:
+        _import(firm, "clients", "code,name,relationship_partner\nNORTH,Northwind,U_LENA\n")
+    assert "line 2: relationship_partner:" in str(refused.value)
+    assert "is not a partner" in str(refused.value)
+    assert _count(firm, Client) == before
